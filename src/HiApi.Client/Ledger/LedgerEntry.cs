@@ -1,0 +1,91 @@
+namespace HiApi.Client;
+
+/// <summary>
+/// One task's record in the <see cref="TaskLedger"/>: what was asked for, what the API last said about it,
+/// and where its video was saved. An immutable snapshot; the ledger hands out a fresh one after every change.
+/// There is deliberately no field for the API key: the ledger is a plain file in the user's profile.
+/// </summary>
+public sealed class LedgerEntry
+{
+    private const string SuccessStatus = "success";
+    private const string FailStatus = "fail";
+
+    /// <summary>The platform's task id (<c>tk-hiapi-...</c>); the key the ledger folds events by.</summary>
+    public required string TaskId { get; init; }
+
+    /// <summary>Model id, e.g. <c>happyhorse-1.1/text-to-video</c>.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The request's <c>input.prompt</c>.</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>The request's single <c>input.image_urls</c> element (image-to-video only).</summary>
+    public string? ImageUrl { get; init; }
+
+    /// <summary>The request's <c>input.aspect_ratio</c> (text-to-video only).</summary>
+    public string? AspectRatio { get; init; }
+
+    /// <summary>The request's <c>input.resolution</c>: <c>720p</c> or <c>1080p</c>.</summary>
+    public string? Resolution { get; init; }
+
+    /// <summary>The request's <c>input.duration</c> in seconds (3..15): what the task costs.</summary>
+    public int? Duration { get; init; }
+
+    /// <summary>The request's <c>callback.url</c>, when one was given.</summary>
+    public string? CallbackUrl { get; init; }
+
+    /// <summary>When the task was submitted (the seeds' "store every taskId with created_at").</summary>
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary>Last known raw API status: <c>queued</c>, <c>handling</c>, <c>archiving</c>, <c>success</c>, <c>fail</c>, ...</summary>
+    public string? Status { get; init; }
+
+    /// <summary>The temporary <c>output[0].url</c> of a successful task.</summary>
+    public string? VideoUrl { get; init; }
+
+    /// <summary>When <see cref="VideoUrl"/> stops working (the API's <c>expireAt</c>).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>The failed task's <c>error.code</c>.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The failed task's <c>error.message</c>.</summary>
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>Full path of the downloaded video file, once saved.</summary>
+    public string? SavedPath { get; init; }
+
+    /// <summary>Length in bytes of the saved file, so a later run can tell whether it is still intact.</summary>
+    public long? SavedLength { get; init; }
+
+    /// <summary>When the video was saved.</summary>
+    public DateTimeOffset? SavedAt { get; init; }
+
+    /// <summary>When this task's record last changed; compaction measures retention from it.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Only <c>success</c> and <c>fail</c> are final; everything before them may still change.</summary>
+    public bool IsTerminal => IsTerminalStatus(Status);
+
+    /// <summary>The video has been downloaded to <see cref="SavedPath"/>.</summary>
+    public bool IsSaved => SavedPath is not null;
+
+    /// <summary>
+    /// Work still owed to the user: the task is not finished yet, or it succeeded but its video was never saved.
+    /// Expired tasks stay pending so the resume path can report them instead of silently forgetting them.
+    /// </summary>
+    public bool IsPending => !IsTerminal || (IsStatus(SuccessStatus) && !IsSaved);
+
+    /// <summary>A successful, unsaved task whose temporary video URL has run out: the video is lost.</summary>
+    public bool IsExpired(DateTimeOffset now) =>
+        IsStatus(SuccessStatus) && !IsSaved && ExpiresAt is { } expiresAt && expiresAt <= now;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{TaskId} ({Status ?? "unknown"})";
+
+    internal static bool IsTerminalStatus(string? status) =>
+        string.Equals(status, SuccessStatus, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(status, FailStatus, StringComparison.OrdinalIgnoreCase);
+
+    private bool IsStatus(string status) => string.Equals(Status, status, StringComparison.OrdinalIgnoreCase);
+}

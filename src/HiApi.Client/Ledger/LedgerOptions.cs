@@ -1,0 +1,26 @@
+namespace HiApi.Client;
+
+/// <summary>Tuning for a <see cref="TaskLedger"/>. The defaults suit an interactive user.</summary>
+public sealed class LedgerOptions
+{
+    /// <summary>
+    /// How long finished work (saved, failed, or expired) stays in the ledger after its last update before
+    /// compaction may drop it. Pending work is never dropped.
+    /// </summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// After a write, the ledger compacts itself once the file grows past this many bytes (and compaction would
+    /// actually shrink it), so months of use stay bounded without anyone calling <see cref="TaskLedger.Compact"/>.
+    /// </summary>
+    public long CompactWhenLargerThanBytes { get; init; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// How long an operation waits for another process to release the ledger lock before failing with an
+    /// <see cref="IOException"/>. Lock holds last milliseconds, so a long wait means something is wrong.
+    /// </summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock for <see cref="LedgerEntry.UpdatedAt"/> and auto-compaction; replaceable in tests.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,74 @@
+namespace HiApi.Client;
+
+/// <summary>
+/// One line of the ledger file: a task id plus only the fields an event changed. Null means "not part of this
+/// event", so a status poll writes a few dozen bytes instead of the whole task, and folding the lines in file
+/// order rebuilds the latest state. Append-only partial events are what make a write a single small append.
+/// </summary>
+internal sealed class LedgerRecord
+{
+    public string? TaskId { get; set; }
+    public string? Model { get; set; }
+    public string? Prompt { get; set; }
+    public string? ImageUrl { get; set; }
+    public string? AspectRatio { get; set; }
+    public string? Resolution { get; set; }
+    public int? Duration { get; set; }
+    public string? CallbackUrl { get; set; }
+    public DateTimeOffset? SubmittedAt { get; set; }
+    public string? Status { get; set; }
+    public string? VideoUrl { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+    public string? SavedPath { get; set; }
+    public long? SavedLength { get; set; }
+    public DateTimeOffset? SavedAt { get; set; }
+    public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>A full record of <paramref name="entry"/>: how a submission and a compacted task are written.</summary>
+    public static LedgerRecord FromEntry(LedgerEntry entry) => new()
+    {
+        TaskId = entry.TaskId,
+        Model = entry.Model,
+        Prompt = entry.Prompt,
+        ImageUrl = entry.ImageUrl,
+        AspectRatio = entry.AspectRatio,
+        Resolution = entry.Resolution,
+        Duration = entry.Duration,
+        CallbackUrl = entry.CallbackUrl,
+        SubmittedAt = entry.SubmittedAt,
+        Status = entry.Status,
+        VideoUrl = entry.VideoUrl,
+        ExpiresAt = entry.ExpiresAt,
+        ErrorCode = entry.ErrorCode,
+        ErrorMessage = entry.ErrorMessage,
+        SavedPath = entry.SavedPath,
+        SavedLength = entry.SavedLength,
+        SavedAt = entry.SavedAt,
+        UpdatedAt = entry.UpdatedAt,
+    };
+
+    /// <summary>Folds this event over the task's state so far (null for the task's first line).</summary>
+    public LedgerEntry ApplyTo(LedgerEntry? current) => new()
+    {
+        TaskId = current?.TaskId ?? TaskId!,
+        Model = Model ?? current?.Model,
+        Prompt = Prompt ?? current?.Prompt,
+        ImageUrl = ImageUrl ?? current?.ImageUrl,
+        AspectRatio = AspectRatio ?? current?.AspectRatio,
+        Resolution = Resolution ?? current?.Resolution,
+        Duration = Duration ?? current?.Duration,
+        CallbackUrl = CallbackUrl ?? current?.CallbackUrl,
+        SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
+        Status = Status ?? current?.Status,
+        VideoUrl = VideoUrl ?? current?.VideoUrl,
+        ExpiresAt = ExpiresAt ?? current?.ExpiresAt,
+        ErrorCode = ErrorCode ?? current?.ErrorCode,
+        ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
+        SavedPath = SavedPath ?? current?.SavedPath,
+        SavedLength = SavedLength ?? current?.SavedLength,
+        SavedAt = SavedAt ?? current?.SavedAt,
+        UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+    };
+}

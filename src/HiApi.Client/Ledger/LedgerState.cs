@@ -1,0 +1,60 @@
+namespace HiApi.Client;
+
+/// <summary>
+/// The ledger file folded by task id, plus how far into the file (and into which generation of it) the fold
+/// has read, so the next operation only needs to parse the lines appended since.
+/// </summary>
+internal sealed class LedgerState
+{
+    private readonly Dictionary<string, LedgerEntry> entries = new(StringComparer.Ordinal);
+    private readonly List<string> submissionOrder = new();
+
+    /// <summary>The header's generation; null for a file without our header, which disables incremental reads.</summary>
+    public string? Generation { get; set; }
+
+    /// <summary>Bytes up to and including the last complete (newline-terminated) line folded so far.</summary>
+    public long ConsumedBytes { get; set; }
+
+    /// <summary>Event lines folded; compared with <see cref="Count"/> to see whether compaction would shrink the file.</summary>
+    public int EventLines { get; private set; }
+
+    /// <summary>Complete lines that could not be read as an event and were skipped.</summary>
+    public int CorruptLines { get; private set; }
+
+    /// <summary>Whether the file ends in a line without its newline (a write cut short); never folded.</summary>
+    public bool HasTornTail { get; set; }
+
+    public int Count => submissionOrder.Count;
+
+    public LedgerEntry? Find(string taskId) => entries.GetValueOrDefault(taskId);
+
+    /// <summary>Every task's latest state in order of first appearance, which is submission order.</summary>
+    public IReadOnlyList<LedgerEntry> Snapshot()
+    {
+        var snapshot = new LedgerEntry[submissionOrder.Count];
+        for (var i = 0; i < snapshot.Length; i++)
+        {
+            snapshot[i] = entries[submissionOrder[i]];
+        }
+
+        return snapshot;
+    }
+
+    public void Apply(LedgerRecord record)
+    {
+        var taskId = record.TaskId!;
+        if (entries.TryGetValue(taskId, out var current))
+        {
+            entries[taskId] = record.ApplyTo(current);
+        }
+        else
+        {
+            entries.Add(taskId, record.ApplyTo(null));
+            submissionOrder.Add(taskId);
+        }
+
+        EventLines++;
+    }
+
+    public void CountCorruptLine() => CorruptLines++;
+}

@@ -1,0 +1,360 @@
+namespace HiApi.Client;
+
+/// <summary>
+/// A durable, per-user record of every video task submitted, so that no paid-for task is lost when a script is
+/// killed, a laptop sleeps or a webhook never fires: the resume path lists what is still owed and finishes it.
+/// </summary>
+/// <remarks>
+/// <para><b>Format.</b> A JSON Lines file: a header line, then one line per event (a task id plus the fields that
+/// changed and <c>updatedAt</c>), folded by task id on load. Appending a small line is the only write a normal
+/// operation makes, so existing data is never rewritten in place.</para>
+/// <para><b>Crash safety.</b> Each event is written with one write call and fsynced (<c>Flush(true)</c>) before
+/// <see cref="RecordSubmitted"/> returns, so every task id handed to the caller is already on disk. Killing the
+/// process can only stop a write that has not returned yet; power loss can at worst leave a torn last line, which
+/// loading skips (a line counts only once its newline is on disk) and the next append fences off with a newline.
+/// Any corrupt line is skipped and counted (<see cref="SkippedLineCount"/>), never thrown. Compaction writes a new
+/// file beside the ledger, fsyncs it and renames it over the ledger, which is atomic: a crash leaves the old or
+/// the new file, both complete.</para>
+/// <para><b>Multi-process safety.</b> Every operation (append, read, compact) runs while holding an exclusive lock
+/// on <c>&lt;path&gt;.lock</c> (see <see cref="LedgerFileLock"/>), taken with retries and backoff up to
+/// <see cref="LedgerOptions.LockTimeout"/>. Appends from several PowerShell processes therefore never interleave,
+/// readers never see a half-written line from a live writer, and compaction never races an append. The OS drops
+/// the lock when its holder dies. Within one process, an instance is thread-safe and separate instances on the
+/// same path exclude each other through the same lock. (Setting <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns
+/// .NET's file locking off on Unix and with it this guarantee.)</para>
+/// <para><b>Cost.</b> The fold is cached per instance together with the byte offset read so far and the header's
+/// generation, so repeated status polls parse only newly appended lines; a compacted (replaced) file gets a new
+/// generation and is re-read from the start. The file is streamed, never read whole into a string.</para>
+/// <para><b>Trust.</b> Status and save events are recorded only for task ids the ledger already knows: callbacks
+/// are unsigned, so a forged one must not be able to add work. There is no field for the API key.</para>
+/// </remarks>
+public sealed class TaskLedger
+{
+    /// <summary>Environment variable naming the ledger file when no path is passed explicitly.</summary>
+    public const string PathEnvironmentVariable = "HIAPI_LEDGER_PATH";
+
+    /// <summary>Environment variable that switches the ledger off when set to <c>off</c>, <c>0</c> or <c>false</c>.</summary>
+    public const string DisableEnvironmentVariable = "HIAPI_LEDGER";
+
+    private static readonly string[] SwitchedOffValues = ["off", "0", "false"];
+
+    private readonly object gate = new();
+    private readonly LedgerOptions options;
+    private readonly string lockPath;
+    private LedgerState? cache;
+
+    /// <summary>Uses (and on first write creates) the ledger at <paramref name="path"/>.</summary>
+    public TaskLedger(string path, LedgerOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        this.options = options ?? new LedgerOptions();
+        if (this.options.LockTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "LockTimeout must not be negative.");
+        }
+
+        if (this.options.Retention < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Retention must not be negative.");
+        }
+
+        ArgumentNullException.ThrowIfNull(this.options.TimeProvider, nameof(options));
+        Path = System.IO.Path.GetFullPath(path);
+        lockPath = Path + ".lock";
+    }
+
+    /// <summary>
+    /// The per-user default: <c>HiApi.Video/ledger.jsonl</c> under local application data
+    /// (<c>%LOCALAPPDATA%</c> on Windows, <c>$XDG_DATA_HOME</c> or <c>~/.local/share</c> on Linux).
+    /// </summary>
+    public static string DefaultPath
+    {
+        get
+        {
+            var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+            if (string.IsNullOrEmpty(root))
+            {
+                // An account without a profile (no HOME): better a ledger in temp than one relative to wherever we run.
+                root = System.IO.Path.GetTempPath();
+            }
+
+            return System.IO.Path.Combine(root, "HiApi.Video", "ledger.jsonl");
+        }
+    }
+
+    /// <summary>Full path of the ledger file.</summary>
+    public string Path { get; }
+
+    /// <summary>Lines the most recent read could not use: corrupt lines plus a torn last line, if any.</summary>
+    public int SkippedLineCount { get; private set; }
+
+    /// <summary>
+    /// The ledger a command should use, or null when switched off. <paramref name="disabled"/> (a switch
+    /// parameter) turns it off outright. Otherwise the location is, first match wins: <paramref name="explicitPath"/>
+    /// (a parameter; it also overrides <c>HIAPI_LEDGER=off</c>, since asking for a file is the more specific
+    /// request), then off if <see cref="DisableEnvironmentVariable"/> says so, then
+    /// <see cref="PathEnvironmentVariable"/>, then <see cref="DefaultPath"/>. Relative paths resolve against the
+    /// process's current directory, so a cmdlet should pass a provider-resolved path.
+    /// </summary>
+    public static TaskLedger? Open(string? explicitPath, bool disabled, Func<string, string?>? getEnvironmentVariable = null)
+    {
+        if (disabled)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            return new TaskLedger(explicitPath);
+        }
+
+        getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
+        var switchValue = getEnvironmentVariable(DisableEnvironmentVariable)?.Trim();
+        if (SwitchedOffValues.Any(off => string.Equals(off, switchValue, StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        var environmentPath = getEnvironmentVariable(PathEnvironmentVariable);
+        return new TaskLedger(string.IsNullOrWhiteSpace(environmentPath) ? DefaultPath : environmentPath);
+    }
+
+    /// <summary>
+    /// Records a newly submitted task; durable on disk before this returns, so call it before handing the task
+    /// id to anyone. <see cref="LedgerEntry.SubmittedAt"/> and <see cref="LedgerEntry.UpdatedAt"/> default to now.
+    /// Recording an id that is already known merges the given fields into it.
+    /// </summary>
+    public void RecordSubmitted(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentException.ThrowIfNullOrWhiteSpace(entry.TaskId, nameof(entry));
+        lock (gate)
+        {
+            var now = Now;
+            var record = LedgerRecord.FromEntry(entry);
+            record.SubmittedAt ??= now;
+            record.UpdatedAt = entry.UpdatedAt == default ? now : entry.UpdatedAt;
+            using (AcquireLock(createFolder: true))
+            {
+                AppendLocked(record, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records what the API last said about a task. Null arguments mean "not reported" and keep the known value.
+    /// Writes nothing when nothing changed (so polling every few seconds does not grow the file), when the task
+    /// id is unknown (callbacks are unsigned), or when a non-terminal status would overwrite a terminal one (a
+    /// stale poll from another process arriving after the final one).
+    /// </summary>
+    public void RecordStatus(string taskId, string status, string? videoUrl, DateTimeOffset? expiresAt, string? errorCode, string? errorMessage)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(status);
+        lock (gate)
+        {
+            if (!Directory.Exists(FolderPath))
+            {
+                return;
+            }
+
+            using (AcquireLock(createFolder: false))
+            {
+                var current = RefreshLocked().Find(taskId);
+                if (current is null)
+                {
+                    return;
+                }
+
+                var change = new LedgerRecord { TaskId = taskId };
+                var regresses = current.IsTerminal && !LedgerEntry.IsTerminalStatus(status);
+                var changed = false;
+                if (!regresses && current.Status != status)
+                {
+                    change.Status = status;
+                    changed = true;
+                }
+
+                if (videoUrl is not null && current.VideoUrl != videoUrl)
+                {
+                    change.VideoUrl = videoUrl;
+                    changed = true;
+                }
+
+                if (expiresAt is not null && current.ExpiresAt != expiresAt)
+                {
+                    change.ExpiresAt = expiresAt;
+                    changed = true;
+                }
+
+                if (errorCode is not null && current.ErrorCode != errorCode)
+                {
+                    change.ErrorCode = errorCode;
+                    changed = true;
+                }
+
+                if (errorMessage is not null && current.ErrorMessage != errorMessage)
+                {
+                    change.ErrorMessage = errorMessage;
+                    changed = true;
+                }
+
+                if (changed)
+                {
+                    var now = Now;
+                    change.UpdatedAt = now;
+                    AppendLocked(change, now);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records that a task's video was downloaded to <paramref name="savedPath"/> (stored as a full path) with
+    /// <paramref name="length"/> bytes, which takes the task off the pending list. Ignored for unknown task ids.
+    /// </summary>
+    public void RecordSaved(string taskId, string savedPath, long length)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(savedPath);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var fullPath = System.IO.Path.GetFullPath(savedPath);
+        lock (gate)
+        {
+            if (!Directory.Exists(FolderPath))
+            {
+                return;
+            }
+
+            using (AcquireLock(createFolder: false))
+            {
+                if (RefreshLocked().Find(taskId) is null)
+                {
+                    return;
+                }
+
+                var now = Now;
+                AppendLocked(new LedgerRecord { TaskId = taskId, SavedPath = fullPath, SavedLength = length, SavedAt = now, UpdatedAt = now }, now);
+            }
+        }
+    }
+
+    /// <summary>The task's latest state, or null if the ledger does not know it.</summary>
+    public LedgerEntry? Find(string taskId)
+    {
+        ArgumentNullException.ThrowIfNull(taskId);
+        return Read(state => state.Find(taskId));
+    }
+
+    /// <summary>Whether the ledger knows the task: the test a callback must pass before anything acts on it.</summary>
+    public bool Contains(string taskId) => Find(taskId) is not null;
+
+    /// <summary>Every task's latest state, in submission order. An absent ledger is empty.</summary>
+    public IReadOnlyList<LedgerEntry> Load() => Read(state => state.Snapshot());
+
+    /// <summary>
+    /// Work still owed (<see cref="LedgerEntry.IsPending"/>), in submission order. Expired tasks are included so
+    /// that the caller can tell the user which videos are lost.
+    /// </summary>
+    public IReadOnlyList<LedgerEntry> GetPending() => Load().Where(entry => entry.IsPending).ToArray();
+
+    /// <summary>
+    /// Rewrites the ledger atomically with one line per kept task. Kept: every task updated within
+    /// <see cref="LedgerOptions.Retention"/> of <paramref name="now"/>, and every pending task that has not
+    /// expired, however old. Dropped: saved, failed and expired tasks not updated within the retention, and
+    /// corrupt lines. Also runs by itself after a write once the file passes
+    /// <see cref="LedgerOptions.CompactWhenLargerThanBytes"/>.
+    /// </summary>
+    public LedgerCompactionResult Compact(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            if (!File.Exists(Path))
+            {
+                return new LedgerCompactionResult(0, 0, 0, 0);
+            }
+
+            using (AcquireLock(createFolder: false))
+            {
+                return CompactLocked(RefreshLocked(), now);
+            }
+        }
+    }
+
+    private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
+
+    private string FolderPath => System.IO.Path.GetDirectoryName(Path)!;
+
+    private T Read<T>(Func<LedgerState, T> query)
+    {
+        lock (gate)
+        {
+            // Nothing to read, and a read must not litter the disk with folders.
+            if (!Directory.Exists(FolderPath))
+            {
+                cache = null;
+                SkippedLineCount = 0;
+                return query(new LedgerState());
+            }
+
+            using (AcquireLock(createFolder: false))
+            {
+                return query(RefreshLocked());
+            }
+        }
+    }
+
+    private FileStream AcquireLock(bool createFolder)
+    {
+        if (createFolder)
+        {
+            Directory.CreateDirectory(FolderPath);
+        }
+
+        return LedgerFileLock.Acquire(lockPath, options.LockTimeout);
+    }
+
+    private LedgerState RefreshLocked()
+    {
+        cache = LedgerFile.Read(Path, cache);
+        SkippedLineCount = cache.CorruptLines + (cache.HasTornTail ? 1 : 0);
+        return cache;
+    }
+
+    private void AppendLocked(LedgerRecord record, DateTimeOffset now)
+    {
+        LedgerFile.Append(Path, record, now);
+        var state = RefreshLocked();
+        if (ShouldAutoCompact(state, now))
+        {
+            try
+            {
+                CompactLocked(state, now);
+            }
+            catch (Exception busy) when (busy is IOException or UnauthorizedAccessException)
+            {
+                // The event is already durable; a failed compaction only postpones the shrink to the next write.
+            }
+        }
+    }
+
+    // Compacting only when it would shrink the file (redundant event lines or droppable tasks) keeps a ledger
+    // that is large but all-pending from being rewritten on every single write.
+    private bool ShouldAutoCompact(LedgerState state, DateTimeOffset now) =>
+        state.ConsumedBytes > options.CompactWhenLargerThanBytes
+        && (state.EventLines >= 2 * state.Count || state.CorruptLines > 0 || state.Snapshot().Any(entry => !ShouldKeep(entry, now)));
+
+    private LedgerCompactionResult CompactLocked(LedgerState state, DateTimeOffset now)
+    {
+        var bytesBefore = new FileInfo(Path).Length;
+        var entries = state.Snapshot();
+        var kept = entries.Where(entry => ShouldKeep(entry, now)).ToArray();
+        var bytesAfter = LedgerFile.Rewrite(Path, kept, Now);
+        cache = null;
+        RefreshLocked();
+        return new LedgerCompactionResult(entries.Count, kept.Length, bytesBefore, bytesAfter);
+    }
+
+    private bool ShouldKeep(LedgerEntry entry, DateTimeOffset now) =>
+        entry.UpdatedAt > now - options.Retention || (entry.IsPending && !entry.IsExpired(now));
+}

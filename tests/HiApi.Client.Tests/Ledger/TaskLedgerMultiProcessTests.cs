@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+
+namespace HiApi.Client.Tests.Ledger;
+
+[Collection(LedgerProcessCollection.Name)]
+public sealed class TaskLedgerMultiProcessTests : IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+
+    private readonly LedgerTestFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void Four_processes_and_this_one_appending_at_once_lose_and_tear_nothing()
+    {
+        const int children = 4;
+        const int perProcess = 200;
+        var workers = Enumerable.Range(0, children)
+            .Select(child => TestWorkerProcess.Start("ledger-append", "--ledger", folder.LedgerPath, "--prefix", $"p{child}", "--count", $"{perProcess}"))
+            .ToArray();
+        try
+        {
+            // Meanwhile this process submits, updates and compacts, so children's cached folds must notice
+            // the file being replaced under them.
+            var ledger = new TaskLedger(folder.LedgerPath);
+            for (var i = 0; i < perProcess; i++)
+            {
+                var entry = LedgerSampleEntries.Create("parent", i);
+                ledger.RecordSubmitted(entry);
+                ledger.RecordStatus(entry.TaskId, "handling", null, null, null, null);
+                if (i % 50 == 49)
+                {
+                    ledger.Compact(DateTimeOffset.UtcNow);
+                }
+            }
+
+            for (var child = 0; child < children; child++)
+            {
+                Assert.True(0 == workers[child].WaitForExit(Generous), $"worker p{child} failed: {workers[child].ErrorText}");
+                Assert.Equal(
+                    Enumerable.Range(0, perProcess).Select(i => LedgerSampleEntries.TaskId($"p{child}", i)),
+                    workers[child].OutputLines);
+            }
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                worker.Dispose();
+            }
+        }
+
+        var reloaded = new TaskLedger(folder.LedgerPath);
+        var entries = reloaded.Load();
+        Assert.Equal((children + 1) * perProcess, entries.Count);
+        Assert.Equal(0, reloaded.SkippedLineCount);
+        LedgerAssert.NoTornLines(folder.LedgerPath);
+        for (var i = 0; i < perProcess; i++)
+        {
+            for (var child = 0; child < children; child++)
+            {
+                LedgerAssert.SameEntry(LedgerSampleEntries.Create($"p{child}", i), reloaded.Find(LedgerSampleEntries.TaskId($"p{child}", i)));
+            }
+
+            var parentEntry = reloaded.Find(LedgerSampleEntries.TaskId("parent", i));
+            LedgerAssert.SameEntryExcept(LedgerSampleEntries.Create("parent", i), parentEntry, "Status", "UpdatedAt");
+            Assert.Equal("handling", parentEntry!.Status);
+        }
+    }
+
+    [Fact]
+    public void A_process_killed_mid_append_leaves_a_loadable_ledger_with_everything_it_reported()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var prefix = $"crash{round}";
+            var idPrefix = LedgerSampleEntries.TaskId(prefix, 0)[..^"00000".Length];
+            var idPattern = new Regex($"^{Regex.Escape(idPrefix)}[0-9]{{5}}$");
+            string[] reported;
+            using (var worker = TestWorkerProcess.Start("ledger-append", "--ledger", folder.LedgerPath, "--prefix", prefix))
+            {
+                Assert.True(worker.WaitForOutputLines(50 + (25 * round), Generous), $"worker {prefix} reported too little: {worker.ErrorText}");
+                worker.KillHard();
+                var lines = worker.OutputLines;
+                reported = lines.Where(line => idPattern.IsMatch(line)).ToArray();
+                Assert.True(reported.Length >= lines.Count - 1, "only the very last stdout line may be cut off by the kill");
+            }
+
+            // Loading never throws, and every id the child announced is there, intact, in order.
+            var ledger = new TaskLedger(folder.LedgerPath);
+            var written = ledger.Load().Where(entry => entry.TaskId.StartsWith(idPrefix, StringComparison.Ordinal)).ToArray();
+            Assert.True(
+                written.Length == reported.Length || written.Length == reported.Length + 1,
+                $"{written.Length} entries on disk, {reported.Length} reported: at most the one in flight may be unreported");
+            for (var i = 0; i < reported.Length; i++)
+            {
+                Assert.Equal(LedgerSampleEntries.TaskId(prefix, i), reported[i]);
+                LedgerAssert.SameEntry(LedgerSampleEntries.Create(prefix, i), ledger.Find(reported[i]));
+            }
+
+            // Whatever the kill left at the end of the file, the next writer's entry must come through whole.
+            var survivor = LedgerSampleEntries.Create($"after{round}", 0);
+            ledger.RecordSubmitted(survivor);
+            LedgerAssert.SameEntry(survivor, new TaskLedger(folder.LedgerPath).Find(survivor.TaskId));
+        }
+    }
+}
