@@ -1,0 +1,31 @@
+@{
+    # The compiled module sits in bin/ beside this manifest, both in the repository after `dotnet build`
+    # and in the published folder that `./build.ps1 Package` writes to out/HiApi.Video/<version>/.
+    RootModule           = 'bin/HiApi.Video.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '1067acf2-0350-4831-a8fd-d15ddf1cd312'
+    Author               = 'HiApi.Video'
+    CompanyName          = 'HiApi.Video'
+    Copyright            = '(c) HiApi.Video. MIT licence.'
+    Description          = 'Generate videos with HiAPI (happyhorse-1.1 text-to-video and image-to-video) from PowerShell: submit, wait, download, with every parameter checked before money is spent.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('bin/HiApi.Video.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-HiApiVideoTask'
+        'Get-HiApiTask'
+        'Wait-HiApiTask'
+        'Save-HiApiVideo'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('HiAPI', 'video', 'text-to-video', 'image-to-video', 'generative-ai', 'happyhorse', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/hiapi-video/HiApi.Video'
+            LicenseUri   = 'https://github.com/hiapi-video/HiApi.Video/blob/main/LICENSE'
+            ReleaseNotes = 'First release: New-HiApiVideoTask, Get-HiApiTask, Wait-HiApiTask, Save-HiApiVideo.'
+        }
+    }
+}

@@ -1,0 +1,119 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, packages and demonstrates HiApi.Video.
+.DESCRIPTION
+    Build    dotnet build of the solution; the module lands in ./bin beside HiApi.Video.psd1.
+    Test     Build, then xunit (dotnet test HiApiPS.sln), then the Pester suite (tests/*.Tests.ps1).
+    Pester   Only the Pester suite (expects a build).
+    Package  A publishable module folder: out/HiApi.Video/<version>/.
+    Demo     Starts the local HiAPI emulator, runs a prompt through New-, Wait- and Save-, prints the file.
+    Bench    The benchmark harness (bench/HiApi.Bench), Release build; writes bench/results/latest.md.
+.EXAMPLE
+    ./build.ps1 Test
+.EXAMPLE
+    ./build.ps1 Package, Demo
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'Demo', 'Bench')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $Arguments)
+    & $FilePath @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$FilePath $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet @('build', (Join-Path $root 'HiApiPS.sln'), '-c', $Configuration, '--nologo')
+}
+
+function Invoke-XunitTests {
+    Invoke-Native dotnet @('test', (Join-Path $root 'HiApiPS.sln'), '-c', $Configuration, '--no-build', '--nologo')
+}
+
+function Invoke-PesterTests {
+    $pester = Get-Module -ListAvailable Pester | Where-Object Version -GE ([version]'5.3.0') | Sort-Object Version -Descending | Select-Object -First 1
+    if (-not $pester) {
+        Write-Host 'Pester 5 is not installed; installing it for the current user.'
+        Install-Module Pester -MinimumVersion 5.3.0 -Scope CurrentUser -Force -SkipPublisherCheck
+    }
+    Import-Module Pester -MinimumVersion 5.3.0
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests'
+    $config.Run.Exit = $false
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $env:HIAPI_TEST_CONFIGURATION = $Configuration
+    $result = Invoke-Pester -Configuration $config
+    Write-Host "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
+    if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') { throw "Pester reported $($result.FailedCount) failure(s)." }
+}
+
+function Invoke-Package {
+    $manifest = Import-PowerShellDataFile (Join-Path $root 'HiApi.Video.psd1')
+    $target = Join-Path $root "out/HiApi.Video/$($manifest.ModuleVersion)"
+    if (Test-Path $target) { Remove-Item $target -Recurse -Force }
+    New-Item -ItemType Directory -Path (Join-Path $target 'bin') -Force | Out-Null
+    Copy-Item (Join-Path $root 'HiApi.Video.psd1'), (Join-Path $root 'README.md'), (Join-Path $root 'LICENSE') -Destination $target
+    # Only the module's own files: no pdb, no PowerShell assemblies (the host provides them).
+    Get-ChildItem (Join-Path $root 'bin') -File |
+        Where-Object { $_.Extension -in '.dll', '.ps1xml' } |
+        Copy-Item -Destination (Join-Path $target 'bin')
+    if (Test-Path (Join-Path $root 'bin/en-US')) {
+        Copy-Item (Join-Path $root 'bin/en-US') -Destination (Join-Path $target 'bin') -Recurse
+    }
+    if (Get-ChildItem $target -Recurse -Filter 'System.Management.Automation.dll') {
+        throw 'System.Management.Automation.dll must not be shipped with the module.'
+    }
+    Test-ModuleManifest (Join-Path $target 'HiApi.Video.psd1') | Out-Null
+    Write-Host "Packaged $target"
+    Get-ChildItem $target -Recurse -File | ForEach-Object { Write-Host "  $($_.FullName.Substring($target.Length + 1))" }
+}
+
+function Invoke-Demo {
+    Import-Module (Join-Path $root 'tests/HiApiEmulator.psm1') -Force
+    $emulator = Start-HiApiEmulator -Configuration $Configuration -Setting @{ QueuedMs = 500; HandlingMs = 1500; ArchivingMs = 500 }
+    try {
+        $env:HIAPI_BASE_URL = $emulator.BaseUri
+        $env:HIAPI_API_KEY = $emulator.ApiKey
+        # Demo tasks live in their own ledger, not in the user's real one.
+        $env:HIAPI_LEDGER_PATH = Join-Path $root 'out/demo-ledger.jsonl'
+        Import-Module (Join-Path $root 'HiApi.Video.psd1') -Force
+        $clips = Join-Path $root 'out/demo-clips'
+        Write-Host "Emulator at $($emulator.BaseUri); saving to $clips"
+        $files = 'a calm ocean wave at sunset' | New-HiApiVideoTask -Duration 3 -Resolution 720p |
+            Wait-HiApiTask -PollIntervalSeconds 1 | Save-HiApiVideo -Path $clips -Force
+        $files | Format-Table TaskId, Name, Length, FullName -AutoSize | Out-Host
+    }
+    finally {
+        Remove-Item Env:HIAPI_BASE_URL, Env:HIAPI_API_KEY, Env:HIAPI_LEDGER_PATH -ErrorAction SilentlyContinue
+        Stop-HiApiEmulator $emulator
+    }
+}
+
+function Invoke-Bench {
+    Invoke-Native dotnet @('run', '-c', 'Release', '--project', (Join-Path $root 'bench/HiApi.Bench'))
+}
+
+foreach ($step in $Task) {
+    Write-Host "== $step ($Configuration)" -ForegroundColor Cyan
+    switch ($step) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Build; Invoke-XunitTests; Invoke-PesterTests }
+        'Pester' { Invoke-PesterTests }
+        'Package' { Invoke-Build; Invoke-Package }
+        'Demo' { Invoke-Build; Invoke-Demo }
+        'Bench' { Invoke-Bench }
+    }
+}

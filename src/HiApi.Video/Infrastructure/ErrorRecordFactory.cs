@@ -1,0 +1,83 @@
+using System.Management.Automation;
+using HiApi.Client;
+
+namespace HiApi.Video.Infrastructure;
+
+/// <summary>
+/// Turns the client's one exception type into PowerShell error records: a category that `$Error` and
+/// `-ErrorAction` users can branch on, and a FullyQualifiedErrorId they can match in Pester
+/// (`Should -Throw -ErrorId 'HiApi.INVALID_REQUEST*'`).
+/// </summary>
+internal static class ErrorRecordFactory
+{
+    public static ErrorRecord Create(HiApiException exception, object? target)
+    {
+        var record = new ErrorRecord(exception, ErrorId(exception), Category(exception.Kind), target ?? exception.Task ?? (object?)exception.TaskId);
+        var action = RecommendedAction(exception);
+        if (action is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
+        }
+
+        return record;
+    }
+
+    /// <summary>An error that is not the API's: a path PowerShell cannot resolve, say.</summary>
+    public static ErrorRecord Create(Exception exception, string errorId, ErrorCategory category, object? target)
+        => new(exception, "HiApi." + errorId, category, target);
+
+    /// <summary>
+    /// Errors the API answered carry its own code (HiApi.INVALID_REQUEST, HiApi.permission_denied, or HiApi.Http502
+    /// for a body without one); everything this module concluded itself carries its kind (HiApi.TaskFailed,
+    /// HiApi.OutputExpired, HiApi.FileExists...), whatever HTTP status led to it.
+    /// </summary>
+    public static string ErrorId(HiApiException exception) => exception.Kind switch
+    {
+        HiApiErrorKind.InvalidRequest or HiApiErrorKind.Unauthorized or HiApiErrorKind.InsufficientBalance
+            or HiApiErrorKind.RateLimited or HiApiErrorKind.NotFound or HiApiErrorKind.ServerError
+            when !string.IsNullOrEmpty(exception.ErrorCode) => "HiApi." + exception.ErrorCode,
+        HiApiErrorKind.InvalidRequest or HiApiErrorKind.Unauthorized or HiApiErrorKind.InsufficientBalance
+            or HiApiErrorKind.RateLimited or HiApiErrorKind.NotFound or HiApiErrorKind.ServerError
+            when exception.StatusCode is int status => "HiApi.Http" + status,
+        _ => "HiApi." + exception.Kind,
+    };
+
+    public static ErrorCategory Category(HiApiErrorKind kind) => kind switch
+    {
+        HiApiErrorKind.InvalidRequest => ErrorCategory.InvalidArgument,
+        HiApiErrorKind.Unauthorized => ErrorCategory.PermissionDenied,
+        HiApiErrorKind.InsufficientBalance => ErrorCategory.QuotaExceeded,
+        HiApiErrorKind.RateLimited => ErrorCategory.LimitsExceeded,
+        HiApiErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        HiApiErrorKind.ServerError => ErrorCategory.ConnectionError,
+        HiApiErrorKind.Network => ErrorCategory.ConnectionError,
+        HiApiErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
+        HiApiErrorKind.TaskFailed => ErrorCategory.InvalidResult,
+        HiApiErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        HiApiErrorKind.NotReady => ErrorCategory.InvalidOperation,
+        HiApiErrorKind.OutputExpired => ErrorCategory.ResourceUnavailable,
+        HiApiErrorKind.FileExists => ErrorCategory.ResourceExists,
+        HiApiErrorKind.Configuration => ErrorCategory.InvalidArgument,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    private static string? RecommendedAction(HiApiException exception)
+    {
+        if (exception.TaskMayHaveBeenCreated)
+        {
+            return "A paid task may have been created although no task id came back. Check your HiAPI dashboard before submitting again.";
+        }
+
+        return exception.Kind switch
+        {
+            HiApiErrorKind.InvalidRequest => "Fix the fields named in the message; nothing was charged.",
+            HiApiErrorKind.Unauthorized => "Check the key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
+            HiApiErrorKind.InsufficientBalance => "Top up your HiAPI balance, or lower -Duration: the estimate is duration x price per second.",
+            HiApiErrorKind.RateLimited => "Wait and try again, or submit fewer tasks at once.",
+            HiApiErrorKind.OutputExpired => "The temporary URL has expired; the video can no longer be downloaded.",
+            HiApiErrorKind.FileExists => "Use -Force to overwrite, or choose another -Path.",
+            HiApiErrorKind.Timeout => "Wait again later with Wait-HiApiTask; the task keeps rendering on the server.",
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,188 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
+# What a user sees when something is wrong: clear errors, in the API's words, before any money is spent.
+
+BeforeAll {
+    $repositoryRoot = Split-Path $PSScriptRoot -Parent
+    Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
+    $script:emulator = Start-HiApiEmulator -Setting @{ QueuedMs = 100; HandlingMs = 300; ArchivingMs = 100 }
+    Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1') -Force
+
+    $script:savedEnvironment = @{ Base = $env:HIAPI_BASE_URL; Key = $env:HIAPI_API_KEY; Key2 = $env:HIAPI_KEY; Ledger = $env:HIAPI_LEDGER_PATH }
+    # Test tasks go to a ledger of their own, never into the user's real one.
+    $script:ledgerPath = Join-Path ([IO.Path]::GetTempPath()) "hiapi-pester-$([guid]::NewGuid().ToString('n')).jsonl"
+    $env:HIAPI_LEDGER_PATH = $ledgerPath
+    $env:HIAPI_BASE_URL = $emulator.BaseUri
+    $env:HIAPI_API_KEY = $emulator.ApiKey
+    Remove-Item Env:HIAPI_KEY -ErrorAction SilentlyContinue
+
+    function Clear-EmulatorRequests { Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null }
+    function Get-EmulatorRequests { @(Invoke-HiApiEmulatorControl $emulator 'requests') }
+    function ConvertTo-Secure([string] $Plain) { ConvertTo-SecureString $Plain -AsPlainText -Force }
+}
+
+AfterAll {
+    $env:HIAPI_BASE_URL = $savedEnvironment.Base
+    $env:HIAPI_API_KEY = $savedEnvironment.Key
+    $env:HIAPI_KEY = $savedEnvironment.Key2
+    $env:HIAPI_LEDGER_PATH = $savedEnvironment.Ledger
+    Remove-Item "$ledgerPath*" -Force -ErrorAction SilentlyContinue
+    Remove-Module HiApi.Video -ErrorAction SilentlyContinue
+    Stop-HiApiEmulator $emulator
+}
+
+Describe 'Bad input is refused before any request' {
+    BeforeEach { Clear-EmulatorRequests }
+
+    It 'rejects a duration outside 3..15 at parameter binding' {
+        { New-HiApiVideoTask -Prompt 'too long' -Duration 99 } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'rejects an aspect ratio the API does not know' {
+        { New-HiApiVideoTask -Prompt 'wide' -AspectRatio '2:1' } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'refuses -AspectRatio with an image: the output follows the image' {
+        { New-HiApiVideoTask -ImageUrl https://example.com/a.jpg -AspectRatio '16:9' } | Should -Throw -ErrorId 'AmbiguousParameterSet*'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'names the field, in the API''s own words, for an image URL that is not https' {
+        New-HiApiVideoTask -ImageUrl 'http://example.com/still.jpg' -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.INVALID_REQUEST,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure[0].Exception.Message | Should -Be 'invalid input: image_urls/0: value must be an absolute https URL'
+        $failure[0].Exception.FieldErrors[0].Field | Should -Be 'image_urls/0'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'refuses a plain-http callback to a remote host' {
+        New-HiApiVideoTask -Prompt 'callback' -CallbackUrl 'http://example.com/hook' -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.INVALID_REQUEST,*'
+        "$($failure[0])" | Should -Match 'callback\.url'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'sends nothing with -WhatIf' {
+        $result = New-HiApiVideoTask -Prompt 'just looking' -Duration 15 -WhatIf
+        $result | Should -BeNullOrEmpty
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+}
+
+Describe 'Keys and base URIs' {
+    BeforeEach { Clear-EmulatorRequests }
+
+    It 'ends with an error naming both variables when no key is set' {
+        $saved = $env:HIAPI_API_KEY
+        Remove-Item Env:HIAPI_API_KEY
+        try {
+            { New-HiApiVideoTask -Prompt 'no key' -Duration 3 } | Should -Throw -ExpectedMessage '*HIAPI_API_KEY*HIAPI_KEY*'
+        }
+        finally {
+            $env:HIAPI_API_KEY = $saved
+        }
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'falls back to HIAPI_KEY' {
+        $saved = $env:HIAPI_API_KEY
+        Remove-Item Env:HIAPI_API_KEY
+        $env:HIAPI_KEY = $emulator.ApiKey
+        try {
+            (New-HiApiVideoTask -Prompt 'seed 003 style key' -Duration 3).TaskId | Should -Match '^tk-hiapi-'
+        }
+        finally {
+            $env:HIAPI_API_KEY = $saved
+            Remove-Item Env:HIAPI_KEY
+        }
+    }
+
+    It 'refuses plain http to a host that is not loopback' {
+        { Get-HiApiTask -TaskId 'tk-hiapi-x' -BaseUri 'http://api.example.com' } | Should -Throw -ExpectedMessage '*https*'
+    }
+
+    It 'answers 401 permission_denied for a key that may not use the model' {
+        New-HiApiVideoTask -ImageUrl https://example.com/a.jpg -ApiKey (ConvertTo-Secure 'sk-test-text-only') -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.permission_denied,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $failure[0].Exception.StatusCode | Should -Be 401
+    }
+
+    It 'answers 402 when the balance cannot cover duration x price' {
+        New-HiApiVideoTask -Prompt 'too expensive' -Duration 15 -ApiKey (ConvertTo-Secure 'sk-test-low-balance') -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].Exception.StatusCode | Should -Be 402
+        $failure[0].CategoryInfo.Category | Should -Be 'QuotaExceeded'
+    }
+
+    It 'never shows the key in any stream or error' {
+        $secret = 'sk-test-emulator'
+        $everything = & {
+            New-HiApiVideoTask -Prompt 'leak check' -Duration 3 -Verbose -Debug:$false | Wait-HiApiTask -PollIntervalSeconds 0.2 -Verbose
+            New-HiApiVideoTask -ImageUrl https://example.com/a.jpg -ApiKey (ConvertTo-Secure 'sk-test-text-only') -Verbose
+            Get-HiApiTask -TaskId 'tk-hiapi-doesnotexist' -Verbose
+        } *>&1 | Out-String -Width 500
+        $everything | Should -Not -BeNullOrEmpty
+        $everything | Should -Not -Match ([regex]::Escape($secret))
+        $everything | Should -Not -Match 'sk-test-text-only'
+    }
+}
+
+Describe 'Failures after submission' {
+    It 'turns a failed task into a non-terminating error that carries the task and the API code' {
+        $tasks = 'fine clip', 'broken clip [[fail]]' | New-HiApiVideoTask -Duration 3
+        $done = $tasks | Wait-HiApiTask -PollIntervalSeconds 0.2 -ErrorVariable failure -ErrorAction SilentlyContinue
+        $done | Should -HaveCount 1
+        $done.Prompt | Should -Be 'fine clip'
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.TaskFailed,*'
+        $failure[0].TargetObject.TaskId | Should -Be $tasks[1].TaskId
+        $failure[0].Exception.ErrorCode | Should -Be 'generation_failed'
+        "$($failure[0])" | Should -Match $tasks[1].TaskId
+    }
+
+    It 'names the task and its last status on timeout' {
+        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 20000 } | Out-Null
+        try {
+            $task = New-HiApiVideoTask 'slow render' -Duration 3
+            $task | Wait-HiApiTask -TimeoutSeconds 1 -PollIntervalSeconds 0.2 -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+        finally {
+            Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 300 } | Out-Null
+        }
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.Timeout,*'
+        "$($failure[0])" | Should -Match $task.TaskId
+        "$($failure[0])" | Should -Match '(?i)queued|handling'
+    }
+
+    It 'says clearly that a task is not finished yet when saving too early' {
+        $task = New-HiApiVideoTask 'not yet' -Duration 3
+        $task | Save-HiApiVideo -Path (Join-Path $TestDrive 'early') -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.NotReady,*'
+        Test-Path (Join-Path $TestDrive 'early' "$($task.TaskId).mp4") | Should -BeFalse
+    }
+
+    It 'says clearly that the URL expired' {
+        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ outputLifetimeSeconds = 1 } | Out-Null
+        try {
+            $done = New-HiApiVideoTask 'expires fast' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        }
+        finally {
+            Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ outputLifetimeSeconds = 3600 } | Out-Null
+        }
+        Start-Sleep -Seconds 3
+        $done | Save-HiApiVideo -Path (Join-Path $TestDrive 'expired') -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.OutputExpired,*'
+        "$($failure[0])" | Should -Match $done.TaskId
+        Get-ChildItem (Join-Path $TestDrive 'expired') -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'reports an unknown task id as not found' {
+        Get-HiApiTask -TaskId 'tk-hiapi-00000000000000000000000000' -ErrorVariable failure -ErrorAction SilentlyContinue
+        $failure[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure[0].Exception.StatusCode | Should -Be 404
+    }
+}

@@ -1,0 +1,90 @@
+<#
+    Starts and stops the local HiAPI emulator (tests/HiApi.Emulator) for the Pester suite and the demo.
+    The emulator binds 127.0.0.1 on a free port and prints one line HIAPI_EMULATOR_URL=<url>; its stdout goes
+    to a file so nothing can block on a full pipe.
+#>
+
+$script:RepositoryRoot = Split-Path $PSScriptRoot -Parent
+
+function Start-HiApiEmulator {
+    [CmdletBinding()]
+    param(
+        [ValidateSet('Debug', 'Release')]
+        [string] $Configuration = $(if ($env:HIAPI_TEST_CONFIGURATION) { $env:HIAPI_TEST_CONFIGURATION } else { 'Debug' }),
+
+        # Emulator options, e.g. @{ HandlingMs = 500; CallbackDeliveries = 2 }.
+        [hashtable] $Setting = @{},
+
+        [int] $TimeoutSeconds = 60
+    )
+
+    $candidates = @($Configuration, 'Debug', 'Release') | Select-Object -Unique |
+        ForEach-Object { Join-Path $script:RepositoryRoot "tests/HiApi.Emulator/bin/$_/net10.0/HiApi.Emulator.dll" }
+    $dll = $candidates | Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $dll) { throw "The emulator is not built (looked for $($candidates -join ', ')). Run: dotnet build HiApiPS.sln" }
+
+    $logDirectory = Join-Path ([IO.Path]::GetTempPath()) "hiapi-emulator-$([guid]::NewGuid().ToString('n'))"
+    New-Item -ItemType Directory -Path $logDirectory | Out-Null
+    $stdout = Join-Path $logDirectory 'stdout.log'
+    $stderr = Join-Path $logDirectory 'stderr.log'
+
+    $arguments = @("`"$dll`"", '--urls', 'http://127.0.0.1:0')
+    foreach ($name in $Setting.Keys) { $arguments += "--Emulator:$name=$($Setting[$name])" }
+
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -RedirectStandardOutput $stdout `
+        -RedirectStandardError $stderr -PassThru -NoNewWindow
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $baseUri = $null
+    while (-not $baseUri) {
+        if ($process.HasExited) {
+            throw "The emulator exited with code $($process.ExitCode): $(Get-Content $stderr -Raw)"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+            throw "The emulator did not report its URL within $TimeoutSeconds s."
+        }
+        $line = Select-String -Path $stdout -Pattern '^HIAPI_EMULATOR_URL=(.+)$' -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($line) { $baseUri = $line.Matches[0].Groups[1].Value.Trim() } else { Start-Sleep -Milliseconds 100 }
+    }
+
+    [pscustomobject]@{
+        PSTypeName   = 'HiApi.Emulator'
+        Process      = $process
+        BaseUri      = $baseUri
+        ApiKey       = 'sk-test-emulator'
+        LogDirectory = $logDirectory
+    }
+}
+
+function Stop-HiApiEmulator {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Emulator)
+    if ($Emulator -and $Emulator.Process -and -not $Emulator.Process.HasExited) {
+        Stop-Process -Id $Emulator.Process.Id -Force -ErrorAction SilentlyContinue
+        $Emulator.Process.WaitForExit(10000) | Out-Null
+    }
+    if ($Emulator -and $Emulator.LogDirectory) {
+        Remove-Item $Emulator.LogDirectory -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Invoke-HiApiEmulatorControl {
+    <# Calls the emulator's loopback-only control endpoints, e.g. 'requests', 'faults', 'config'. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] $Emulator,
+        [Parameter(Mandatory, Position = 1)] [string] $Path,
+        [ValidateSet('Get', 'Put', 'Delete', 'Post')] [string] $Method = 'Get',
+        $Body
+    )
+    $uri = "$($Emulator.BaseUri.TrimEnd('/'))/_emulator/$Path"
+    $parameters = @{ Uri = $uri; Method = $Method }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $parameters.Body = $Body | ConvertTo-Json -Depth 5
+        $parameters.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @parameters
+}
+
+Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl

@@ -1,0 +1,120 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
+# The task ledger and resume: every paid task can be found again, after a crash too.
+
+BeforeAll {
+    $script:repositoryRoot = Split-Path $PSScriptRoot -Parent
+    Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
+    $script:emulator = Start-HiApiEmulator -Setting @{ QueuedMs = 100; HandlingMs = 300; ArchivingMs = 100 }
+    Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1') -Force
+
+    $script:savedEnvironment = @{ Base = $env:HIAPI_BASE_URL; Key = $env:HIAPI_API_KEY; Key2 = $env:HIAPI_KEY; Ledger = $env:HIAPI_LEDGER_PATH }
+    $env:HIAPI_BASE_URL = $emulator.BaseUri
+    $env:HIAPI_API_KEY = $emulator.ApiKey
+    Remove-Item Env:HIAPI_KEY -ErrorAction SilentlyContinue
+
+    function New-TestLedgerPath {
+        Join-Path ([IO.Path]::GetTempPath()) "hiapi-pester-$([guid]::NewGuid().ToString('n')).jsonl"
+    }
+}
+
+AfterAll {
+    $env:HIAPI_BASE_URL = $savedEnvironment.Base
+    $env:HIAPI_API_KEY = $savedEnvironment.Key
+    $env:HIAPI_KEY = $savedEnvironment.Key2
+    $env:HIAPI_LEDGER_PATH = $savedEnvironment.Ledger
+    Remove-Module HiApi.Video -ErrorAction SilentlyContinue
+    Stop-HiApiEmulator $emulator
+}
+
+Describe 'The ledger records every task and what became of it' {
+    BeforeEach {
+        $script:ledger = New-TestLedgerPath
+        $env:HIAPI_LEDGER_PATH = $ledger
+    }
+    AfterEach { Remove-Item "$ledger*" -Force -ErrorAction SilentlyContinue }
+
+    It 'lists submitted tasks as pending until their videos are saved' {
+        $tasks = 'pending one', 'pending two' | New-HiApiVideoTask -Duration 3
+        Test-Path $ledger | Should -BeTrue
+        (Get-HiApiTask -Pending).TaskId | Sort-Object | Should -Be ($tasks.TaskId | Sort-Object)
+
+        $tasks | Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path (Join-Path $TestDrive 'saved') | Out-Null
+        Get-HiApiTask -Pending | Should -BeNullOrEmpty
+    }
+
+    It 'keeps the request of a task known only by id' {
+        $task = New-HiApiVideoTask 'remember my prompt' -Duration 4
+        $done = $task.TaskId | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $done.Prompt | Should -Be 'remember my prompt'
+        $done.Duration | Should -Be 4
+    }
+
+    It 'skips a video already saved and intact, unless -Force' {
+        $done = New-HiApiVideoTask 'save me once' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $folder = Join-Path $TestDrive 'once'
+        $first = $done | Save-HiApiVideo -Path $folder
+        $stamp = (Get-Item $first.FullName).LastWriteTimeUtc
+        Start-Sleep -Milliseconds 1100
+        Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
+
+        $second = $done | Save-HiApiVideo -Path $folder
+        $second.FullName | Should -Be $first.FullName
+        (Get-Item $first.FullName).LastWriteTimeUtc | Should -Be $stamp
+        @(Invoke-HiApiEmulatorControl $emulator 'requests' | Where-Object kind -EQ 'download') | Should -HaveCount 0
+
+        $third = $done | Save-HiApiVideo -Path $folder -Force
+        (Get-Item $third.FullName).LastWriteTimeUtc | Should -BeGreaterThan $stamp
+    }
+
+    It 'says which pending videos expired' {
+        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ outputLifetimeSeconds = 1 } | Out-Null
+        try {
+            $done = New-HiApiVideoTask 'left too long' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        }
+        finally {
+            Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ outputLifetimeSeconds = 3600 } | Out-Null
+        }
+        Start-Sleep -Seconds 3
+        Get-HiApiTask -Pending -ErrorVariable expired -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $expired | Should -HaveCount 1
+        $expired[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.OutputExpired,*'
+        "$($expired[0])" | Should -Match $done.TaskId
+    }
+
+    It 'can be switched off' {
+        New-HiApiVideoTask 'not recorded' -Duration 3 -NoLedger | Out-Null
+        Test-Path $ledger | Should -BeFalse
+    }
+}
+
+Describe 'Resume after a crash' {
+    It 'recovers every task of a PowerShell process killed mid-wait' {
+        $ledger = New-TestLedgerPath
+        $env:HIAPI_LEDGER_PATH = $ledger
+        $manifest = Join-Path $repositoryRoot 'HiApi.Video.psd1'
+        $script = @"
+Import-Module '$manifest'
+1..5 | ForEach-Object { "crash test clip `$_" } | New-HiApiVideoTask -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 30 | Save-HiApiVideo -Path '$TestDrive/never'
+"@
+        $child = Start-Process -FilePath (Get-Process -Id $PID).Path -ArgumentList '-NoProfile', '-NonInteractive', '-Command', $script -PassThru
+        try {
+            # Wait until all five submissions are in the ledger, then kill the worker while it waits.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline -and -not ((Test-Path $ledger) -and @(Get-HiApiTask -Pending -ErrorAction SilentlyContinue).Count -ge 5)) {
+                Start-Sleep -Milliseconds 200
+            }
+        }
+        finally {
+            Stop-Process -Id $child.Id -Force -ErrorAction SilentlyContinue
+        }
+
+        $pending = Get-HiApiTask -Pending
+        $pending | Should -HaveCount 5
+        $files = $pending | Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path (Join-Path $TestDrive 'recovered')
+        $files | Should -HaveCount 5
+        ($files.TaskId | Sort-Object) | Should -Be ($pending.TaskId | Sort-Object)
+        Get-HiApiTask -Pending | Should -BeNullOrEmpty
+        Remove-Item "$ledger*" -Force -ErrorAction SilentlyContinue
+    }
+}

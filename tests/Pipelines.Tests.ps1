@@ -1,0 +1,171 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
+# The pipelines a user runs, end to end against the local HiAPI emulator. Run with ./build.ps1 Test (or Pester).
+
+BeforeAll {
+    $repositoryRoot = Split-Path $PSScriptRoot -Parent
+    Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
+    $script:emulator = Start-HiApiEmulator -Setting @{ QueuedMs = 100; HandlingMs = 300; ArchivingMs = 100 }
+    Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1') -Force
+
+    $script:savedEnvironment = @{ Base = $env:HIAPI_BASE_URL; Key = $env:HIAPI_API_KEY; Key2 = $env:HIAPI_KEY; Ledger = $env:HIAPI_LEDGER_PATH }
+    # Test tasks go to a ledger of their own, never into the user's real one.
+    $script:ledgerPath = Join-Path ([IO.Path]::GetTempPath()) "hiapi-pester-$([guid]::NewGuid().ToString('n')).jsonl"
+    $env:HIAPI_LEDGER_PATH = $ledgerPath
+    $env:HIAPI_BASE_URL = $emulator.BaseUri
+    $env:HIAPI_API_KEY = $emulator.ApiKey
+    Remove-Item Env:HIAPI_KEY -ErrorAction SilentlyContinue
+
+    function Get-Mp4Brand([string] $Path) {
+        $bytes = [IO.File]::ReadAllBytes($Path)
+        [Text.Encoding]::ASCII.GetString($bytes, 4, 4)
+    }
+}
+
+AfterAll {
+    $env:HIAPI_BASE_URL = $savedEnvironment.Base
+    $env:HIAPI_API_KEY = $savedEnvironment.Key
+    $env:HIAPI_KEY = $savedEnvironment.Key2
+    $env:HIAPI_LEDGER_PATH = $savedEnvironment.Ledger
+    Remove-Item "$ledgerPath*" -Force -ErrorAction SilentlyContinue
+    Remove-Module HiApi.Video -ErrorAction SilentlyContinue
+    Stop-HiApiEmulator $emulator
+}
+
+Describe 'A prompt becomes an MP4 on disk in one pipeline' {
+    It 'submits, waits and saves <taskId>.mp4 into a new folder' {
+        $clips = Join-Path $TestDrive 'clips'
+        $file = 'a calm ocean wave at sunset' | New-HiApiVideoTask -Duration 3 -Resolution 720p |
+            Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path $clips
+
+        @($file).Count | Should -Be 1
+        $file | Should -BeOfType [System.IO.FileInfo]
+        $file.TaskId | Should -Match '^tk-hiapi-'
+        $file.Name | Should -Be "$($file.TaskId).mp4"
+        $file.DirectoryName | Should -Be $clips
+        $file.Length | Should -BeGreaterThan 1000
+        Get-Mp4Brand $file.FullName | Should -Be 'ftyp'
+        Get-ChildItem $clips -Force | Should -HaveCount 1 -Because 'no temporary file is left behind'
+    }
+
+    It 'returns a typed task that remembers what was asked for' {
+        $task = New-HiApiVideoTask -Prompt 'a paper plane over neon Tokyo' -AspectRatio '16:9' -Resolution 1080p -Duration 4
+        $task | Should -BeOfType ([HiApi.Client.HiApiTask])
+        $task.Status | Should -Be ([HiApi.Client.HiApiTaskStatus]::Queued)
+        $task.Model | Should -Be 'happyhorse-1.1/text-to-video'
+        $task.Prompt | Should -Be 'a paper plane over neon Tokyo'
+        $task.AspectRatio | Should -Be '16:9'
+        $task.Duration | Should -Be 4
+        $task.SubmittedAt | Should -BeOfType [DateTimeOffset]
+
+        $done = $task | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $done.Status | Should -Be 'Success'
+        $done.IsTerminal | Should -BeTrue
+        $done.Prompt | Should -Be 'a paper plane over neon Tokyo'
+        $done.VideoUrl | Should -Match '\.mp4'
+        $done.Outputs[0].Type | Should -Be 'video'
+        $done.Outputs[0].ExpiresAt | Should -BeOfType [DateTimeOffset]
+        $done.Outputs[0].ExpiresAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
+    }
+
+    It 'resolves a relative -Path against the PowerShell location, not the process directory' {
+        $task = New-HiApiVideoTask 'relative paths' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        Push-Location $TestDrive
+        try {
+            $file = $task | Save-HiApiVideo -Path ./relative/clip.mp4
+        }
+        finally {
+            Pop-Location
+        }
+        $file.FullName | Should -Be (Join-Path $TestDrive 'relative/clip.mp4')
+        Test-Path (Join-Path $TestDrive 'relative/clip.mp4') | Should -BeTrue
+    }
+
+    It 'refuses to overwrite an existing file without -Force, and overwrites with it' {
+        $task = New-HiApiVideoTask 'overwrite me' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $target = Join-Path $TestDrive 'taken.mp4'
+        Set-Content -Path $target -Value 'precious'
+
+        $task | Save-HiApiVideo -Path $target -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.FileExists,*'
+        Get-Content $target | Should -Be 'precious'
+
+        $file = $task | Save-HiApiVideo -Path $target -Force
+        Get-Mp4Brand $file.FullName | Should -Be 'ftyp'
+    }
+
+    It 'downloads without sending the API key to the storage URL' {
+        Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
+        New-HiApiVideoTask 'no key on downloads' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2 |
+            Save-HiApiVideo -Path (Join-Path $TestDrive 'nokey') | Out-Null
+        $requests = Invoke-HiApiEmulatorControl $emulator 'requests'
+        $downloads = @($requests | Where-Object kind -EQ 'download')
+        $downloads.Count | Should -BeGreaterThan 0
+        $downloads | ForEach-Object { $_.hasAuthorization | Should -BeFalse }
+        @($requests | Where-Object kind -In 'create', 'get') | ForEach-Object { $_.hasAuthorization | Should -BeTrue }
+    }
+}
+
+Describe 'A storyboard CSV becomes one task per row' {
+    It 'binds every column by property name and saves a clip per row' {
+        $csv = Join-Path $TestDrive 'storyboard.csv'
+        @(
+            [pscustomobject]@{ Prompt = 'scene one: a lighthouse at dawn'; Duration = 3; Resolution = '720p'; AspectRatio = '16:9' }
+            [pscustomobject]@{ Prompt = 'scene two: gulls over the pier'; Duration = 4; Resolution = '720p'; AspectRatio = '9:16' }
+            [pscustomobject]@{ Prompt = 'scene three: a boat leaves'; Duration = 5; Resolution = '1080p'; AspectRatio = '1:1' }
+        ) | Export-Csv -Path $csv -NoTypeInformation
+
+        $tasks = Import-Csv $csv | New-HiApiVideoTask
+        $tasks | Should -HaveCount 3
+        $tasks.Duration | Should -Be @(3, 4, 5)
+        $tasks.AspectRatio | Should -Be @('16:9', '9:16', '1:1')
+        ($tasks.TaskId | Select-Object -Unique) | Should -HaveCount 3
+
+        $files = $tasks | Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path (Join-Path $TestDrive 'storyboard')
+        $files | Should -HaveCount 3
+        ($files.TaskId | Sort-Object) | Should -Be ($tasks.TaskId | Sort-Object)
+    }
+
+    It 'reports a bad row and still submits the good ones' {
+        $rows = @(
+            [pscustomobject]@{ Prompt = 'good row'; Duration = '3' }
+            [pscustomobject]@{ Prompt = 'bad row'; Duration = '99' }
+            [pscustomobject]@{ Prompt = 'another good row'; Duration = '3' }
+        )
+        $tasks = $rows | New-HiApiVideoTask -ErrorVariable failures -ErrorAction SilentlyContinue
+        $tasks | Should -HaveCount 2
+        $tasks.Prompt | Should -Be @('good row', 'another good row')
+        $failures | Should -HaveCount 1
+        "$($failures[0])" | Should -Match 'Duration'
+    }
+}
+
+Describe 'A still image becomes a clip' {
+    It 'uses image-to-video with one https image URL' {
+        $file = New-HiApiVideoTask -ImageUrl https://example.com/still.jpg -Prompt 'she turns and smiles' |
+            Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path (Join-Path $TestDrive 'image')
+        $file | Should -HaveCount 1
+        Get-Mp4Brand $file.FullName | Should -Be 'ftyp'
+        $task = Get-HiApiTask -TaskId $file.TaskId
+        $task.Model | Should -Be 'happyhorse-1.1/image-to-video'
+    }
+}
+
+Describe 'Get-HiApiTask and Wait-HiApiTask take ids as well as tasks' {
+    It 'reads a task by id, by piped string and by property name' {
+        $task = New-HiApiVideoTask 'ids in the pipeline' -Duration 3
+        (Get-HiApiTask $task.TaskId).TaskId | Should -Be $task.TaskId
+        ($task.TaskId | Get-HiApiTask).TaskId | Should -Be $task.TaskId
+        ([pscustomobject]@{ Id = $task.TaskId } | Get-HiApiTask).TaskId | Should -Be $task.TaskId
+        $done = $task.TaskId | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $done.Status | Should -Be 'Success'
+    }
+
+    It 'waits for many tasks at once and hands each on' {
+        $tasks = 1..6 | ForEach-Object { "batch clip $_" } | New-HiApiVideoTask -Duration 3
+        $done = $tasks | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $done | Should -HaveCount 6
+        ($done.TaskId | Sort-Object) | Should -Be ($tasks.TaskId | Sort-Object)
+        $done.Status | Select-Object -Unique | Should -Be 'Success'
+    }
+}
