@@ -1,0 +1,54 @@
+namespace HiApi.Emulator.Api;
+
+/// <summary>
+/// The settings <c>/_emulator/config</c> shows and changes. Null means "not given" in a PUT; for the two settings
+/// where null is meaningful (no rate limit, no padding) use 0 to switch them off.
+/// </summary>
+internal sealed class ConfigView
+{
+    public int? QueuedMs { get; set; }
+    public int? HandlingMs { get; set; }
+    public int? ArchivingMs { get; set; }
+    public int? OutputLifetimeSeconds { get; set; }
+    public int? RateLimitRequests { get; set; }
+    public int? RateLimitWindowMs { get; set; }
+    public int? RetryAfterSeconds { get; set; }
+    public int? CallbackDeliveries { get; set; }
+    public bool? CallbackWrapped { get; set; }
+    public decimal? PricePerSecond { get; set; }
+    public long? VideoSizeBytes { get; set; }
+    public bool? RecordRequests { get; set; }
+
+    public static ConfigView From(EmulatorOptions options) => new()
+    {
+        QueuedMs = options.QueuedMs,
+        HandlingMs = options.HandlingMs,
+        ArchivingMs = options.ArchivingMs,
+        OutputLifetimeSeconds = options.OutputLifetimeSeconds,
+        RateLimitRequests = options.RateLimitRequests ?? 0,
+        RateLimitWindowMs = options.RateLimitWindowMs,
+        RetryAfterSeconds = options.RetryAfterSeconds,
+        CallbackDeliveries = options.CallbackDeliveries,
+        CallbackWrapped = options.CallbackWrapped,
+        PricePerSecond = options.PricePerSecond,
+        VideoSizeBytes = options.VideoSizeBytes ?? 0,
+        RecordRequests = options.RecordRequests,
+    };
+
+    public EmulatorOptions ApplyTo(EmulatorOptions options)
+    {
+        if (QueuedMs is { } queued) options.QueuedMs = queued;
+        if (HandlingMs is { } handling) options.HandlingMs = handling;
+        if (ArchivingMs is { } archiving) options.ArchivingMs = archiving;
+        if (OutputLifetimeSeconds is { } lifetime) options.OutputLifetimeSeconds = lifetime;
+        if (RateLimitRequests is { } limit) options.RateLimitRequests = limit == 0 ? null : limit;
+        if (RateLimitWindowMs is { } window) options.RateLimitWindowMs = window;
+        if (RetryAfterSeconds is { } retryAfter) options.RetryAfterSeconds = retryAfter;
+        if (CallbackDeliveries is { } deliveries) options.CallbackDeliveries = deliveries;
+        if (CallbackWrapped is { } wrapped) options.CallbackWrapped = wrapped;
+        if (PricePerSecond is { } price) options.PricePerSecond = price;
+        if (VideoSizeBytes is { } size) options.VideoSizeBytes = size == 0 ? null : size;
+        if (RecordRequests is { } record) options.RecordRequests = record;
+        return options;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using HiApi.Emulator.Hosting;
+using HiApi.Emulator.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace HiApi.Emulator.Api;
+
+/// <summary>
+/// The temporary storage behind <c>output[].url</c>: <c>GET|HEAD /storage/{taskId}.mp4?expires=..&amp;sig=..</c>.
+/// The signed URL is the only credential (no Authorization needed); after <c>expireAt</c> it answers 403
+/// <c>Request has expired</c>. Supports <c>Range</c> so clients can resume, and streams, so large padded files
+/// cost no memory.
+/// </summary>
+internal sealed class StorageEndpoints(EmulatorState state)
+{
+    public const string ExpiredMessage = "Request has expired";
+    public const string BadSignatureMessage = "Signature does not match";
+    private const int TruncationGraceMs = 250;
+
+    public async Task DownloadAsync(HttpContext context)
+    {
+        var faults = state.Options.Faults;
+        if (await FaultInjection.TryInjectAsync(context, state, faults))
+        {
+            return;
+        }
+
+        var fileName = context.Request.RouteValues["fileName"] as string ?? "";
+        var query = context.Request.Query;
+        if (!fileName.EndsWith(".mp4", StringComparison.Ordinal)
+            || !long.TryParse(query["expires"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
+            || !state.Signer.Verify(fileName[..^4], expires, query["sig"].ToString()))
+        {
+            await ApiResponses.WritePlainTextAsync(context, StatusCodes.Status403Forbidden, BadSignatureMessage);
+            return;
+        }
+
+        if (state.Clock.GetUtcNow().ToUnixTimeMilliseconds() >= expires * 1000)
+        {
+            await ApiResponses.WritePlainTextAsync(context, StatusCodes.Status403Forbidden, ExpiredMessage);
+            return;
+        }
+
+        var task = state.Tasks.Find(fileName[..^4]);
+        if (task is null || task.Status != TaskStatuses.Success)
+        {
+            await ApiResponses.WritePlainTextAsync(context, StatusCodes.Status404NotFound, "Not Found");
+            return;
+        }
+
+        var total = state.Video.LengthFor(state.Options.VideoSizeBytes);
+        if (!TryGetRange(context.Request, total, out var start, out var end, out var unsatisfiable))
+        {
+            start = 0;
+            end = total - 1;
+        }
+        if (unsatisfiable)
+        {
+            context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            context.Response.Headers.ContentRange = $"bytes */{total}";
+            return;
+        }
+
+        var length = end - start + 1;
+        var partial = start != 0 || end != total - 1;
+        context.Response.StatusCode = partial ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
+        context.Response.ContentType = "video/mp4";
+        context.Response.ContentLength = length;
+        context.Response.Headers.AcceptRanges = "bytes";
+        if (partial)
+        {
+            context.Response.Headers.ContentRange = $"bytes {start}-{end}/{total}";
+        }
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        if (state.Faults.Roll(faults.TruncateDownloadRate))
+        {
+            // The full length was announced; stop after about half and cut the connection.
+            state.Faults.Counters.CountTruncatedDownload();
+            await state.Video.WriteAsync(context.Response.Body, total, start, length / 2, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            // A flush only hands the bytes to Kestrel's transport; give it time to put them on the wire, or the
+            // abort would discard them and the client would see a reset before even the status line.
+            await Task.Delay(TruncationGraceMs, context.RequestAborted);
+            context.Abort();
+            return;
+        }
+
+        await state.Video.WriteAsync(context.Response.Body, total, start, length, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// One range, <c>bytes=N-</c>, <c>bytes=N-M</c> or <c>bytes=-K</c>. Anything else (several ranges, other
+    /// units, garbage) is ignored and the whole file is served, as HTTP allows.
+    /// </summary>
+    private static bool TryGetRange(HttpRequest request, long total, out long start, out long end, out bool unsatisfiable)
+    {
+        start = 0;
+        end = total - 1;
+        unsatisfiable = false;
+        if (!RangeHeaderValue.TryParse(request.Headers.Range.ToString(), out var header)
+            || !string.Equals(header.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase)
+            || header.Ranges.Count != 1)
+        {
+            return false;
+        }
+
+        var range = header.Ranges.First();
+        if (range.From is { } from)
+        {
+            if (from >= total)
+            {
+                unsatisfiable = true;
+                return true;
+            }
+            start = from;
+            end = range.To is { } to ? Math.Min(to, total - 1) : total - 1;
+            return true;
+        }
+
+        if (range.To is { } suffix && suffix > 0)
+        {
+            start = Math.Max(0, total - suffix);
+            return true;
+        }
+
+        unsatisfiable = true;
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+namespace HiApi.Emulator;
+
+/// <summary>
+/// Everything that shapes the emulator's behaviour. Bound from the configuration section "Emulator"
+/// (e.g. <c>--Emulator:HandlingMs=3000</c>). The instance handed to <see cref="EmulatorServer"/> stays live:
+/// changes take effect for later requests; a task keeps the timings and price in force when it was created.
+/// </summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The keys the emulator accepts. Defaults: see <see cref="DefaultApiKeys"/>.</summary>
+    public List<EmulatorApiKey> ApiKeys { get; set; } = DefaultApiKeys();
+
+    /// <summary>Price of one generated second; a create reserves duration x this.</summary>
+    public decimal PricePerSecond { get; set; } = 0.01m;
+
+    /// <summary>Milliseconds a task spends in <c>queued</c>.</summary>
+    public int QueuedMs { get; set; } = 200;
+
+    /// <summary>Milliseconds a task spends in <c>handling</c>.</summary>
+    public int HandlingMs { get; set; } = 500;
+
+    /// <summary>Milliseconds a task spends in <c>archiving</c>.</summary>
+    public int ArchivingMs { get; set; } = 200;
+
+    /// <summary>Seconds the output URL stays valid after success (<c>expireAt</c> = success time + this).</summary>
+    public int OutputLifetimeSeconds { get; set; } = 3600;
+
+    /// <summary>API requests allowed per key per window; null means no limit.</summary>
+    public int? RateLimitRequests { get; set; }
+
+    /// <summary>Length of the sliding rate-limit window in milliseconds.</summary>
+    public int RateLimitWindowMs { get; set; } = 1000;
+
+    /// <summary>Value of the <c>Retry-After</c> header on every 429.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>How many times each callback is delivered (2 makes the seeds' duplicates real).</summary>
+    public int CallbackDeliveries { get; set; } = 1;
+
+    /// <summary>True: callbacks carry <c>{"code":200,"data":{task},"message":"success"}</c>; false: the bare task.</summary>
+    public bool CallbackWrapped { get; set; } = true;
+
+    /// <summary>When set, the MP4 is served padded with a trailing <c>free</c> box to exactly this many bytes.</summary>
+    public long? VideoSizeBytes { get; set; }
+
+    /// <summary>Injected faults; all rates are probabilities per request.</summary>
+    public FaultOptions Faults { get; set; } = new();
+
+    /// <summary>Keep a log of every API and download request.</summary>
+    public bool RecordRequests { get; set; } = true;
+
+    /// <summary>Seed for the fault dice; set it to make fault sequences repeatable.</summary>
+    public int? RandomSeed { get; set; }
+
+    /// <summary>The three documented keys: all models unlimited, text-to-video only, and 0.05 of balance.</summary>
+    public static List<EmulatorApiKey> DefaultApiKeys() =>
+    [
+        new() { Key = "sk-test-emulator" },
+        new() { Key = "sk-test-text-only", AllowedModels = ["happyhorse-1.1/text-to-video"] },
+        new() { Key = "sk-test-low-balance", Balance = 0.05m },
+    ];
+}

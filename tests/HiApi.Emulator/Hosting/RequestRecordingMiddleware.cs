@@ -1,0 +1,64 @@
+using HiApi.Emulator.Api;
+using HiApi.Emulator.Recording;
+using Microsoft.AspNetCore.Http;
+
+namespace HiApi.Emulator.Hosting;
+
+/// <summary>
+/// Logs every request to <c>/v1/...</c> and <c>/storage/...</c> after it was answered. Keeps only whether an
+/// Authorization header was present, never its value. A dropped connection is logged with status 0.
+/// </summary>
+internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorState state)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/v1") && !path.StartsWithSegments("/storage"))
+        {
+            await next(context);
+            return;
+        }
+
+        var at = state.Clock.GetUtcNow();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var dropped = context.Items.TryGetValue(FaultInjection.DroppedItemKey, out var flag) && flag is true;
+            var bodyBytes = context.Items.TryGetValue(RequestBody.BytesItemKey, out var read) && read is long counted
+                ? counted
+                : context.Request.ContentLength ?? 0;
+            state.Requests.Add(
+                new RecordedRequest(
+                    at,
+                    context.Request.Method,
+                    path.Value ?? "",
+                    context.Request.QueryString.HasValue ? context.Request.QueryString.Value : null,
+                    context.Request.Headers.ContainsKey("Authorization"),
+                    dropped ? 0 : context.Response.StatusCode,
+                    bodyBytes,
+                    KindOf(context.Request.Method, path)),
+                state.Options.RecordRequests);
+        }
+    }
+
+    public static string KindOf(string method, PathString path)
+    {
+        var segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is ["v1", "tasks"] && HttpMethods.IsPost(method))
+        {
+            return RequestLog.Create;
+        }
+        if (segments is ["v1", "tasks", _] && HttpMethods.IsGet(method))
+        {
+            return RequestLog.Get;
+        }
+        if (segments is ["storage", _] && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
+        {
+            return RequestLog.Download;
+        }
+        return RequestLog.Other;
+    }
+}

@@ -1,0 +1,16 @@
+namespace HiApi.Emulator;
+
+/// <summary>
+/// One request the emulator received on <c>/v1/...</c> or <c>/storage/...</c>. The Authorization value is never
+/// kept, only whether it was present. <paramref name="StatusCode"/> is 0 when the connection was dropped.
+/// </summary>
+/// <param name="Kind">"create", "get", "download" or "other".</param>
+public sealed record RecordedRequest(
+    DateTimeOffset At,
+    string Method,
+    string Path,
+    string? Query,
+    bool HasAuthorization,
+    int StatusCode,
+    long RequestBodyBytes,
+    string Kind);
