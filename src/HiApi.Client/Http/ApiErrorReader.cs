@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace HiApi.Client;
+
+/// <summary>
+/// Turns every error shape the API (or a proxy in front of it) can produce into one
+/// <see cref="HiApiException"/>: the <c>{code, error_code, message}</c> envelope, the
+/// <c>{error: {code, message, type}}</c> shape of a 401, a 200 whose <c>code</c> is not 200, and
+/// non-JSON bodies such as an HTML 502 page.
+/// </summary>
+internal static partial class ApiErrorReader
+{
+    private const int MaxExcerptLength = 200;
+
+    public static HiApiException FromResponse(
+        int statusCode, string? reasonPhrase, byte[] body, TimeSpan? retryAfter, string? taskId, ApiKey? key)
+    {
+        var reason = string.IsNullOrWhiteSpace(reasonPhrase) ? DescribeStatus(statusCode) : reasonPhrase;
+        if (!TryReadErrorBody(body, out var bodyCode, out var errorCode, out var message))
+        {
+            return Build(
+                KindOf(statusCode),
+                $"HiAPI answered {statusCode} {reason} with {DescribeNonJson(body)}.",
+                statusCode, null, retryAfter, taskId, key);
+        }
+
+        // A 200 carrying an error envelope: the envelope's code is the real status.
+        var effectiveStatus = statusCode is >= 200 and < 300 && bodyCode is >= 400 and < 600 ? bodyCode.Value : statusCode;
+        return FromParts(effectiveStatus, effectiveStatus == statusCode ? reason : DescribeStatus(effectiveStatus),
+            errorCode, message, retryAfter, taskId, key);
+    }
+
+    /// <summary>A success status whose JSON is not the expected envelope (or a 200 with an error <c>code</c>).</summary>
+    public static HiApiException FromEnvelopeCode(int code, string? message, byte[] body, string? taskId, ApiKey? key)
+    {
+        if (code is >= 400 and < 600)
+        {
+            TryReadErrorBody(body, out _, out var errorCode, out var bodyMessage);
+            return FromParts(code, DescribeStatus(code), errorCode, bodyMessage ?? message, null, taskId, key);
+        }
+
+        return InvalidResponse($"HiAPI answered 200 OK with an unexpected \"code\": {code}{(message is null ? "" : $" ({message})")}.", taskId, key);
+    }
+
+    public static HiApiException InvalidResponse(string message, string? taskId, ApiKey? key) =>
+        Build(HiApiErrorKind.InvalidResponse, message, 200, null, null, taskId, key);
+
+    public static HiApiErrorKind KindOf(int statusCode) => statusCode switch
+    {
+        400 or 422 => HiApiErrorKind.InvalidRequest,
+        401 or 403 => HiApiErrorKind.Unauthorized,
+        402 => HiApiErrorKind.InsufficientBalance,
+        404 => HiApiErrorKind.NotFound,
+        408 => HiApiErrorKind.Network,
+        429 => HiApiErrorKind.RateLimited,
+        >= 500 and < 600 => HiApiErrorKind.ServerError,
+        _ => HiApiErrorKind.InvalidResponse,
+    };
+
+    /// <summary><c>Retry-After</c> as seconds or as an HTTP date; null when absent or unreadable.</summary>
+    public static TimeSpan? ReadRetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
+    {
+        var value = headers.RetryAfter;
+        if (value?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (value?.Date is { } date)
+        {
+            var wait = date - now;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    /// <summary>"a non-JSON body: &lt;title or first 200 characters, tags stripped&gt;", or "an empty body".</summary>
+    public static string DescribeNonJson(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        var excerpt = Excerpt(text);
+        return excerpt.Length == 0 ? "an empty body" : $"a non-JSON body: {excerpt}";
+    }
+
+    internal static string Excerpt(string text)
+    {
+        var title = TitlePattern().Match(text);
+        var readable = title.Success && title.Groups[1].Value.Trim().Length > 0 ? title.Groups[1].Value : ScriptOrStylePattern().Replace(text, " ");
+        readable = TagPattern().Replace(readable, " ");
+        readable = WebUtility.HtmlDecode(readable);
+        readable = WhitespacePattern().Replace(readable, " ").Trim();
+        return readable.Length <= MaxExcerptLength ? readable : readable[..MaxExcerptLength] + "…";
+    }
+
+    private static HiApiException FromParts(
+        int status, string reason, string? errorCode, string? message, TimeSpan? retryAfter, string? taskId, ApiKey? key)
+    {
+        var kind = KindOf(status);
+        if (kind == HiApiErrorKind.InvalidRequest && !string.IsNullOrEmpty(message))
+        {
+            // A 400's message is the server's text, unchanged: scripts match on it.
+            var redacted = key?.Redact(message) ?? message;
+            return new HiApiException(kind, redacted)
+            {
+                StatusCode = status,
+                ErrorCode = errorCode,
+                FieldErrors = RequestValidator.ParseMessage(redacted),
+                TaskId = taskId,
+                RetryAfter = retryAfter,
+            };
+        }
+
+        var text = new StringBuilder();
+        if (taskId is not null)
+        {
+            text.Append("Task ").Append(taskId).Append(": ");
+        }
+
+        text.Append("HiAPI answered ").Append(status).Append(' ').Append(reason);
+        if (!string.IsNullOrEmpty(errorCode))
+        {
+            text.Append(" (").Append(errorCode).Append(')');
+        }
+
+        if (!string.IsNullOrEmpty(message))
+        {
+            text.Append(": ").Append(message.TrimEnd('.'));
+        }
+
+        text.Append('.');
+        text.Append(kind switch
+        {
+            HiApiErrorKind.Unauthorized => " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
+            HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration × price per second); top up, then submit again.",
+            _ => string.Empty,
+        });
+
+        return Build(kind, text.ToString(), status, errorCode, retryAfter, taskId, key);
+    }
+
+    private static HiApiException Build(
+        HiApiErrorKind kind, string message, int status, string? errorCode, TimeSpan? retryAfter, string? taskId, ApiKey? key) =>
+        new(kind, key?.Redact(message) ?? message)
+        {
+            StatusCode = status,
+            ErrorCode = errorCode,
+            TaskId = taskId,
+            RetryAfter = retryAfter,
+        };
+
+    private static bool TryReadErrorBody(byte[] body, out int? code, out string? errorCode, out string? message)
+    {
+        code = null;
+        errorCode = null;
+        message = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            code = ReadInt(root, "code");
+            errorCode = ReadString(root, "error_code");
+            message = ReadString(root, "message");
+            if (root.TryGetProperty("error", out var error))
+            {
+                if (error.ValueKind == JsonValueKind.Object)
+                {
+                    errorCode ??= ReadString(error, "code");
+                    message ??= ReadString(error, "message");
+                }
+                else if (error.ValueKind == JsonValueKind.String)
+                {
+                    message ??= error.GetString();
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string? ReadString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        } : null;
+
+    private static int? ReadInt(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
+        {
+            return number;
+        }
+
+        return value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), out var parsed) ? parsed : null;
+    }
+
+    /// <summary>"Bad Gateway" for 502: HTTP/2 has no reason phrase, so derive one from the enum name.</summary>
+    internal static string DescribeStatus(int statusCode)
+    {
+        var name = Enum.IsDefined(typeof(HttpStatusCode), statusCode) ? ((HttpStatusCode)statusCode).ToString() : null;
+        return name is null || int.TryParse(name, out _) ? "Error" : CamelCaseBoundary().Replace(name, " $1");
+    }
+
+    [GeneratedRegex(@"<title[^>]*>(.*?)</title>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex TitlePattern();
+
+    [GeneratedRegex(@"<(script|style)[^>]*>.*?</\1>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex ScriptOrStylePattern();
+
+    [GeneratedRegex(@"<[^>]*>", RegexOptions.Singleline)]
+    private static partial Regex TagPattern();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhitespacePattern();
+
+    [GeneratedRegex(@"(?<=[a-z])([A-Z])")]
+    private static partial Regex CamelCaseBoundary();
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace HiApi.Client;
+
+/// <summary>A task as the API describes it. Unknown fields are ignored: the API may add some.</summary>
+internal sealed class TaskData
+{
+    [JsonPropertyName("taskId")]
+    public string? TaskId { get; set; }
+
+    [JsonPropertyName("model")]
+    public string? Model { get; set; }
+
+    [JsonPropertyName("status")]
+    public string? Status { get; set; }
+
+    [JsonPropertyName("storage")]
+    public string? Storage { get; set; }
+
+    [JsonPropertyName("output")]
+    public List<TaskOutputData?>? Output { get; set; }
+
+    [JsonPropertyName("error")]
+    public TaskErrorData? Error { get; set; }
+}

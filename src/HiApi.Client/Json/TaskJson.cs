@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace HiApi.Client;
+
+/// <summary>Translates between the API's JSON and this library's models.</summary>
+internal static class TaskJson
+{
+    /// <summary>Above this, an <c>expireAt</c> can only be milliseconds (it would be past the year 5000 in seconds).</summary>
+    private const double MillisecondsThreshold = 100_000_000_000d;
+
+    public static byte[] SerializeCreateBody(VideoRequest request)
+    {
+        var body = new CreateTaskBody
+        {
+            Model = request.Model ?? string.Empty,
+            Input = new CreateTaskInput
+            {
+                ImageUrls = request.ImageUrl is null ? null : new[] { request.ImageUrl },
+                Prompt = request.Prompt,
+                AspectRatio = request.AspectRatio,
+                Resolution = request.Resolution,
+                Duration = request.Duration,
+            },
+            Callback = request.CallbackUrl is null ? null : new CallbackBody { Url = request.CallbackUrl, When = "final" },
+        };
+
+        return JsonSerializer.SerializeToUtf8Bytes(body, HiApiJsonContext.Default.CreateTaskBody);
+    }
+
+    public static HiApiTask ToTask(TaskData data, string fallbackTaskId, DateTimeOffset retrievedAt)
+    {
+        var outputs = new List<TaskOutput>();
+        foreach (var output in data.Output ?? new List<TaskOutputData?>())
+        {
+            if (output is not null && !string.IsNullOrEmpty(output.Url))
+            {
+                outputs.Add(new TaskOutput(output.Type ?? string.Empty, output.Url, ParseExpireAt(output.ExpireAt)));
+            }
+        }
+
+        TaskError? error = null;
+        if (data.Error is { } rawError)
+        {
+            var code = ReadCode(rawError.Code);
+            if (code.Length > 0 || !string.IsNullOrEmpty(rawError.Message))
+            {
+                error = new TaskError(code, rawError.Message ?? string.Empty);
+            }
+        }
+
+        return new HiApiTask(string.IsNullOrWhiteSpace(data.TaskId) ? fallbackTaskId : data.TaskId)
+        {
+            Model = data.Model,
+            Status = HiApiTask.ParseStatus(data.Status),
+            StatusText = data.Status,
+            Outputs = outputs.AsReadOnly(),
+            Error = error,
+            RetrievedAt = retrievedAt,
+        };
+    }
+
+    /// <summary>
+    /// A task body from wherever it came: wrapped in the <c>{code, data}</c> envelope (GET, most
+    /// callbacks) or bare (the seed's receiver does <c>body.get("data", body)</c>). Null when it holds no task.
+    /// </summary>
+    public static HiApiTask? ParseTaskBody(ReadOnlySpan<byte> json, string? fallbackTaskId, DateTimeOffset retrievedAt)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize(json, HiApiJsonContext.Default.TaskResponse);
+            var data = envelope?.Data ?? JsonSerializer.Deserialize(json, HiApiJsonContext.Default.TaskData);
+            if (data is null)
+            {
+                return null;
+            }
+
+            var id = string.IsNullOrWhiteSpace(data.TaskId) ? fallbackTaskId : data.TaskId;
+            return string.IsNullOrWhiteSpace(id) ? null : ToTask(data, id!, retrievedAt);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static DateTimeOffset? ParseExpireAt(JsonElement? raw)
+    {
+        if (raw is not { } element)
+        {
+            return null;
+        }
+
+        double? number = element.ValueKind switch
+        {
+            JsonValueKind.Number => element.GetDouble(),
+            JsonValueKind.String when double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        };
+
+        if (number is { } value && !double.IsNaN(value) && value > 0)
+        {
+            var milliseconds = value >= MillisecondsThreshold ? value : value * 1000d;
+            return milliseconds < 253_402_300_799_000d
+                ? DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds)
+                : null;
+        }
+
+        return element.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+                ? date
+                : null;
+    }
+
+    private static string ReadCode(JsonElement? raw) => raw is not { } element
+        ? string.Empty
+        : element.ValueKind switch
+        {
+            JsonValueKind.String => element.GetString() ?? string.Empty,
+            JsonValueKind.Number => element.GetRawText(),
+            _ => string.Empty,
+        };
+}

@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Text;
+
+namespace HiApi.Client;
+
+/// <summary>
+/// Refuses bad input before any HTTP request (a refused request costs nothing, but a round trip per
+/// mistake is slow), reporting every problem at once in exactly the words of the server's 400
+/// message, so a script sees the same text whether the client or the server caught it.
+/// </summary>
+public static class RequestValidator
+{
+    internal const string RequestPrefix = "invalid request: ";
+    internal const string InputPrefix = "invalid input: ";
+    internal const string CallbackUrlField = "callback.url";
+    internal const string ModelField = "model";
+    internal const string AdditionalPropertiesPrefix = "additional properties '";
+    private const string Separator = "; ";
+
+    private static readonly string AspectRatioChoices = QuoteList(HiApiSchema.AspectRatios);
+    private static readonly string ResolutionChoices = QuoteList(HiApiSchema.Resolutions);
+    private static readonly string ModelChoices = QuoteList(HiApiModels.All);
+
+    /// <summary>Every problem with <paramref name="request"/>, in the order the server reports them.</summary>
+    public static IReadOnlyList<FieldError> Validate(VideoRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<FieldError>();
+
+        switch (request.Model)
+        {
+            case HiApiModels.TextToVideo:
+                ValidateTextToVideo(request, errors);
+                break;
+            case HiApiModels.ImageToVideo:
+                ValidateImageToVideo(request, errors);
+                break;
+            default:
+                // Without a known model there is no input schema to check against.
+                errors.Add(new FieldError(ModelField, $"value must be one of {ModelChoices}"));
+                break;
+        }
+
+        ValidateCallback(request.CallbackUrl, errors);
+        return errors.AsReadOnly();
+    }
+
+    /// <summary>
+    /// The server's 400 message for <paramref name="errors"/>: the request part, then
+    /// <c>invalid input: </c> with the input errors joined by <c>; </c>, then the callback part.
+    /// Null when there is nothing to report.
+    /// </summary>
+    public static string? FormatMessage(IReadOnlyList<FieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count == 0)
+        {
+            return null;
+        }
+
+        var requestPart = new List<string>();
+        var inputPart = new List<string>();
+        var callbackPart = new List<string>();
+        foreach (var error in errors)
+        {
+            if (error.Field == ModelField)
+            {
+                requestPart.Add($"{error.Field}: {error.Message}");
+            }
+            else if (error.Field.StartsWith("callback.", StringComparison.Ordinal))
+            {
+                callbackPart.Add($"invalid {error.Field}: {error.Message}");
+            }
+            else
+            {
+                inputPart.Add(error.Message.StartsWith(AdditionalPropertiesPrefix, StringComparison.Ordinal)
+                    ? error.Message
+                    : $"{error.Field}: {error.Message}");
+            }
+        }
+
+        var parts = new List<string>();
+        if (requestPart.Count > 0)
+        {
+            parts.Add(RequestPrefix + string.Join(Separator, requestPart));
+        }
+
+        if (inputPart.Count > 0)
+        {
+            parts.Add(InputPrefix + string.Join(Separator, inputPart));
+        }
+
+        parts.AddRange(callbackPart);
+        return string.Join(Separator, parts);
+    }
+
+    /// <summary>Throws the same <see cref="HiApiException"/> a 400 would produce, without sending anything.</summary>
+    public static void ThrowIfInvalid(VideoRequest request)
+    {
+        var errors = Validate(request);
+        if (errors.Count > 0)
+        {
+            throw new HiApiException(HiApiErrorKind.InvalidRequest, FormatMessage(errors)!)
+            {
+                ErrorCode = "INVALID_REQUEST",
+                FieldErrors = errors,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Reads a server 400 message back into field errors: the inverse of <see cref="FormatMessage"/>,
+    /// also tolerant of parts it has never seen (they keep their whole text).
+    /// </summary>
+    internal static IReadOnlyList<FieldError> ParseMessage(string? message)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return errors;
+        }
+
+        foreach (var rawPart in SplitParts(message))
+        {
+            var part = rawPart;
+            if (part.StartsWith(RequestPrefix, StringComparison.Ordinal))
+            {
+                part = part[RequestPrefix.Length..];
+            }
+            else if (part.StartsWith(InputPrefix, StringComparison.Ordinal))
+            {
+                part = part[InputPrefix.Length..];
+            }
+            else if (part.StartsWith("invalid ", StringComparison.Ordinal))
+            {
+                // "invalid callback.when: only 'final' is supported": the field sits in the prefix.
+                var rest = part["invalid ".Length..];
+                var colon = rest.IndexOf(": ", StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    errors.Add(new FieldError(rest[..colon], rest[(colon + 2)..]));
+                    continue;
+                }
+            }
+
+            errors.Add(ParseFieldPart(part));
+        }
+
+        return errors;
+    }
+
+    private static FieldError ParseFieldPart(string part)
+    {
+        if (part.StartsWith(AdditionalPropertiesPrefix, StringComparison.Ordinal))
+        {
+            var end = part.IndexOf('\'', AdditionalPropertiesPrefix.Length);
+            var name = end > AdditionalPropertiesPrefix.Length
+                ? part[AdditionalPropertiesPrefix.Length..end]
+                : string.Empty;
+            return new FieldError(name, part);
+        }
+
+        var colon = part.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0
+            ? new FieldError(part[..colon], part[(colon + 2)..])
+            : new FieldError(string.Empty, part);
+    }
+
+    private static IEnumerable<string> SplitParts(string message) =>
+        message.Split(Separator, StringSplitOptions.RemoveEmptyEntries);
+
+    private static void ValidateTextToVideo(VideoRequest request, List<FieldError> errors)
+    {
+        if (request.Prompt is null)
+        {
+            errors.Add(new FieldError("prompt", "missing required field \"prompt\""));
+        }
+        else if (request.Prompt.Length == 0)
+        {
+            errors.Add(new FieldError("prompt", "minLength: got 0, want 1"));
+        }
+
+        ValidateEnum("aspect_ratio", request.AspectRatio, HiApiSchema.AspectRatios, AspectRatioChoices, errors);
+        ValidateEnum("resolution", request.Resolution, HiApiSchema.Resolutions, ResolutionChoices, errors);
+        ValidateDuration(request.Duration, errors);
+        if (request.ImageUrl is not null)
+        {
+            errors.Add(AdditionalProperty("image_urls"));
+        }
+    }
+
+    private static void ValidateImageToVideo(VideoRequest request, List<FieldError> errors)
+    {
+        if (request.ImageUrl is null)
+        {
+            errors.Add(new FieldError("image_urls", "missing required field \"image_urls\""));
+        }
+        else if (!IsAbsoluteHttps(request.ImageUrl))
+        {
+            errors.Add(new FieldError("image_urls/0", "value must be an absolute https URL"));
+        }
+
+        // The prompt is optional here and has no minimum length in the image-to-video schema.
+        ValidateEnum("resolution", request.Resolution, HiApiSchema.Resolutions, ResolutionChoices, errors);
+        ValidateDuration(request.Duration, errors);
+        if (request.AspectRatio is not null)
+        {
+            errors.Add(AdditionalProperty("aspect_ratio"));
+        }
+    }
+
+    private static void ValidateEnum(
+        string field, string? value, IReadOnlyList<string> allowed, string choices, List<FieldError> errors)
+    {
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            errors.Add(new FieldError(field, $"value must be one of {choices}"));
+        }
+    }
+
+    private static void ValidateDuration(int? duration, List<FieldError> errors)
+    {
+        if (duration is not { } seconds)
+        {
+            return;
+        }
+
+        var got = seconds.ToString(CultureInfo.InvariantCulture);
+        if (seconds < HiApiSchema.MinDuration)
+        {
+            errors.Add(new FieldError("duration", $"minimum: got {got}, want {HiApiSchema.MinDuration}"));
+        }
+        else if (seconds > HiApiSchema.MaxDuration)
+        {
+            errors.Add(new FieldError("duration", $"maximum: got {got}, want {HiApiSchema.MaxDuration}"));
+        }
+    }
+
+    private static void ValidateCallback(string? callbackUrl, List<FieldError> errors)
+    {
+        if (callbackUrl is null)
+        {
+            return;
+        }
+
+        if (!LoopbackHost.TryParseAbsolute(callbackUrl, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add(new FieldError(CallbackUrlField, "value must be an absolute http or https URL"));
+        }
+        else if (uri.Scheme == Uri.UriSchemeHttp && !LoopbackHost.IsLoopback(uri))
+        {
+            // Stricter than the server on purpose: the finished task (with its download URL) would
+            // otherwise travel the network in clear.
+            errors.Add(new FieldError(CallbackUrlField, "must be https (http is allowed only for a loopback host)"));
+        }
+    }
+
+    private static bool IsAbsoluteHttps(string value) =>
+        LoopbackHost.TryParseAbsolute(value, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
+
+    private static FieldError AdditionalProperty(string field) =>
+        new(field, $"{AdditionalPropertiesPrefix}{field}' not allowed");
+
+    private static string QuoteList(IEnumerable<string> values)
+    {
+        var builder = new StringBuilder();
+        foreach (var value in values)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(", ");
+            }
+
+            builder.Append('\'').Append(value).Append('\'');
+        }
+
+        return builder.ToString();
+    }
+}

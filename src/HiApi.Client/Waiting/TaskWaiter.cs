@@ -1,0 +1,447 @@
+using System.Threading.Channels;
+
+namespace HiApi.Client;
+
+/// <summary>
+/// Waits for many tasks at once and reports each one the moment it ends, so downloads start while
+/// others still render. One scheduler loop, a queue ordered by next poll time and at most
+/// <see cref="WaitOptions.MaxConcurrentPolls"/> GETs in flight: thousands of tasks cost a few
+/// objects each, not a Task and a timer each.
+/// </summary>
+public sealed class TaskWaiter : IAsyncDisposable
+{
+    private readonly HiApiClient _client;
+    private readonly WaitOptions _options;
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, TrackedTask> _tracked = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<TrackedTask, DateTimeOffset> _schedule = new();
+    private readonly Dictionary<HiApiTaskStatus, int> _countsByStatus = new();
+    private readonly Channel<WaitEvent> _events = Channel.CreateUnbounded<WaitEvent>(new UnboundedChannelOptions
+    {
+        SingleReader = false,
+        SingleWriter = false,
+        AllowSynchronousContinuations = false,
+    });
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _pollsDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ITimer _timer;
+    private readonly Task _loop;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _active;
+    private int _finished;
+    private int _inFlight;
+    private bool _addingCompleted;
+    private bool _disposed;
+
+    public TaskWaiter(HiApiClient client, WaitOptions options, TimeProvider? timeProvider = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = timeProvider ?? TimeProvider.System;
+        _timer = _time.CreateTimer(static state => ((TaskWaiter)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _loop = Task.Run(RunSchedulerAsync);
+    }
+
+    /// <summary>
+    /// Starts tracking <paramref name="task"/> at once. Thread-safe; a task id already tracked is
+    /// ignored. A task that already succeeded (with a video URL) or failed is reported without a request.
+    /// </summary>
+    public void Add(HiApiTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_addingCompleted)
+            {
+                throw new InvalidOperationException("No task can be added after CompleteAdding.");
+            }
+
+            if (_tracked.ContainsKey(task.TaskId))
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            var tracked = new TrackedTask(task, now + _options.Timeout);
+            _tracked.Add(task.TaskId, tracked);
+            CountStatus(task.Status, +1);
+            _active++;
+
+            if (task.Status == HiApiTaskStatus.Success && task.VideoUrl is not null)
+            {
+                Finish(tracked, WaitEventKind.Succeeded, null);
+                return;
+            }
+
+            if (task.Status == HiApiTaskStatus.Fail)
+            {
+                Finish(tracked, WaitEventKind.Failed, TaskFailedError(task));
+                return;
+            }
+
+            Schedule(tracked, FirstPollTime(task, now));
+        }
+
+        Wake();
+    }
+
+    /// <summary>No more tasks will come: <see cref="ReadAsync"/> returns null once every tracked task has ended.</summary>
+    public void CompleteAdding()
+    {
+        lock (_gate)
+        {
+            _addingCompleted = true;
+            CompleteEventsIfDone();
+        }
+    }
+
+    /// <summary>A state learned elsewhere (for example a verified callback), handled as if just polled.</summary>
+    public void Notify(HiApiTask freshState)
+    {
+        ArgumentNullException.ThrowIfNull(freshState);
+        lock (_gate)
+        {
+            if (_disposed || !_tracked.TryGetValue(freshState.TaskId, out var tracked) || tracked.Ended)
+            {
+                return;
+            }
+
+            UpdateState(tracked, freshState);
+            if (freshState.IsTerminal)
+            {
+                FinishTerminal(tracked);
+            }
+
+            // A non-final state changes nothing in the schedule: the next poll stays where it was.
+        }
+
+        Wake();
+    }
+
+    /// <summary>The next event, as soon as any task ends; null when adding is complete and every task has ended.</summary>
+    public async ValueTask<WaitEvent?> ReadAsync(CancellationToken ct)
+    {
+        while (await _events.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            if (_events.Reader.TryRead(out var waitEvent))
+            {
+                return waitEvent;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An event if one is ready, without waiting.</summary>
+    public bool TryRead(out WaitEvent? waitEvent)
+    {
+        if (_events.Reader.TryRead(out var next))
+        {
+            waitEvent = next;
+            return true;
+        }
+
+        waitEvent = null;
+        return false;
+    }
+
+    public WaitProgress GetProgress()
+    {
+        lock (_gate)
+        {
+            var counts = new Dictionary<HiApiTaskStatus, int>();
+            foreach (var status in Enum.GetValues<HiApiTaskStatus>())
+            {
+                if (_countsByStatus.TryGetValue(status, out var count) && count > 0)
+                {
+                    counts[status] = count;
+                }
+            }
+
+            return new WaitProgress(_tracked.Count, _finished, counts);
+        }
+    }
+
+    /// <summary>GETs running now; lets tests wait until every poll result has been applied.</summary>
+    internal int PollsInFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
+    /// <summary>Stops polling at once (in-flight GETs are cancelled) and ends the event stream.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _stopping.Cancel();
+        _timer.Dispose();
+        await _loop.ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_inFlight == 0)
+            {
+                _pollsDrained.TrySetResult();
+            }
+        }
+
+        await _pollsDrained.Task.ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        _stopping.Dispose();
+    }
+
+    private DateTimeOffset FirstPollTime(HiApiTask task, DateTimeOffset now)
+    {
+        // Nothing is known about a task given only by id, or a success whose outputs are missing: look now.
+        if (task.Status == HiApiTaskStatus.Success
+            || (task.Status == HiApiTaskStatus.Unknown && task.SubmittedAt is null && task.RetrievedAt is null))
+        {
+            return now;
+        }
+
+        // A render rarely ends sooner than one interval after submission: a 3 s clip polled at 5 s costs one GET.
+        var lastKnown = Max(task.SubmittedAt, task.RetrievedAt) ?? now;
+        var first = lastKnown + _options.PollInterval;
+        var latest = now + _options.PollInterval;
+        return first < now ? now : first > latest ? latest : first;
+    }
+
+    private async Task RunSchedulerAsync()
+    {
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                Task wake;
+                List<TrackedTask>? due = null;
+                lock (_gate)
+                {
+                    if (_wake.Task.IsCompleted)
+                    {
+                        _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+
+                    wake = _wake.Task;
+                    var now = _time.GetUtcNow();
+                    while (_schedule.TryPeek(out var tracked, out var pollAt) && pollAt <= now)
+                    {
+                        if (tracked.Ended || tracked.InFlight || tracked.NextPollAt != pollAt)
+                        {
+                            _schedule.Dequeue();
+                        }
+                        else if (now >= tracked.Deadline)
+                        {
+                            _schedule.Dequeue();
+                            Finish(tracked, WaitEventKind.TimedOut, TimeoutError(tracked.Latest));
+                        }
+                        else if (_inFlight < _options.MaxConcurrentPolls)
+                        {
+                            _schedule.Dequeue();
+                            tracked.InFlight = true;
+                            _inFlight++;
+                            (due ??= new List<TrackedTask>()).Add(tracked);
+                        }
+                        else
+                        {
+                            break; // a finishing poll wakes the loop
+                        }
+                    }
+
+                    if (_inFlight < _options.MaxConcurrentPolls && _schedule.TryPeek(out _, out var nextPollAt))
+                    {
+                        var wait = nextPollAt - now;
+                        _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                    }
+                    else
+                    {
+                        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    }
+                }
+
+                if (due is not null)
+                {
+                    foreach (var tracked in due)
+                    {
+                        _ = PollAsync(tracked);
+                    }
+                }
+
+                await wake.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // A bug here must not leave a reader waiting forever.
+            _events.Writer.TryComplete(ex);
+        }
+    }
+
+    private async Task PollAsync(TrackedTask tracked)
+    {
+        HiApiTask? fresh = null;
+        HiApiException? error = null;
+        try
+        {
+            fresh = await _client.GetTaskAsync(tracked.TaskId, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (HiApiException ex)
+        {
+            error = ex;
+        }
+        catch (Exception ex)
+        {
+            error = new HiApiException(HiApiErrorKind.InvalidResponse, $"Task {tracked.TaskId}: reading its state failed: {ex.Message}", ex)
+            {
+                TaskId = tracked.TaskId,
+            };
+        }
+
+        lock (_gate)
+        {
+            _inFlight--;
+            tracked.InFlight = false;
+            if (!tracked.Ended && !_stopping.IsCancellationRequested)
+            {
+                if (error is not null)
+                {
+                    Finish(tracked, WaitEventKind.Errored, error.With(task: tracked.Latest));
+                }
+                else if (fresh is not null)
+                {
+                    UpdateState(tracked, fresh);
+                    if (fresh.IsTerminal)
+                    {
+                        FinishTerminal(tracked);
+                    }
+                    else
+                    {
+                        var now = _time.GetUtcNow();
+                        var next = now + _options.PollInterval;
+                        if (now >= tracked.Deadline)
+                        {
+                            Finish(tracked, WaitEventKind.TimedOut, TimeoutError(tracked.Latest));
+                        }
+                        else
+                        {
+                            Schedule(tracked, next < tracked.Deadline ? next : tracked.Deadline);
+                        }
+                    }
+                }
+            }
+
+            if (_inFlight == 0 && _stopping.IsCancellationRequested)
+            {
+                _pollsDrained.TrySetResult();
+            }
+        }
+
+        Wake();
+    }
+
+    private void Wake()
+    {
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            wake = _wake;
+        }
+
+        wake.TrySetResult();
+    }
+
+    private void Schedule(TrackedTask tracked, DateTimeOffset pollAt)
+    {
+        tracked.NextPollAt = pollAt;
+        _schedule.Enqueue(tracked, pollAt);
+    }
+
+    private void UpdateState(TrackedTask tracked, HiApiTask fresh)
+    {
+        CountStatus(tracked.Latest.Status, -1);
+        tracked.Latest = tracked.Latest.WithServerState(fresh);
+        CountStatus(tracked.Latest.Status, +1);
+    }
+
+    private void FinishTerminal(TrackedTask tracked)
+    {
+        if (tracked.Latest.Status == HiApiTaskStatus.Success)
+        {
+            Finish(tracked, WaitEventKind.Succeeded, null);
+        }
+        else
+        {
+            Finish(tracked, WaitEventKind.Failed, TaskFailedError(tracked.Latest));
+        }
+    }
+
+    private void Finish(TrackedTask tracked, WaitEventKind kind, HiApiException? error)
+    {
+        tracked.Ended = true;
+        _active--;
+        _finished++;
+        _events.Writer.TryWrite(new WaitEvent(kind, tracked.Latest, error));
+        CompleteEventsIfDone();
+    }
+
+    private void CompleteEventsIfDone()
+    {
+        if (_addingCompleted && _active == 0)
+        {
+            _events.Writer.TryComplete();
+        }
+    }
+
+    private void CountStatus(HiApiTaskStatus status, int delta) =>
+        _countsByStatus[status] = _countsByStatus.GetValueOrDefault(status) + delta;
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static HiApiException TaskFailedError(HiApiTask task)
+    {
+        var detail = task.Error is { } error ? error.ToString() : "no error details";
+        return new HiApiException(HiApiErrorKind.TaskFailed, $"Task {task.TaskId} failed: {detail}.")
+        {
+            ErrorCode = task.Error?.Code,
+            TaskId = task.TaskId,
+            Task = task,
+        };
+    }
+
+    private HiApiException TimeoutError(HiApiTask task) => new(
+        HiApiErrorKind.Timeout,
+        $"Task {task.TaskId} is still {task.DescribeStatus()} after waiting {FormatDuration(_options.Timeout)}; " +
+        "it may still finish: wait for it again later.")
+    {
+        TaskId = task.TaskId,
+        Task = task,
+    };
+
+    private static string FormatDuration(TimeSpan span) =>
+        span.TotalSeconds < 120 ? $"{span.TotalSeconds:0.##} s" : $"{span.TotalMinutes:0.##} min";
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+
+namespace HiApi.Client.Tests;
+
+/// <summary>The key goes in the Authorization header of API requests and nowhere else.</summary>
+public sealed class KeySecrecyTests
+{
+    private const string Key = TestClients.Key;
+
+    [Fact]
+    public async Task NoErrorMessageLogLineOrToString_ContainsTheKey_EvenWhenTheServerEchoesIt()
+    {
+        var lines = new ConcurrentQueue<string>();
+        var echo = $"your header was: Bearer {Key}";
+        var bodies = new Func<HttpResponseMessage>[]
+        {
+            () => FakeHttpHandler.Json(400, ApiJson.BadRequest(echo)),
+            () => FakeHttpHandler.Json(401, $$$"""{"error":{"code":"permission_denied","message":"{{{echo}}}","type":"hiapi_error"}}"""),
+            () => FakeHttpHandler.Json(402, $$"""{"code":402,"error_code":"INSUFFICIENT_BALANCE","message":"{{echo}}"}"""),
+            () => FakeHttpHandler.Text(502, $"<html><title>{echo}</title></html>"),
+            () => FakeHttpHandler.Text(200, $"<p>{echo}</p>"),
+            () => { var r = FakeHttpHandler.Json(200, ApiJson.Task("tk-1", "queued")); r.ReasonPhrase = echo; return r; },
+        };
+
+        var texts = new List<string>();
+        foreach (var body in bodies)
+        {
+            var client = TestClients.Create(FakeHttpHandler.Sequence(body), TestClients.InstantRetries(maxRetries: 0), log: lines.Enqueue);
+            texts.Add(client.ToString()!);
+            try
+            {
+                texts.Add((await client.GetTaskAsync("tk-1")).ToString());
+            }
+            catch (HiApiException ex)
+            {
+                texts.Add(ex.Message);
+                texts.Add(ex.ToString());
+                texts.AddRange(ex.FieldErrors.Select(e => e.ToString()));
+            }
+
+            try
+            {
+                await client.CreateTaskAsync(new VideoRequest { Prompt = "p" });
+            }
+            catch (HiApiException ex)
+            {
+                texts.Add(ex.ToString());
+            }
+        }
+
+        texts.AddRange(lines);
+        Assert.NotEmpty(lines);
+        Assert.All(texts, t => Assert.DoesNotContain(Key, t));
+        Assert.Contains(texts, t => t.Contains("sk-…redacted"));
+    }
+
+    [Fact]
+    public async Task NetworkErrors_DoNotCarryTheKey()
+    {
+        var handler = new FakeHttpHandler((request, _, _) => throw new HttpRequestException($"proxy said: {request.Authorization}"));
+        var client = TestClients.Create(handler, TestClients.InstantRetries(maxRetries: 1));
+
+        var exception = await Assert.ThrowsAsync<HiApiException>(() => client.GetTaskAsync("tk-1"));
+
+        Assert.DoesNotContain(Key, exception.Message);
+        Assert.DoesNotContain(Key, exception.ToString());
+        Assert.Equal($"Bearer {Key}", handler.Requests[0].Authorization);
+    }
+
+    [Fact]
+    public void OptionsAndKey_ToString_AreSafe()
+    {
+        var options = new HiApiClientOptions { BaseUri = TestClients.BaseUri, ApiKey = new ApiKey(Key) };
+
+        Assert.DoesNotContain(Key, options.ToString());
+        Assert.DoesNotContain(Key, options.ApiKey.ToString());
+        Assert.DoesNotContain(Key, new HiApiClient(options).ToString());
+    }
+}
