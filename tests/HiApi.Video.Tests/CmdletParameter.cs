@@ -26,11 +26,7 @@ public sealed class CmdletParameter
 
     public bool Flag(string set, string name) => ModuleMetadata.NamedArgument<bool>(Sets[set], name);
 
-    public int? Position(string set)
-    {
-        var argument = Sets[set].NamedArguments.FirstOrDefault(a => a.MemberName == "Position");
-        return argument.MemberName is null ? null : (int)argument.TypedValue.Value!;
-    }
+    public int? Position(string set) => ModuleMetadata.NamedArgument<int?>(Sets[set], "Position");
 
     public IReadOnlyList<string> ValidateSet => StringArguments("System.Management.Automation.ValidateSetAttribute");
 

@@ -57,8 +57,9 @@ public sealed class ModuleMetadata : IDisposable
 
     public static T? NamedArgument<T>(CustomAttributeData attribute, string name)
     {
-        var argument = attribute.NamedArguments.FirstOrDefault(a => a.MemberName == name);
-        return argument.MemberName is null ? default : (T?)argument.TypedValue.Value;
+        // A default CustomAttributeNamedArgument throws on MemberName, so look before taking.
+        var matches = attribute.NamedArguments.Where(a => a.MemberName == name).ToList();
+        return matches.Count == 0 ? default : (T?)matches[0].TypedValue.Value;
     }
 
     public void Dispose() => _context.Dispose();
