@@ -208,6 +208,13 @@ public sealed class TaskWaiter : IAsyncDisposable
 
     private DateTimeOffset FirstPollTime(HiApiTask task, DateTimeOffset now)
     {
+        if (_options.FirstPollDelay is { } delay && task.Status != HiApiTaskStatus.Success)
+        {
+            var due = (task.SubmittedAt ?? now) + delay;
+            var latestDue = now + delay;
+            return due < now ? now : due > latestDue ? latestDue : due;
+        }
+
         // Nothing is known about a task given only by id, or a success whose outputs are missing: look now.
         if (task.Status == HiApiTaskStatus.Success
             || (task.Status == HiApiTaskStatus.Unknown && task.SubmittedAt is null && task.RetrievedAt is null))
@@ -422,7 +429,7 @@ public sealed class TaskWaiter : IAsyncDisposable
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a > b ? a : b;
 
-    private static HiApiException TaskFailedError(HiApiTask task)
+    internal static HiApiException TaskFailedError(HiApiTask task)
     {
         var detail = task.Error is { } error ? error.ToString() : "no error details";
         return new HiApiException(HiApiErrorKind.TaskFailed, $"Task {task.TaskId} failed: {detail}.")

@@ -5,6 +5,7 @@ public sealed class WaitOptions
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(600);
     private readonly TimeSpan _pollInterval = TimeSpan.FromSeconds(5);
     private readonly int _maxConcurrentPolls = 16;
+    private readonly TimeSpan? _firstPollDelay;
 
     /// <summary>How long each task may take from the moment it is added; 600 s as in seed 000.</summary>
     public TimeSpan Timeout
@@ -18,6 +19,19 @@ public sealed class WaitOptions
     {
         get => _pollInterval;
         init => _pollInterval = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(PollInterval), "Must be positive.");
+    }
+
+    /// <summary>
+    /// Null (the default): the first GET comes one <see cref="PollInterval"/> after submission. Set: it comes this
+    /// long after <see cref="HiApiTask.SubmittedAt"/> (after the task was added when that is unknown), never
+    /// before now. A callback sweeper uses it to leave the fast path time to deliver before polling.
+    /// </summary>
+    public TimeSpan? FirstPollDelay
+    {
+        get => _firstPollDelay;
+        init => _firstPollDelay = value is null || value.Value >= TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(FirstPollDelay), "Must not be negative.");
     }
 
     /// <summary>GETs in flight at once, whatever the number of tasks: keeps a big batch from looking like a flood.</summary>

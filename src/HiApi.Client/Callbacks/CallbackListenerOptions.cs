@@ -1,0 +1,28 @@
+namespace HiApi.Client;
+
+/// <summary>Where and how a <see cref="CallbackListener"/> accepts webhook POSTs.</summary>
+public sealed class CallbackListenerOptions
+{
+    private readonly long _maxBodyBytes = 1024 * 1024;
+    private readonly TimeSpan _bodyReadTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// <see cref="System.Net.HttpListener"/> prefixes, each ending with '/', e.g. <c>http://+:8080/hooks/hiapi/</c>
+    /// or <c>http://127.0.0.1:8080/hooks/</c>.
+    /// </summary>
+    public IReadOnlyList<string> Prefixes { get; init; } = Array.Empty<string>();
+
+    /// <summary>A final task is a few hundred bytes: 1 MiB is generous, and caps what a sender can make us buffer.</summary>
+    public long MaxBodyBytes
+    {
+        get => _maxBodyBytes;
+        init => _maxBodyBytes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxBodyBytes), "Must be positive.");
+    }
+
+    /// <summary>A sender that trickles its body this long is cut off, so slow connections cannot pile up.</summary>
+    public TimeSpan BodyReadTimeout
+    {
+        get => _bodyReadTimeout;
+        init => _bodyReadTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(BodyReadTimeout), "Must be positive.");
+    }
+}

@@ -1,0 +1,445 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace HiApi.Client;
+
+/// <summary>
+/// Turns the receipts of a <see cref="CallbackListener"/> into trustworthy results. Callbacks are unsigned, so a body
+/// is only a hint: its task id must be known (awaited, or found by <c>lookupKnownTask</c>, i.e. the ledger), and
+/// then the task is read again with the key; nothing in the body (status, URL) is ever used. Each task is reported
+/// once, whether its callback came, came twice, or never came and the sweeper (a <see cref="TaskWaiter"/> whose first
+/// poll waits <see cref="CallbackReceiverOptions.SweepAfter"/>) found it.
+/// </summary>
+public sealed class CallbackReceiver : IAsyncDisposable
+{
+    /// <summary>Verification GETs at once: many callbacks landing together must not look like a flood to the API.</summary>
+    private const int MaxConcurrentVerifications = 8;
+
+    private readonly HiApiClient _client;
+    private readonly CallbackListener _listener;
+    private readonly Func<string, HiApiTask?> _lookupKnownTask;
+    private readonly CallbackReceiverOptions _options;
+    private readonly TaskWaiter _sweeper;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, HiApiTask> _awaited = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Verification> _verifying = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, Task> _verifications = new();
+    private readonly SemaphoreSlim _verificationSlots = new(MaxConcurrentVerifications, MaxConcurrentVerifications);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Channel<CallbackEvent> _events = Channel.CreateUnbounded<CallbackEvent>(new UnboundedChannelOptions
+    {
+        SingleReader = false,
+        SingleWriter = false,
+        AllowSynchronousContinuations = false,
+    });
+
+    private Task? _receiptLoop;
+    private Task? _sweeperLoop;
+    private long _nextVerificationId;
+    private bool _started;
+    private bool _disposed;
+
+    /// <summary>
+    /// <paramref name="lookupKnownTask"/> gives the task this user submitted with an id (from the ledger, or the tasks
+    /// piped in), with its request fields, or null when the id is unknown. It runs on the receiver's loop, one call at
+    /// a time: keep it quick. Tasks passed to <see cref="Await"/> are known without it.
+    /// </summary>
+    public CallbackReceiver(
+        HiApiClient client,
+        CallbackListener listener,
+        Func<string, HiApiTask?> lookupKnownTask,
+        CallbackReceiverOptions options,
+        TimeProvider? timeProvider = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _listener = listener ?? throw new ArgumentNullException(nameof(listener));
+        _lookupKnownTask = lookupKnownTask ?? throw new ArgumentNullException(nameof(lookupKnownTask));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _sweeper = new TaskWaiter(
+            client,
+            new WaitOptions
+            {
+                FirstPollDelay = options.SweepAfter,
+                PollInterval = options.SweepInterval,
+                Timeout = options.TaskTimeout,
+            },
+            timeProvider);
+    }
+
+    /// <summary>Awaited tasks not yet reported as succeeded, failed, timed out or errored by the sweeper.</summary>
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Expects a callback for <paramref name="task"/>: its id becomes known, and the sweeper polls it if no callback
+    /// has brought it by <see cref="CallbackReceiverOptions.SweepAfter"/> after its submission. Thread-safe; a task
+    /// already awaited or reported is ignored. A task that already succeeded (with its URL) or failed is reported at once.
+    /// </summary>
+    public void Await(HiApiTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_reported.Contains(task.TaskId) || !_awaited.TryAdd(task.TaskId, task))
+            {
+                return;
+            }
+
+            _pending.Add(task.TaskId);
+        }
+
+        _sweeper.Add(task);
+    }
+
+    /// <summary>Starts the listener (if it is not yet) and begins handling callbacks and sweeps. A second call does nothing.</summary>
+    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.Configuration"/>: the listener cannot bind its prefixes.</exception>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_started)
+            {
+                return;
+            }
+
+            _listener.Start();
+            _started = true;
+            _receiptLoop = Task.Run(ReadReceiptsAsync);
+            _sweeperLoop = Task.Run(ReadSweeperAsync);
+        }
+    }
+
+    /// <summary>The next event; null once the receiver has been disposed.</summary>
+    public async ValueTask<CallbackEvent?> ReadAsync(CancellationToken ct)
+    {
+        while (await _events.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            if (_events.Reader.TryRead(out var callbackEvent))
+            {
+                return callbackEvent;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An event if one is ready, without waiting.</summary>
+    public bool TryRead(out CallbackEvent? callbackEvent)
+    {
+        if (_events.Reader.TryRead(out var next))
+        {
+            callbackEvent = next;
+            return true;
+        }
+
+        callbackEvent = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Stops sweeping and verifying (GETs in flight are cancelled) and ends the event stream. The listener is not
+    /// disposed: it belongs to whoever created it.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _stopping.Cancel();
+        await AwaitQuietly(_receiptLoop).ConfigureAwait(false);
+        await AwaitQuietly(_sweeperLoop).ConfigureAwait(false);
+        await Task.WhenAll(_verifications.Values.ToArray()).ConfigureAwait(false);
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        _events.Writer.TryComplete();
+    }
+
+    private async Task ReadReceiptsAsync()
+    {
+        try
+        {
+            await foreach (var receipt in _listener.Receipts.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                HandleReceipt(receipt);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // A bug here must not leave a reader waiting forever.
+            _events.Writer.TryComplete(ex);
+        }
+    }
+
+    private void HandleReceipt(CallbackReceipt receipt)
+    {
+        var from = receipt.RemoteAddress ?? "an unknown address";
+        if (receipt.Task is not { } claimed)
+        {
+            Emit(Ignored(null, null, $"Malformed callback from {from}: {receipt.Problem}"));
+            return;
+        }
+
+        var taskId = claimed.TaskId;
+        var known = FindKnown(taskId, out var lookupProblem);
+        if (known is null)
+        {
+            Emit(Ignored(taskId, null, lookupProblem ??
+                $"Callback from {from} for task {taskId}: not in the ledger: a forged or foreign callback; nothing was fetched."));
+            return;
+        }
+
+        string? duplicateNote = null;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (_reported.Contains(taskId))
+            {
+                duplicateNote = $"Callback from {from} for task {taskId}: duplicate, the task was already reported.";
+            }
+            else if (_verifying.TryGetValue(taskId, out var running))
+            {
+                // Checked again if the running GET comes back not final: it may have been sent just before this callback's news.
+                running.CheckAgain = true;
+                duplicateNote = $"Callback from {from} for task {taskId}: duplicate, the task is being verified already.";
+            }
+            else
+            {
+                _verifying.Add(taskId, new Verification());
+                var id = Interlocked.Increment(ref _nextVerificationId);
+                var verification = VerifyAsync(known, claimed.DescribeStatus(), from);
+                _verifications[id] = verification;
+                _ = verification.ContinueWith(_ => _verifications.TryRemove(id, out Task? _), TaskScheduler.Default);
+            }
+        }
+
+        if (duplicateNote is not null)
+        {
+            Emit(Ignored(taskId, known, duplicateNote));
+        }
+    }
+
+    private HiApiTask? FindKnown(string taskId, out string? problem)
+    {
+        problem = null;
+        lock (_gate)
+        {
+            if (_awaited.TryGetValue(taskId, out var awaited))
+            {
+                return awaited;
+            }
+        }
+
+        try
+        {
+            var known = _lookupKnownTask(taskId);
+            return known is not null && string.Equals(known.TaskId, taskId, StringComparison.Ordinal) ? known : null;
+        }
+        catch (Exception ex)
+        {
+            problem = $"Callback for task {taskId}: looking it up in the ledger failed ({ex.Message}); nothing was fetched.";
+            return null;
+        }
+    }
+
+    /// <summary>Reads the task with the key; only that answer decides. Runs beside the receipt loop, never blocking it.</summary>
+    private async Task VerifyAsync(HiApiTask known, string claimedStatus, string from)
+    {
+        await Task.Yield();
+        var taskId = known.TaskId;
+        var checkAgain = true;
+        try
+        {
+            while (checkAgain)
+            {
+                checkAgain = false;
+                HiApiTask? fresh = null;
+                HiApiException? error = null;
+                await _verificationSlots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                try
+                {
+                    fresh = await _client.GetTaskAsync(taskId, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (HiApiException ex)
+                {
+                    error = ex;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    error = new HiApiException(HiApiErrorKind.InvalidResponse, $"Task {taskId}: reading its state failed: {ex.Message}", ex)
+                    {
+                        TaskId = taskId,
+                    };
+                }
+                finally
+                {
+                    _verificationSlots.Release();
+                }
+
+                if (error is not null)
+                {
+                    lock (_gate)
+                    {
+                        _verifying.Remove(taskId);
+                    }
+
+                    // Not final for the task: the sweeper keeps polling it and a later callback may still report it.
+                    Emit(new CallbackEvent(CallbackEventKind.Errored, taskId, known, error.With(task: known),
+                        $"Callback from {from} for task {taskId}: verifying it with GET failed.", fromSweeper: false));
+                    return;
+                }
+
+                var merged = known.WithServerState(fresh!);
+                if (merged.IsTerminal)
+                {
+                    bool first;
+                    lock (_gate)
+                    {
+                        _verifying.Remove(taskId);
+                        first = _reported.Add(taskId);
+                        _pending.Remove(taskId);
+                    }
+
+                    _sweeper.Notify(fresh!);
+                    Emit(first
+                        ? Final(merged, $"Callback from {from}, verified with GET.", fromSweeper: false)
+                        : Ignored(taskId, merged, $"Callback from {from} for task {taskId}: duplicate, the task was already reported."));
+                    return;
+                }
+
+                bool awaited;
+                lock (_gate)
+                {
+                    checkAgain = _verifying.TryGetValue(taskId, out var state) && state.CheckAgain;
+                    if (checkAgain)
+                    {
+                        state!.CheckAgain = false;
+                    }
+                    else
+                    {
+                        _verifying.Remove(taskId);
+                    }
+
+                    awaited = _awaited.ContainsKey(taskId);
+                }
+
+                if (!awaited)
+                {
+                    // Known from the ledger only: now that it is expected, let the sweeper make sure it is not lost.
+                    Await(merged);
+                }
+
+                _sweeper.Notify(fresh!);
+                Emit(Ignored(taskId, merged,
+                    $"Callback from {from} for task {taskId} said {claimedStatus}, but HiAPI says {merged.DescribeStatus()}: " +
+                    "not final yet (an early or forged callback); the task is still awaited."));
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+            // Await after disposal began: the receiver is going away anyway.
+        }
+    }
+
+    private async Task ReadSweeperAsync()
+    {
+        try
+        {
+            while (await _sweeper.ReadAsync(_stopping.Token).ConfigureAwait(false) is { } swept)
+            {
+                var taskId = swept.Task.TaskId;
+                lock (_gate)
+                {
+                    // A verified callback already reported it (and told the sweeper, which then reports it too).
+                    if (_reported.Contains(taskId))
+                    {
+                        continue;
+                    }
+
+                    if (swept.Kind is WaitEventKind.Succeeded or WaitEventKind.Failed)
+                    {
+                        _reported.Add(taskId);
+                    }
+
+                    _pending.Remove(taskId);
+                }
+
+                Emit(swept.Kind switch
+                {
+                    WaitEventKind.Succeeded or WaitEventKind.Failed =>
+                        Final(swept.Task, "No callback came in time: the sweeper polled the task.", fromSweeper: true),
+                    WaitEventKind.TimedOut =>
+                        new CallbackEvent(CallbackEventKind.TimedOut, taskId, swept.Task, swept.Error, "No callback and no final status in time.", fromSweeper: true),
+                    _ =>
+                        new CallbackEvent(CallbackEventKind.Errored, taskId, swept.Task, swept.Error, "The sweeper could not read the task.", fromSweeper: true),
+                });
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _events.Writer.TryComplete(ex);
+        }
+    }
+
+    private static CallbackEvent Final(HiApiTask task, string note, bool fromSweeper) =>
+        task.Status == HiApiTaskStatus.Success
+            ? new CallbackEvent(CallbackEventKind.Succeeded, task.TaskId, task, null, note, fromSweeper)
+            : new CallbackEvent(CallbackEventKind.Failed, task.TaskId, task, TaskWaiter.TaskFailedError(task), note, fromSweeper);
+
+    private static CallbackEvent Ignored(string? taskId, HiApiTask? task, string note) =>
+        new(CallbackEventKind.Ignored, taskId, task, null, note, fromSweeper: false);
+
+    private void Emit(CallbackEvent callbackEvent) => _events.Writer.TryWrite(callbackEvent);
+
+    private static async Task AwaitQuietly(Task? task)
+    {
+        if (task is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>One task's verification in flight; touched only under the receiver's lock.</summary>
+    private sealed class Verification
+    {
+        public bool CheckAgain { get; set; }
+    }
+}
