@@ -16,6 +16,8 @@
         'Get-HiApiTask'
         'Wait-HiApiTask'
         'Save-HiApiVideo'
+        'ConvertFrom-HiApiCallback'
+        'Receive-HiApiCallback'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -25,7 +27,7 @@
             Tags         = @('HiAPI', 'video', 'text-to-video', 'image-to-video', 'generative-ai', 'happyhorse', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/hiapi-video/HiApi.Video'
             LicenseUri   = 'https://github.com/hiapi-video/HiApi.Video/blob/main/LICENSE'
-            ReleaseNotes = 'First release: New-HiApiVideoTask, Get-HiApiTask, Wait-HiApiTask, Save-HiApiVideo.'
+            ReleaseNotes = 'First release: New-HiApiVideoTask, Get-HiApiTask (-Pending), Wait-HiApiTask, Save-HiApiVideo, ConvertFrom-HiApiCallback, Receive-HiApiCallback; a crash-safe task ledger.'
         }
     }
 }

@@ -70,6 +70,8 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadataFixture>
     [InlineData("Get-HiApiTask", "HiApi.Client.HiApiTask")]
     [InlineData("Wait-HiApiTask", "HiApi.Client.HiApiTask")]
     [InlineData("Save-HiApiVideo", "System.IO.FileInfo")]
+    [InlineData("ConvertFrom-HiApiCallback", "HiApi.Client.HiApiTask")]
+    [InlineData("Receive-HiApiCallback", "HiApi.Client.HiApiTask")]
     public void Each_cmdlet_declares_its_output_type(string name, string outputType)
     {
         var declared = _module.Cmdlet(name).GetCustomAttributesData()
@@ -77,6 +79,47 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadataFixture>
             .SelectMany(a => (IEnumerable<System.Reflection.CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!)
             .Select(v => ((Type)v.Value!).FullName);
         Assert.Contains(outputType, declared);
+    }
+
+    [Fact]
+    public void Get_has_a_Pending_switch_in_a_set_of_its_own()
+    {
+        var pending = CmdletParameter.Of(_module.Cmdlet("Get-HiApiTask"))["Pending"];
+        Assert.Equal("System.Management.Automation.SwitchParameter", pending.TypeName);
+        Assert.Equal(["Pending"], pending.Sets.Keys);
+        Assert.True(pending.Flag("Pending", "Mandatory"));
+    }
+
+    [Fact]
+    public void Every_cmdlet_can_point_at_another_ledger_or_switch_it_off()
+    {
+        foreach (var cmdlet in _module.CmdletTypes)
+        {
+            var parameters = CmdletParameter.Of(cmdlet);
+            Assert.Equal("System.String", parameters["LedgerPath"].TypeName);
+            Assert.Equal("System.Management.Automation.SwitchParameter", parameters["NoLedger"].TypeName);
+        }
+    }
+
+    [Fact]
+    public void ConvertFrom_callback_takes_any_body_from_the_pipeline()
+    {
+        var body = CmdletParameter.Of(_module.Cmdlet("ConvertFrom-HiApiCallback"))["Body"];
+        var set = Assert.Single(body.Sets.Keys);
+        Assert.Equal("System.Object", body.TypeName);
+        Assert.True(body.Flag(set, "Mandatory"));
+        Assert.True(body.Flag(set, "ValueFromPipeline"));
+    }
+
+    [Fact]
+    public void Receive_callback_needs_a_prefix_and_takes_awaited_tasks_from_the_pipeline()
+    {
+        var parameters = CmdletParameter.Of(_module.Cmdlet("Receive-HiApiCallback"));
+        Assert.True(parameters["Prefix"].Flag("__AllParameterSets", "Mandatory"));
+        Assert.Equal(0, parameters["Prefix"].Position("__AllParameterSets"));
+        Assert.True(parameters["InputObject"].Flag("__AllParameterSets", "ValueFromPipeline"));
+        Assert.NotNull(parameters["Count"].ValidateRange);
+        Assert.NotNull(parameters["SweepAfterSeconds"].ValidateRange);
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
 {
     private HiApiClient? _client;
     private HiApiSession? _session;
+    private Lazy<TaskLedger?>? _ledger;
     private bool _disposed;
 
     /// <summary>The HiAPI key. Defaults to $env:HIAPI_API_KEY, then $env:HIAPI_KEY.</summary>
@@ -41,11 +42,11 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     protected HiApiClient Client => _client ??= CreateClient();
 
     /// <summary>The client with the task ledger, so nothing paid for is lost.</summary>
-    protected HiApiSession Session => _session ??= new HiApiSession(Client, OpenLedger(), warn: message => Runner.QueueWarning(message));
+    protected HiApiSession Session => _session ??= new HiApiSession(Client, Ledger, warn: message => Runner.QueueWarning(message));
 
-    /// <summary>The ledger alone, for work that needs no key (listing pending tasks, checking callbacks).</summary>
-    protected TaskLedger? OpenLedger()
-        => TaskLedger.Open(LedgerPath is null ? null : ResolveFileSystemPath(LedgerPath), NoLedger.IsPresent);
+    /// <summary>The ledger alone (null when switched off), for work that needs no key, such as checking a callback.</summary>
+    protected TaskLedger? Ledger => (_ledger ??= new Lazy<TaskLedger?>(
+        () => TaskLedger.Open(LedgerPath is null ? null : ResolveFileSystemPath(LedgerPath), NoLedger.IsPresent))).Value;
 
     protected override void StopProcessing() => Runner.Stop();
 

@@ -1,0 +1,211 @@
+using System.Management.Automation;
+using HiApi.Client;
+
+namespace HiApi.Video.Commands;
+
+/// <summary>
+/// Receive-HiApiCallback: listens for HiAPI's webhook POSTs (System.Net.HttpListener), answers 200 at once, and
+/// writes each task to the pipeline as its callback arrives, once per task id. Callbacks are unsigned, so each one
+/// is only a hint: the task must be known (piped in, or in the ledger) and is re-read with the key before it is
+/// written. Awaited tasks whose callback never comes are polled (swept) after -SweepAfterSeconds.
+/// </summary>
+[Cmdlet(VerbsCommunications.Receive, "HiApiCallback")]
+[OutputType(typeof(HiApiTask))]
+public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
+{
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly HashSet<string> _awaited = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _finished = new(StringComparer.Ordinal);
+    private CallbackListener? _listener;
+    private CallbackReceiver? _receiver;
+    private int _written;
+
+    /// <summary>HttpListener prefixes, e.g. http://+:8080/hooks/hiapi/ (must end with '/').</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string[] Prefix { get; set; } = Array.Empty<string>();
+
+    /// <summary>Tasks to expect: known for verification, and swept if their callback does not come.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public HiApiTask[] InputObject { get; set; } = Array.Empty<HiApiTask>();
+
+    /// <summary>Also expect every unfinished task of the ledger.</summary>
+    [Parameter]
+    public SwitchParameter Pending { get; set; }
+
+    /// <summary>Stop after this many tasks have finished (succeeded or failed).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; }
+
+    /// <summary>Stop listening after this many seconds; expected tasks still unfinished are reported.</summary>
+    [Parameter]
+    [ValidateRange(1, 604800)]
+    public int TimeoutSeconds { get; set; }
+
+    /// <summary>Poll an expected task whose callback has not come this long after its submission (seed 003: 10 minutes).</summary>
+    [Parameter]
+    [ValidateRange(0.1, 86400.0)]
+    public double SweepAfterSeconds { get; set; } = 600;
+
+    /// <summary>After the first sweep, poll this often until the task is final.</summary>
+    [Parameter]
+    [ValidateRange(0.1, 86400.0)]
+    public double SweepIntervalSeconds { get; set; } = 60;
+
+    /// <summary>Bodies larger than this are refused with 413; a task is a few hundred bytes.</summary>
+    [Parameter]
+    [ValidateRange(1024, 64 * 1024 * 1024)]
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    private DateTimeOffset? Deadline { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        Deadline = TimeoutSeconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(TimeoutSeconds) : null;
+        _listener = new CallbackListener(new CallbackListenerOptions { Prefixes = Prefix, MaxBodyBytes = MaxBodyBytes });
+        _receiver = new CallbackReceiver(Client, _listener, LookUpKnownTask, new CallbackReceiverOptions
+        {
+            SweepAfter = TimeSpan.FromSeconds(SweepAfterSeconds),
+            SweepInterval = TimeSpan.FromSeconds(SweepIntervalSeconds),
+        });
+        try
+        {
+            _receiver.Start();
+        }
+        catch (HiApiException cannotListen)
+        {
+            ThrowHiApiError(cannotListen, Prefix);
+        }
+
+        WriteVerbose($"Listening on {string.Join(", ", Prefix)}.");
+        if (Pending)
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var task in Session.GetPending().Where(task => HiApiSession.CheckExpired(task, now) is null))
+            {
+                Expect(task);
+            }
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var task in InputObject)
+        {
+            Expect(task);
+        }
+
+        while (!IsDone() && _receiver!.TryRead(out var ready) && ready is not null)
+        {
+            Emit(ready);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        while (!IsDone())
+        {
+            var wait = Deadline is { } deadline ? Min(deadline - DateTimeOffset.UtcNow, CheckInterval) : CheckInterval;
+            if (wait <= TimeSpan.Zero)
+            {
+                ReportUnfinished();
+                return;
+            }
+
+            if (Run(token => NextEventAsync(wait, token)) is { } next)
+            {
+                Emit(next);
+            }
+        }
+    }
+
+    protected override void ReleaseResources()
+    {
+        _receiver?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _listener?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Only ids this user submitted count: the ledger's, besides the tasks piped in.</summary>
+    private HiApiTask? LookUpKnownTask(string taskId)
+        => Ledger is { } ledger && ledger.Contains(taskId) ? Session.Remember(HiApiTask.FromId(taskId)) : null;
+
+    private void Expect(HiApiTask task)
+    {
+        if (_awaited.Add(task.TaskId))
+        {
+            _receiver!.Await(Session.Remember(task));
+        }
+    }
+
+    /// <summary>Done at -Count, or when every expected task has finished (without expected tasks: at the timeout or Ctrl+C).</summary>
+    private bool IsDone()
+        => (Count > 0 && _written >= Count) || (Count == 0 && _awaited.Count > 0 && _finished.IsSupersetOf(_awaited));
+
+    private async Task<CallbackEvent?> NextEventAsync(TimeSpan wait, CancellationToken stopping)
+    {
+        using var slice = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        slice.CancelAfter(wait);
+        try
+        {
+            return await _receiver!.ReadAsync(slice.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return null; // a time slice ended: check -Count and the deadline again
+        }
+    }
+
+    private void Emit(CallbackEvent callbackEvent)
+    {
+        if (callbackEvent.Kind == CallbackEventKind.Ignored)
+        {
+            // Unknown or malformed is worth a warning (it may be an attack); a duplicate is routine.
+            if (callbackEvent.Task is null)
+            {
+                WriteWarning(callbackEvent.Note ?? "A callback was ignored.");
+            }
+            else
+            {
+                WriteVerbose(callbackEvent.Note ?? "A callback was ignored.");
+            }
+
+            return;
+        }
+
+        if (callbackEvent.Task is { } task)
+        {
+            Session.RecordStatus(task);
+            _finished.Add(task.TaskId);
+        }
+        else if (callbackEvent.TaskId is { } taskId)
+        {
+            _finished.Add(taskId);
+        }
+
+        _written++;
+        WriteVerbose(callbackEvent.ToString());
+        if (callbackEvent.Kind == CallbackEventKind.Succeeded && callbackEvent.Task is not null)
+        {
+            WriteObject(callbackEvent.Task);
+        }
+        else if (callbackEvent.Error is { } error)
+        {
+            WriteHiApiError(error, callbackEvent.Task);
+        }
+    }
+
+    private void ReportUnfinished()
+    {
+        foreach (var taskId in _awaited.Except(_finished))
+        {
+            var stillWaiting = new TimeoutException(
+                $"Receive-HiApiCallback stopped after {TimeoutSeconds} s before task {taskId} finished; it is still in the ledger (Get-HiApiTask -Pending).");
+            WriteError(Infrastructure.ErrorRecordFactory.Create(stillWaiting, "Timeout", ErrorCategory.OperationTimeout, taskId));
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
