@@ -5,6 +5,7 @@ using HiApi.TestWorker.Commands;
 var commands = new Dictionary<string, Func<WorkerArguments, int>>(StringComparer.Ordinal)
 {
     [LedgerAppendCommand.Name] = LedgerAppendCommand.Run,
+    [SubmitAndWaitCommand.Name] = SubmitAndWaitCommand.Run,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -9,12 +9,15 @@ namespace HiApi.Client;
 /// <summary>
 /// Saves a task's video from its temporary signed URL. Streams through a fixed buffer into a hidden
 /// temporary file beside the target and renames it only when every byte arrived, so memory stays
-/// flat and a failure never leaves a partial <c>.mp4</c> that looks finished. The URL is signed:
+/// flat and a failure never leaves a partial <c>.mp4</c> that looks finished; the temporary file of a
+/// process killed mid-download is removed by the next download of the same target. The URL is signed:
 /// the request carries no <c>Authorization</c> header, ever, whatever its host.
 /// </summary>
 public sealed class VideoDownloader
 {
     private const int BufferSize = 80 * 1024;
+    private const string PartialSuffix = ".partial";
+    private const int PartialTagLength = 8;
 
     /// <summary>A server that cuts every attempt short but still makes progress must not loop forever.</summary>
     private const int MaxAttempts = 50;
@@ -66,9 +69,10 @@ public sealed class VideoDownloader
 
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
+        RemoveAbandonedPartials(directory, Path.GetFileName(target));
         var temporary = Path.Combine(
             directory,
-            $".{Path.GetFileName(target)}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}.partial");
+            $"{PartialPrefix(Path.GetFileName(target))}{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}{PartialSuffix}");
 
         var completed = false;
         try
@@ -364,6 +368,64 @@ public sealed class VideoDownloader
 
     private static HiApiException FileExists(HiApiTask task, string message) =>
         new(HiApiErrorKind.FileExists, message) { TaskId = task.TaskId, Task = task };
+
+    /// <summary>The hidden temporary files of <paramref name="targetName"/> are <c>.&lt;name&gt;.&lt;8 hex&gt;.partial</c>.</summary>
+    private static string PartialPrefix(string targetName) => $".{targetName}.";
+
+    /// <summary>
+    /// A download whose process was killed (SIGKILL, power loss) leaves its temporary file behind, where nothing
+    /// would ever remove it; remove such files of this target before downloading it again. A live download holds
+    /// its file open with <see cref="FileShare.None"/> (an advisory lock on Unix), so an exclusive open that
+    /// succeeds proves its writer is gone, and one that fails leaves a concurrent download alone.
+    /// </summary>
+    private static void RemoveAbandonedPartials(string directory, string targetName)
+    {
+        var prefix = PartialPrefix(targetName);
+        string[] candidates;
+        try
+        {
+            // Matched in code, not by a search pattern: a file name may itself contain '*' or '?'.
+            candidates = Directory.EnumerateFiles(directory, "*" + PartialSuffix)
+                .Where(path => IsPartialOf(Path.GetFileName(path), prefix))
+                .ToArray();
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var path in candidates)
+        {
+            try
+            {
+                using var abandoned = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose);
+            }
+            catch (Exception inUse) when (inUse is IOException or UnauthorizedAccessException)
+            {
+                // Still being written by a live download, or already gone.
+            }
+        }
+    }
+
+    private static bool IsPartialOf(string name, string prefix)
+    {
+        if (name.Length != prefix.Length + PartialTagLength + PartialSuffix.Length
+            || !name.StartsWith(prefix, StringComparison.Ordinal)
+            || !name.EndsWith(PartialSuffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in name.AsSpan(prefix.Length, PartialTagLength))
+        {
+            if (!char.IsAsciiHexDigitLower(c)) // 0-9 or a-f: the tag is written in lower-case hex
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static void TryDelete(string path)
     {
