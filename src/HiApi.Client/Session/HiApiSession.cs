@@ -9,17 +9,28 @@ namespace HiApi.Client;
 public sealed class HiApiSession
 {
     private readonly Action<string>? _warn;
+    private readonly Lazy<HiApiClient> _client;
 
     /// <summary>Ledger problems go to <paramref name="warn"/>: they never fail the API operation itself.</summary>
     public HiApiSession(HiApiClient client, TaskLedger? ledger, VideoDownloader? downloader = null, Action<string>? warn = null)
+        : this(() => client ?? throw new ArgumentNullException(nameof(client)), ledger, downloader, warn)
     {
-        Client = client ?? throw new ArgumentNullException(nameof(client));
+    }
+
+    /// <summary>
+    /// The client is built on first use: saving a task already in hand, or reading the ledger, needs no key
+    /// (the download URL is signed), so a missing key must not stop them.
+    /// </summary>
+    public HiApiSession(Func<HiApiClient> clientFactory, TaskLedger? ledger, VideoDownloader? downloader = null, Action<string>? warn = null)
+    {
+        ArgumentNullException.ThrowIfNull(clientFactory);
+        _client = new Lazy<HiApiClient>(clientFactory, LazyThreadSafetyMode.ExecutionAndPublication);
         Ledger = ledger;
         Downloader = downloader ?? new VideoDownloader();
         _warn = warn;
     }
 
-    public HiApiClient Client { get; }
+    public HiApiClient Client => _client.Value;
 
     public TaskLedger? Ledger { get; }
 

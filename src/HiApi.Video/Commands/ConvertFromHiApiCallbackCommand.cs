@@ -51,7 +51,7 @@ public sealed class ConvertFromHiApiCallbackCommand : HiApiCommandBase
             return;
         }
 
-        if (Ledger is not { } ledger || !ledger.Contains(claimed.TaskId))
+        if (!IsKnownTask(claimed.TaskId))
         {
             var unknown = new InvalidOperationException(
                 $"Callback for task {claimed.TaskId} ignored: the task ledger does not know it (a forged or foreign callback). Nothing was fetched.");
@@ -66,6 +66,20 @@ public sealed class ConvertFromHiApiCallbackCommand : HiApiCommandBase
         catch (HiApiException failure)
         {
             WriteHiApiError(failure, claimed.TaskId);
+        }
+    }
+
+    /// <summary>A ledger that cannot be read knows nothing: the callback is refused, never trusted.</summary>
+    private bool IsKnownTask(string taskId)
+    {
+        try
+        {
+            return Ledger is { } ledger && ledger.Contains(taskId);
+        }
+        catch (IOException unreadable)
+        {
+            WriteWarning($"The task ledger could not be read ({unreadable.Message}); the callback for {taskId} is refused.");
+            return false;
         }
     }
 }

@@ -42,7 +42,7 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     protected HiApiClient Client => _client ??= CreateClient();
 
     /// <summary>The client with the task ledger, so nothing paid for is lost.</summary>
-    protected HiApiSession Session => _session ??= new HiApiSession(Client, Ledger, warn: message => Runner.QueueWarning(message));
+    protected HiApiSession Session => _session ??= new HiApiSession(() => Client, Ledger, warn: message => Runner.QueueWarning(message));
 
     /// <summary>The ledger alone (null when switched off), for work that needs no key, such as checking a callback.</summary>
     protected TaskLedger? Ledger => (_ledger ??= new Lazy<TaskLedger?>(

@@ -65,14 +65,15 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
     protected override void BeginProcessing()
     {
         Deadline = TimeoutSeconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(TimeoutSeconds) : null;
-        _listener = new CallbackListener(new CallbackListenerOptions { Prefixes = Prefix, MaxBodyBytes = MaxBodyBytes });
-        _receiver = new CallbackReceiver(Client, _listener, LookUpKnownTask, new CallbackReceiverOptions
-        {
-            SweepAfter = TimeSpan.FromSeconds(SweepAfterSeconds),
-            SweepInterval = TimeSpan.FromSeconds(SweepIntervalSeconds),
-        });
         try
         {
+            // A malformed prefix, or one the OS will not let us bind, ends the command with HiApi.Configuration.
+            _listener = new CallbackListener(new CallbackListenerOptions { Prefixes = Prefix, MaxBodyBytes = MaxBodyBytes });
+            _receiver = new CallbackReceiver(Client, _listener, LookUpKnownTask, new CallbackReceiverOptions
+            {
+                SweepAfter = TimeSpan.FromSeconds(SweepAfterSeconds),
+                SweepInterval = TimeSpan.FromSeconds(SweepIntervalSeconds),
+            });
             _receiver.Start();
         }
         catch (HiApiException cannotListen)

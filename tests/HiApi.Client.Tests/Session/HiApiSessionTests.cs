@@ -1,0 +1,168 @@
+using HiApi.Emulator;
+
+namespace HiApi.Client.Tests;
+
+/// <summary>
+/// HiApiSession is what every cmdlet calls: the client plus the ledger. These tests pin the bookkeeping that
+/// keeps a paid task from being lost: recorded before it is returned (even when the caller gives up waiting),
+/// request fields remembered for bare ids, saved files not downloaded twice, expiry said plainly.
+/// </summary>
+public sealed class HiApiSessionTests : IAsyncLifetime
+{
+    private EmulatorHarness _emulator = null!;
+    private string _ledgerPath = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await EmulatorHarness.StartAsync();
+        _ledgerPath = Path.Combine(_emulator.Directory, "ledger.jsonl");
+    }
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    [Fact]
+    public async Task A_submitted_task_is_in_the_ledger_when_SubmitAsync_returns()
+    {
+        var session = NewSession();
+        var task = await session.SubmitAsync(new VideoRequest { Prompt = "recorded", Duration = 4, Resolution = "720p" });
+
+        var entry = new TaskLedger(_ledgerPath).Find(task.TaskId);
+        Assert.NotNull(entry);
+        Assert.Equal("recorded", entry!.Prompt);
+        Assert.Equal(4, entry.Duration);
+        Assert.Equal(task.SubmittedAt, entry.SubmittedAt);
+        Assert.True(entry.IsPending);
+    }
+
+    [Fact]
+    public async Task A_submission_the_caller_stops_waiting_for_still_reaches_the_ledger()
+    {
+        // The answer to the POST is slow (after the task was created): the caller gives up (Ctrl+C) first.
+        _emulator.Server.Options.Faults = new FaultOptions { FaultCreate = true, SlowResponseRate = 1, SlowResponseDelayMs = 1500 };
+        var session = NewSession();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SubmitAsync(new VideoRequest { Prompt = "ctrl+c" }, stop.Token));
+
+        await Eventually.TrueAsync(() => _emulator.Server.Tasks.Count == 1, "the emulator created the task");
+        var created = _emulator.Server.Tasks.Single();
+        await Eventually.TrueAsync(() => new TaskLedger(_ledgerPath).Contains(created.TaskId), "the abandoned submission was recorded");
+    }
+
+    [Fact]
+    public async Task A_task_known_only_by_id_gets_its_request_back_from_the_ledger()
+    {
+        var session = NewSession();
+        var submitted = await session.SubmitAsync(new VideoRequest { Prompt = "remember me", Duration = 5, AspectRatio = "9:16" });
+
+        var remembered = session.Remember(HiApiTask.FromId(submitted.TaskId));
+        Assert.Equal("remember me", remembered.Prompt);
+        Assert.Equal("9:16", remembered.AspectRatio);
+        Assert.Equal(submitted.SubmittedAt, remembered.SubmittedAt);
+
+        var fresh = await session.GetAsync(submitted.TaskId);
+        Assert.Equal("remember me", fresh.Prompt);
+        Assert.Equal(5, fresh.Duration);
+    }
+
+    [Fact]
+    public async Task Waiting_and_saving_clear_the_pending_list()
+    {
+        var session = NewSession();
+        var submitted = await session.SubmitAsync(new VideoRequest { Prompt = "pending until saved" });
+        Assert.Equal([submitted.TaskId], session.GetPending().Select(t => t.TaskId));
+
+        var done = await WaitForSuccessAsync(session, submitted);
+        session.RecordStatus(done);
+        var pending = Assert.Single(session.GetPending());
+        Assert.Equal(HiApiTaskStatus.Success, pending.Status);
+        Assert.Equal(done.VideoUrl, pending.VideoUrl);
+
+        await session.SaveAsync(done, Path.Combine(_emulator.Directory, "clip.mp4"), _emulator.Download());
+        Assert.Empty(session.GetPending());
+    }
+
+    [Fact]
+    public async Task A_video_saved_and_intact_is_not_downloaded_again_unless_forced()
+    {
+        var session = NewSession();
+        var done = await WaitForSuccessAsync(session, await session.SubmitAsync(new VideoRequest { Prompt = "once" }));
+        var target = Path.Combine(_emulator.Directory, "once.mp4");
+
+        var first = await session.SaveAsync(done, target, _emulator.Download());
+        Assert.False(first.AlreadySaved);
+        var downloads = (await _emulator.RecordedAsync("download", 1)).Count;
+
+        var second = await session.SaveAsync(done, target, _emulator.Download());
+        Assert.True(second.AlreadySaved);
+        Assert.Equal(first.File.FullName, second.File.FullName);
+        Assert.Equal(downloads, _emulator.RequestsOfKind("download").Count);
+
+        var forced = await session.SaveAsync(done, target, _emulator.Download(force: true));
+        Assert.False(forced.AlreadySaved);
+        await _emulator.RecordedAsync("download", downloads + 1);
+    }
+
+    [Fact]
+    public async Task A_saved_file_that_changed_is_not_taken_for_the_video()
+    {
+        var session = NewSession();
+        var done = await WaitForSuccessAsync(session, await session.SubmitAsync(new VideoRequest { Prompt = "tampered" }));
+        var target = Path.Combine(_emulator.Directory, "tampered.mp4");
+        await session.SaveAsync(done, target, _emulator.Download());
+        await File.WriteAllTextAsync(target, "not a video any more");
+
+        var failure = await Assert.ThrowsAsync<HiApiException>(() => session.SaveAsync(done, target, _emulator.Download()));
+        Assert.Equal(HiApiErrorKind.FileExists, failure.Kind);
+    }
+
+    [Fact]
+    public void Reading_the_ledger_and_checking_expiry_need_no_key()
+    {
+        var ledger = new TaskLedger(_ledgerPath);
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-hiapi-NOKEY", Prompt = "offline", Status = "queued" });
+        var session = new HiApiSession(() => throw new InvalidOperationException("no key configured"), ledger);
+
+        var pending = Assert.Single(session.GetPending());
+        Assert.Equal("offline", pending.Prompt);
+        Assert.Equal("offline", session.Remember(HiApiTask.FromId("tk-hiapi-NOKEY")).Prompt);
+        Assert.Throws<InvalidOperationException>(() => session.Client);
+    }
+
+    [Fact]
+    public void An_unsaved_success_past_its_expiry_is_reported_as_lost()
+    {
+        var ledger = new TaskLedger(_ledgerPath);
+        var expiredAt = DateTimeOffset.UtcNow.AddMinutes(-5);
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-hiapi-EXPIRED", Status = "queued" });
+        ledger.RecordStatus("tk-hiapi-EXPIRED", "success", "https://temp.hiapi.ai/x.mp4", expiredAt, null, null);
+        var session = new HiApiSession(() => throw new InvalidOperationException("no key"), ledger);
+
+        var lost = Assert.Single(session.GetPending());
+        var error = HiApiSession.CheckExpired(lost, DateTimeOffset.UtcNow);
+        Assert.NotNull(error);
+        Assert.Equal(HiApiErrorKind.OutputExpired, error!.Kind);
+        Assert.Contains("tk-hiapi-EXPIRED", error.Message);
+        Assert.Null(HiApiSession.CheckExpired(lost, expiredAt.AddMinutes(-1)));
+    }
+
+    [Fact]
+    public async Task Without_a_ledger_the_session_is_the_plain_client()
+    {
+        var session = new HiApiSession(_emulator.Client(), ledger: null);
+        var task = await session.SubmitAsync(new VideoRequest { Prompt = "no ledger" });
+        Assert.Empty(session.GetPending());
+        Assert.Same(task, session.Remember(task));
+        Assert.False(File.Exists(_ledgerPath));
+    }
+
+    private HiApiSession NewSession() => new(_emulator.Client(), new TaskLedger(_ledgerPath));
+
+    private static async Task<HiApiTask> WaitForSuccessAsync(HiApiSession session, HiApiTask task)
+    {
+        var events = await EmulatorHarness.WaitAllAsync(session.Client, [task]);
+        var finished = Assert.Single(events);
+        Assert.Equal(WaitEventKind.Succeeded, finished.Kind);
+        return finished.Task;
+    }
+}
