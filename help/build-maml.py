@@ -10,7 +10,7 @@ Every help/*.md whose front matter names an "external help file" is one cmdlet; 
 help/<Verb-Noun>.md, edit it, list it in HiApi.Video.md, and run this script. The check below says
 what the page still gets wrong (a new parameter type only needs a line in FULL_TYPES).
 
-The check reads src/HiApi.Video/Commands/*.cs (and the base class's -ApiKey and -BaseUri) and compares
+The check reads src/HiApi.Video/Commands/*.cs (and the base class's parameters) and compares
 what the Markdown says with what PowerShell would see: every parameter documented and no other, type,
 parameter sets, aliases, Required, Position, pipeline input, ValidateSet values, the SYNTAX blocks (in
 PowerShell's display order), [-WhatIf] [-Confirm] exactly where SupportsShouldProcess is set, and at
@@ -510,7 +510,10 @@ FULL_TYPES = {
     "string[]": "System.String[]",
     "int": "System.Int32",
     "int?": "System.Nullable`1[System.Int32]",
+    "long": "System.Int64",
     "double": "System.Double",
+    "object": "System.Object",
+    "object?": "System.Object",
     "SecureString": "System.Security.SecureString",
     "SecureString?": "System.Security.SecureString",
     "SwitchParameter": "System.Management.Automation.SwitchParameter",

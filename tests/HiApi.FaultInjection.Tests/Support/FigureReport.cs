@@ -32,5 +32,11 @@ public sealed class FigureReport(string prefix)
 
         output.WriteLine(Line);
         Console.WriteLine(Line);
+
+        // dotnet test hides a passing test's stdout; .ci/run names a file here and prints it after the run.
+        if (Environment.GetEnvironmentVariable("HIAPI_FIGURES_FILE") is { Length: > 0 } figuresFile)
+        {
+            File.AppendAllText(figuresFile, Line + Environment.NewLine);
+        }
     }
 }
