@@ -68,6 +68,24 @@ Describe 'A prompt becomes an MP4 on disk in one pipeline' {
         $done.Outputs[0].ExpiresAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
     }
 
+    It 'sends the contract''s spelling whatever the case typed (ValidateSet ignores case, the API does not)' {
+        $task = New-HiApiVideoTask -Prompt 'case' -Resolution 720P -AspectRatio '16:9' -Duration 3
+        $task.Resolution | Should -Be '720p'
+    }
+
+    It 'saves a task in hand without any key: the download URL is signed' {
+        $done = New-HiApiVideoTask 'no key needed to save' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $saved = $env:HIAPI_API_KEY
+        Remove-Item Env:HIAPI_API_KEY
+        try {
+            $file = $done | Save-HiApiVideo -Path (Join-Path $TestDrive 'keyless')
+        }
+        finally {
+            $env:HIAPI_API_KEY = $saved
+        }
+        Get-Mp4Brand $file.FullName | Should -Be 'ftyp'
+    }
+
     It 'resolves a relative -Path against the PowerShell location, not the process directory' {
         $task = New-HiApiVideoTask 'relative paths' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
         Push-Location $TestDrive
