@@ -5,16 +5,10 @@
 BeforeAll {
     $repositoryRoot = Split-Path $PSScriptRoot -Parent
     Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
-    $script:emulator = Start-HiApiEmulator -Setting @{ QueuedMs = 100; HandlingMs = 300; ArchivingMs = 100 }
+    $script:testSession = Enter-HiApiTestSession
+    $script:emulator = $testSession.Emulator
+    $script:ledgerPath = $testSession.LedgerPath
     Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1') -Force
-
-    $script:savedEnvironment = @{ Base = $env:HIAPI_BASE_URL; Key = $env:HIAPI_API_KEY; Key2 = $env:HIAPI_KEY; Ledger = $env:HIAPI_LEDGER_PATH }
-    # Test tasks go to a ledger of their own, never into the user's real one.
-    $script:ledgerPath = Join-Path ([IO.Path]::GetTempPath()) "hiapi-pester-$([guid]::NewGuid().ToString('n')).jsonl"
-    $env:HIAPI_LEDGER_PATH = $ledgerPath
-    $env:HIAPI_BASE_URL = $emulator.BaseUri
-    $env:HIAPI_API_KEY = $emulator.ApiKey
-    Remove-Item Env:HIAPI_KEY -ErrorAction SilentlyContinue
 
     function Clear-EmulatorRequests { Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null }
     function Get-EmulatorRequests { @(Invoke-HiApiEmulatorControl $emulator 'requests') }
@@ -22,13 +16,8 @@ BeforeAll {
 }
 
 AfterAll {
-    $env:HIAPI_BASE_URL = $savedEnvironment.Base
-    $env:HIAPI_API_KEY = $savedEnvironment.Key
-    $env:HIAPI_KEY = $savedEnvironment.Key2
-    $env:HIAPI_LEDGER_PATH = $savedEnvironment.Ledger
-    Remove-Item "$ledgerPath*" -Force -ErrorAction SilentlyContinue
     Remove-Module HiApi.Video -ErrorAction SilentlyContinue
-    Stop-HiApiEmulator $emulator
+    Exit-HiApiTestSession $testSession
 }
 
 Describe 'Bad input is refused before any request' {

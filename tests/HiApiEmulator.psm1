@@ -87,4 +87,41 @@ function Invoke-HiApiEmulatorControl {
     Invoke-RestMethod @parameters
 }
 
-Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl
+function Enter-HiApiTestSession {
+    <#
+        Starts an emulator and points the module at it through the environment (base URL, key) with a ledger of
+        its own, so tests never touch the user's real ledger. Exit-HiApiTestSession puts everything back.
+    #>
+    [CmdletBinding()]
+    param([hashtable] $Setting = @{ QueuedMs = 100; HandlingMs = 300; ArchivingMs = 100 })
+
+    $saved = @{}
+    foreach ($name in 'HIAPI_BASE_URL', 'HIAPI_API_KEY', 'HIAPI_KEY', 'HIAPI_LEDGER_PATH', 'HIAPI_LEDGER') {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+    }
+    $emulator = Start-HiApiEmulator -Setting $Setting
+    $ledgerPath = Join-Path ([IO.Path]::GetTempPath()) "hiapi-pester-$([guid]::NewGuid().ToString('n')).jsonl"
+    $env:HIAPI_BASE_URL = $emulator.BaseUri
+    $env:HIAPI_API_KEY = $emulator.ApiKey
+    $env:HIAPI_LEDGER_PATH = $ledgerPath
+    Remove-Item Env:HIAPI_KEY, Env:HIAPI_LEDGER -ErrorAction SilentlyContinue
+
+    [pscustomobject]@{
+        PSTypeName       = 'HiApi.TestSession'
+        Emulator         = $emulator
+        LedgerPath       = $ledgerPath
+        SavedEnvironment = $saved
+    }
+}
+
+function Exit-HiApiTestSession {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] $Session)
+    foreach ($name in $Session.SavedEnvironment.Keys) {
+        [Environment]::SetEnvironmentVariable($name, $Session.SavedEnvironment[$name])
+    }
+    Remove-Item "$($Session.LedgerPath)*" -Force -ErrorAction SilentlyContinue
+    Stop-HiApiEmulator $Session.Emulator
+}
+
+Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession
