@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HiApi.Tests.Shared;
 
 namespace HiApi.Client.Tests.Ledger;
 
@@ -17,7 +18,7 @@ public sealed class TaskLedgerMultiProcessTests : IDisposable
         const int children = 4;
         const int perProcess = 200;
         var workers = Enumerable.Range(0, children)
-            .Select(child => TestWorkerProcess.Start("ledger-append", "--ledger", folder.LedgerPath, "--prefix", $"p{child}", "--count", $"{perProcess}"))
+            .Select(child => WorkerProcess.Start("ledger-append", "--ledger", folder.LedgerPath, "--prefix", $"p{child}", "--count", $"{perProcess}"))
             .ToArray();
         try
         {
@@ -78,7 +79,7 @@ public sealed class TaskLedgerMultiProcessTests : IDisposable
             var idPrefix = LedgerSampleEntries.TaskId(prefix, 0)[..^"00000".Length];
             var idPattern = new Regex($"^{Regex.Escape(idPrefix)}[0-9]{{5}}$");
             string[] reported;
-            using (var worker = TestWorkerProcess.Start("ledger-append", "--ledger", folder.LedgerPath, "--prefix", prefix))
+            using (var worker = WorkerProcess.Start("ledger-append", "--ledger", folder.LedgerPath, "--prefix", prefix))
             {
                 Assert.True(worker.WaitForOutputLines(50 + (25 * round), Generous), $"worker {prefix} reported too little: {worker.ErrorText}");
                 worker.KillHard();

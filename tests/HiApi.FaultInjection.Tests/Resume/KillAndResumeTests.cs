@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HiApi.Client;
 using HiApi.Emulator;
 using HiApi.FaultInjection.Tests.Support;
+using HiApi.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace HiApi.FaultInjection.Tests.Resume;
