@@ -22,6 +22,9 @@ public sealed class VideoDownloader
     /// <summary>A server that cuts every attempt short but still makes progress must not loop forever.</summary>
     private const int MaxAttempts = 50;
 
+    /// <summary>Write-back is started in the background every this many bytes (see <see cref="WriteBehindFlusher"/>).</summary>
+    private const long DefaultWriteBehindInterval = 64L * 1024 * 1024;
+
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly HttpClient? _http;
@@ -45,6 +48,12 @@ public sealed class VideoDownloader
 
     /// <summary>How long a response may send nothing before the attempt counts as failed and is retried.</summary>
     internal TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>For tests: how many bytes between background fsyncs.</summary>
+    internal long WriteBehindInterval { get; init; } = DefaultWriteBehindInterval;
+
+    /// <summary>For tests: background fsyncs started by the last download.</summary>
+    internal int LastWriteBehindFlushes { get; private set; }
 
     public async Task<FileInfo> DownloadAsync(HiApiTask task, string targetFile, DownloadOptions options, CancellationToken ct = default)
     {
@@ -80,9 +89,20 @@ public sealed class VideoDownloader
             var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                await DownloadIntoAsync(task, url, file, options, ct).ConfigureAwait(false);
-                await file.FlushAsync(ct).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
+                var flusher = new WriteBehindFlusher(file, WriteBehindInterval);
+                try
+                {
+                    await DownloadIntoAsync(task, url, file, flusher, options, ct).ConfigureAwait(false);
+                    await flusher.CompleteAsync().ConfigureAwait(false);
+                    await file.FlushAsync(ct).ConfigureAwait(false);
+                    // Durable before the rename; the background fsyncs only left the tail to write.
+                    file.Flush(flushToDisk: true);
+                }
+                finally
+                {
+                    await flusher.DrainAsync().ConfigureAwait(false);
+                    LastWriteBehindFlushes = flusher.Started;
+                }
             }
 
             ct.ThrowIfCancellationRequested();
@@ -153,8 +173,12 @@ public sealed class VideoDownloader
         }
     }
 
-    private async Task DownloadIntoAsync(HiApiTask task, Uri url, FileStream file, DownloadOptions options, CancellationToken ct)
+    private async Task DownloadIntoAsync(
+        HiApiTask task, Uri url, FileStream file, WriteBehindFlusher flusher, DownloadOptions options, CancellationToken ct)
     {
+        // Writes go through the handle at explicit offsets, so the background fsync (through the FileStream, which
+        // is then used for nothing else but truncation) never races the stream's own position bookkeeping.
+        var handle = file.SafeFileHandle;
         var http = _http ?? HttpClientPool.ForDownload(url);
         var policy = options.RetryPolicy ?? RetryPolicy.Default;
         var progress = new ProgressThrottle(task.TaskId, options.Progress);
@@ -190,6 +214,7 @@ public sealed class VideoDownloader
                         {
                             // The server ignored the Range header: start over rather than append a second copy.
                             file.SetLength(0);
+                            flusher.Restarted();
                             written = 0;
                             writtenBefore = 0;
                         }
@@ -204,6 +229,7 @@ public sealed class VideoDownloader
                     {
                         failure = Transfer(task, $"storage answered {status} for a resume at byte {written}; starting over");
                         file.SetLength(0);
+                        flusher.Restarted();
                         written = 0;
                     }
                     else
@@ -219,7 +245,6 @@ public sealed class VideoDownloader
 
                     if (failure is null)
                     {
-                        file.Position = written;
                         var stream = await response.Content.ReadAsStreamAsync(attemptCts.Token).ConfigureAwait(false);
                         await using (stream.ConfigureAwait(false))
                         {
@@ -233,9 +258,10 @@ public sealed class VideoDownloader
                                 }
 
                                 writingToDisk = true;
-                                await file.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-                                writingToDisk = false;
+                                await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), written, ct).ConfigureAwait(false);
                                 written += read;
+                                flusher.Written(written);
+                                writingToDisk = false;
                                 if (expected is { } limit && written > limit)
                                 {
                                     throw new HiApiException(

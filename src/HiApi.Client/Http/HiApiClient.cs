@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Reflection;
@@ -16,11 +17,26 @@ public sealed class HiApiClient
         "HiApi.Video",
         typeof(HiApiClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0");
 
+    // Header values as ready-made text: typed header objects are formatted again on every request.
+    private static readonly string UserAgentText = UserAgent.ToString();
+    private const string AcceptText = "application/json";
+
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    /// <summary>Bodies of the API are a few hundred bytes; a larger one grows the rented buffer.</summary>
+    private const int InitialBodyBuffer = 4096;
 
     private readonly HiApiClientOptions _options;
     private readonly HttpClient _http;
     private readonly Uri _tasksUri;
+    private readonly string _taskUriPrefix;
+
+    /// <summary>"Bearer &lt;key&gt;", built once per client; only ever written into the request header.</summary>
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)] // like ApiKey: no debugger view shows the secret
+    private readonly string _authorizationText;
+
+    /// <summary>One idle per-attempt timeout source, reset and reused: saves a source and a timer per call.</summary>
+    private CancellationTokenSource? _spareTimeoutSource;
     private long _requestCount;
     private long _retryCount;
 
@@ -62,6 +78,9 @@ public sealed class HiApiClient
         _options = options;
         _http = http ?? HttpClientPool.For(BaseUri);
         _tasksUri = new Uri(BaseUri, "v1/tasks");
+        // Same as resolving "v1/tasks/<escaped id>" against BaseUri (the escaped id holds no '/', '?' or '#'), parsed faster.
+        _taskUriPrefix = new Uri(BaseUri, "v1/tasks/").AbsoluteUri;
+        _authorizationText = new AuthenticationHeaderValue("Bearer", options.ApiKey.Reveal()).ToString();
     }
 
     public Uri BaseUri { get; }
@@ -88,29 +107,32 @@ public sealed class HiApiClient
         RequestValidator.ThrowIfInvalid(request);
         var body = TaskJson.SerializeCreateBody(request);
 
-        var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Post, _tasksUri) { Content = CreateJsonContent(body) },
-            isCreate: true,
-            taskId: null,
-            ct).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Post, _tasksUri, body, taskId: null, ct).ConfigureAwait(false);
 
         CreateTaskResponse? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize(response.Body, HiApiJsonContext.Default.CreateTaskResponse);
-        }
-        catch (JsonException)
-        {
-            throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
-                $"HiAPI answered {response.StatusCode} to the create request with {ApiErrorReader.DescribeNonJson(response.Body)}.",
-                null, _options.ApiKey));
-        }
+            try
+            {
+                parsed = JsonSerializer.Deserialize(response.Span, HiApiJsonContext.Default.CreateTaskResponse);
+            }
+            catch (JsonException)
+            {
+                throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
+                    $"HiAPI answered {response.StatusCode} to the create request with {ApiErrorReader.DescribeNonJson(response.Span.ToArray())}.",
+                    null, _options.ApiKey));
+            }
 
-        if (parsed?.Code is { } code && code != 200)
+            if (parsed?.Code is { } code && code != 200)
+            {
+                var error = ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Span.ToArray(), null, _options.ApiKey);
+                // An error envelope with a refusal code proves nothing was created, like the real status would.
+                throw error.StatusCode is >= 400 and < 500 ? error : MayHaveBeenCreated(error);
+            }
+        }
+        finally
         {
-            var error = ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Body, null, _options.ApiKey);
-            // An error envelope with a refusal code proves nothing was created, like the real status would.
-            throw error.StatusCode is >= 400 and < 500 ? error : MayHaveBeenCreated(error);
+            response.Return();
         }
 
         var taskId = parsed?.Data?.TaskId;
@@ -143,28 +165,32 @@ public sealed class HiApiClient
         }
 
         taskId = taskId.Trim();
-        var uri = new Uri(BaseUri, "v1/tasks/" + Uri.EscapeDataString(taskId));
-        var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Get, uri),
-            isCreate: false,
-            taskId,
-            ct).ConfigureAwait(false);
+        var uri = new Uri(_taskUriPrefix + Uri.EscapeDataString(taskId), UriKind.Absolute);
+        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, taskId, ct).ConfigureAwait(false);
 
         TaskResponse? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize(response.Body, HiApiJsonContext.Default.TaskResponse);
-        }
-        catch (JsonException)
-        {
-            throw ApiErrorReader.InvalidResponse(
-                $"Task {taskId}: HiAPI answered {response.StatusCode} with {ApiErrorReader.DescribeNonJson(response.Body)}.",
-                taskId, _options.ApiKey);
-        }
+            try
+            {
+                // Straight from the rented buffer: no byte[] or string per answer.
+                parsed = JsonSerializer.Deserialize(response.Span, HiApiJsonContext.Default.TaskResponse);
+            }
+            catch (JsonException)
+            {
+                throw ApiErrorReader.InvalidResponse(
+                    $"Task {taskId}: HiAPI answered {response.StatusCode} with {ApiErrorReader.DescribeNonJson(response.Span.ToArray())}.",
+                    taskId, _options.ApiKey);
+            }
 
-        if (parsed?.Code is { } code && code != 200)
+            if (parsed?.Code is { } code && code != 200)
+            {
+                throw ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Span.ToArray(), taskId, _options.ApiKey);
+            }
+        }
+        finally
         {
-            throw ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Body, taskId, _options.ApiKey);
+            response.Return();
         }
 
         if (parsed?.Data is null)
@@ -194,48 +220,56 @@ public sealed class HiApiClient
         taskMayHaveBeenCreated: true);
 
     /// <summary>
-    /// Sends with retries. Returns only 2xx answers (body fully read); throws <see cref="HiApiException"/>
-    /// for everything else, or <see cref="OperationCanceledException"/> when <paramref name="ct"/> fires.
+    /// Sends with retries. Returns only 2xx answers (body fully read into a rented buffer the caller returns);
+    /// throws <see cref="HiApiException"/> for everything else, or <see cref="OperationCanceledException"/> when
+    /// <paramref name="ct"/> fires. <paramref name="createBody"/> non-null means the paid create request.
     /// </summary>
     private async Task<ApiResponse> SendAsync(
-        Func<HttpRequestMessage> createRequest, bool isCreate, string? taskId, CancellationToken ct)
+        HttpMethod method, Uri uri, byte[]? createBody, string? taskId, CancellationToken ct)
     {
+        var isCreate = createBody is not null;
         var policy = RetryPolicy;
         for (var retriesDone = 0; ; retriesDone++)
         {
             ct.ThrowIfCancellationRequested();
-            using var request = createRequest();
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey.Reveal());
-            request.Headers.UserAgent.Add(UserAgent);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            var method = request.Method.Method;
-            var path = request.RequestUri!.AbsolutePath;
+            using var request = new HttpRequestMessage(method, uri);
+            if (createBody is not null)
+            {
+                request.Content = CreateJsonContent(createBody);
+            }
+
+            request.Headers.TryAddWithoutValidation("Authorization", _authorizationText);
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgentText);
+            request.Headers.TryAddWithoutValidation("Accept", AcceptText);
 
             HiApiException failure;
             bool retryable;
             string reason;
-            var stopwatch = Stopwatch.StartNew();
-            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (_options.RequestTimeout != Timeout.InfiniteTimeSpan)
-            {
-                attemptCts.CancelAfter(_options.RequestTimeout);
-            }
-
+            var started = Stopwatch.GetTimestamp();
+            var timeoutSource = RentTimeoutSource(ct, out var link);
+            var token = timeoutSource?.Token ?? ct;
             try
             {
                 Interlocked.Increment(ref _requestCount);
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token)
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token)
                     .ConfigureAwait(false);
-                var body = await response.Content.ReadAsByteArrayAsync(attemptCts.Token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                Log($"{method} {path} -> {status} {response.ReasonPhrase} ({stopwatch.ElapsedMilliseconds} ms)");
-                if (status is >= 200 and < 300)
+                var body = await ReadBodyAsync(status, response.Content, token).ConfigureAwait(false);
+                if (_options.Log is not null)
                 {
-                    return new ApiResponse(status, body);
+                    Log($"{method.Method} {uri.AbsolutePath} -> {status} {response.ReasonPhrase} ({ElapsedMilliseconds(started)} ms)");
                 }
 
+                if (status is >= 200 and < 300)
+                {
+                    return body;
+                }
+
+                // Error paths may buffer: they are rare and their messages need the bytes.
+                var bodyBytes = body.Span.ToArray();
+                body.Return();
                 var retryAfter = ApiErrorReader.ReadRetryAfter(response.Headers, TimeProvider.GetUtcNow());
-                failure = ApiErrorReader.FromResponse(status, response.ReasonPhrase, body, retryAfter, taskId, _options.ApiKey);
+                failure = ApiErrorReader.FromResponse(status, response.ReasonPhrase, bodyBytes, retryAfter, taskId, _options.ApiKey);
                 reason = $"{status} {(string.IsNullOrEmpty(response.ReasonPhrase) ? ApiErrorReader.DescribeStatus(status) : response.ReasonPhrase)}";
 
                 // A 429 proves the server refused the create; a 5xx proves nothing.
@@ -252,9 +286,10 @@ public sealed class HiApiClient
             catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
                 var timedOut = ex is OperationCanceledException;
+                var path = uri.AbsolutePath;
                 reason = timedOut ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.##} s" : ConnectFailure.Describe(ex);
-                Log($"{method} {path} failed after {stopwatch.ElapsedMilliseconds} ms: {reason}");
-                var message = $"{(taskId is null ? "" : $"Task {taskId}: ")}Could not complete {method} {path} at {BaseUri.Host}: {reason}.";
+                Log($"{method.Method} {path} failed after {ElapsedMilliseconds(started)} ms: {reason}");
+                var message = $"{(taskId is null ? "" : $"Task {taskId}: ")}Could not complete {method.Method} {path} at {BaseUri.Host}: {reason}.";
                 // Keep the cause for diagnosis, unless something in it (a proxy's text) repeats the key.
                 var inner = _options.ApiKey.IsIn(ex.ToString()) ? null : ex;
                 failure = new HiApiException(HiApiErrorKind.Network, _options.ApiKey.Redact(message), inner) { TaskId = taskId };
@@ -265,6 +300,10 @@ public sealed class HiApiClient
                 {
                     failure = MayHaveBeenCreated(failure);
                 }
+            }
+            finally
+            {
+                ReturnTimeoutSource(timeoutSource, link);
             }
 
             if (!retryable || retriesDone >= policy.MaxRetries)
@@ -277,13 +316,101 @@ public sealed class HiApiClient
             var retryNumber = retriesDone + 1;
             var delay = policy.GetDelay(retryNumber, failure.RetryAfter, Random.Shared);
             Interlocked.Increment(ref _retryCount);
-            Log($"{method} {path}: {reason}; retry {retryNumber} of {policy.MaxRetries} in {delay.TotalSeconds:0.##} s");
-            Retrying?.Invoke(this, new RetryingEventArgs(retryNumber, delay, reason, method, path));
+            var retryPath = uri.AbsolutePath;
+            Log($"{method.Method} {retryPath}: {reason}; retry {retryNumber} of {policy.MaxRetries} in {delay.TotalSeconds:0.##} s");
+            Retrying?.Invoke(this, new RetryingEventArgs(retryNumber, delay, reason, method.Method, retryPath));
             await policy.Delay(delay, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static long ElapsedMilliseconds(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    /// <summary>
+    /// The attempt's token: <paramref name="ct"/> plus the request timeout. Null (use <paramref name="ct"/> alone)
+    /// when there is no timeout. Instead of a linked source and a new timer per attempt, an idle source is reused
+    /// and <paramref name="ct"/> cancels it through a registration.
+    /// </summary>
+    private CancellationTokenSource? RentTimeoutSource(CancellationToken ct, out CancellationTokenRegistration link)
+    {
+        link = default;
+        if (_options.RequestTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return null;
+        }
+
+        var source = Interlocked.Exchange(ref _spareTimeoutSource, null) ?? new CancellationTokenSource();
+        if (ct.CanBeCanceled)
+        {
+            link = ct.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source);
+        }
+
+        source.CancelAfter(_options.RequestTimeout);
+        return source;
+    }
+
+    private void ReturnTimeoutSource(CancellationTokenSource? source, CancellationTokenRegistration link)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        // Disposing the link waits for a running callback, so a reset source can never be cancelled late by it.
+        link.Dispose();
+        // TryReset fails once the source was cancelled (timeout or caller): such a source is never reused.
+        if (!source.TryReset() || Interlocked.CompareExchange(ref _spareTimeoutSource, source, null) is not null)
+        {
+            source.Dispose();
+        }
+    }
+
+    /// <summary>Reads the whole body into a rented buffer (grown if the answer is bigger than announced).</summary>
+    private static async Task<ApiResponse> ReadBodyAsync(int status, HttpContent content, CancellationToken ct)
+    {
+        var announced = content.Headers.ContentLength;
+        var buffer = ArrayPool<byte>.Shared.Rent(announced is > 0 and <= int.MaxValue / 2 ? (int)announced.Value : InitialBodyBuffer);
+        var length = 0;
+        try
+        {
+            var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                while (length != announced)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                }
+            }
+
+            return new ApiResponse(status, buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 
     private void Log(string line) => _options.Log?.Invoke(_options.ApiKey.Redact(line));
 
-    private readonly record struct ApiResponse(int StatusCode, byte[] Body);
+    /// <summary>A 2xx answer's body in a rented buffer; <see cref="Return"/> once parsed.</summary>
+    private readonly record struct ApiResponse(int StatusCode, byte[] Buffer, int Length)
+    {
+        public ReadOnlySpan<byte> Span => Buffer.AsSpan(0, Length);
+
+        public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+    }
 }

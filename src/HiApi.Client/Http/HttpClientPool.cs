@@ -36,7 +36,8 @@ internal static class HttpClientPool
         PooledConnectionLifetime = TimeSpan.FromMinutes(5), // picks up DNS changes
         ConnectTimeout = TimeSpan.FromSeconds(15),
         MaxConnectionsPerServer = 64,
-        AutomaticDecompression = DecompressionMethods.All,
+        // API answers are a few hundred bytes: compression would save nothing and cost a header and a wrapper per call.
+        AutomaticDecompression = DecompressionMethods.None,
         // A redirected request would carry the key somewhere unexpected; report it instead.
         AllowAutoRedirect = false,
     });

@@ -35,7 +35,7 @@ internal static class TaskJson
         {
             if (output is not null && !string.IsNullOrEmpty(output.Url))
             {
-                outputs.Add(new TaskOutput(output.Type ?? string.Empty, output.Url, ParseExpireAt(output.ExpireAt)));
+                outputs.Add(new TaskOutput(output.Type ?? string.Empty, output.Url, output.ExpireAt));
             }
         }
 
@@ -84,32 +84,41 @@ internal static class TaskJson
         }
     }
 
-    public static DateTimeOffset? ParseExpireAt(JsonElement? raw)
+    public static DateTimeOffset? ParseExpireAt(JsonElement? raw) => raw is not { } element
+        ? null
+        : element.ValueKind switch
+        {
+            JsonValueKind.Number => ExpireAtFromNumber(element.GetDouble()),
+            JsonValueKind.String => ExpireAtFromText(element.GetString()),
+            _ => null,
+        };
+
+    /// <summary>Unix seconds, or milliseconds when too large to be seconds; null when not after the epoch.</summary>
+    public static DateTimeOffset? ExpireAtFromNumber(double value)
     {
-        if (raw is not { } element)
+        if (double.IsNaN(value) || value <= 0)
         {
             return null;
         }
 
-        double? number = element.ValueKind switch
-        {
-            JsonValueKind.Number => element.GetDouble(),
-            JsonValueKind.String when double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => null,
-        };
+        var milliseconds = value >= MillisecondsThreshold ? value : value * 1000d;
+        return milliseconds < 253_402_300_799_000d
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds)
+            : null;
+    }
 
-        if (number is { } value && !double.IsNaN(value) && value > 0)
+    /// <summary>A number in a string (as <see cref="ExpireAtFromNumber"/>), else a date; null when neither.</summary>
+    public static DateTimeOffset? ExpireAtFromText(string? text)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
+            && !double.IsNaN(parsed) && parsed > 0)
         {
-            var milliseconds = value >= MillisecondsThreshold ? value : value * 1000d;
-            return milliseconds < 253_402_300_799_000d
-                ? DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds)
-                : null;
+            return ExpireAtFromNumber(parsed);
         }
 
-        return element.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(element.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-                ? date
-                : null;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            ? date
+            : null;
     }
 
     private static string ReadCode(JsonElement? raw) => raw is not { } element

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace HiApi.Client;
@@ -11,7 +10,8 @@ internal sealed class TaskOutputData
     [JsonPropertyName("url")]
     public string? Url { get; set; }
 
-    /// <summary>Unix seconds per the contract; kept raw so a string or fractional value still parses.</summary>
+    /// <summary>Unix seconds per the contract; a string, fractional or millisecond value still parses.</summary>
     [JsonPropertyName("expireAt")]
-    public JsonElement? ExpireAt { get; set; }
+    [JsonConverter(typeof(ExpireAtConverter))]
+    public DateTimeOffset? ExpireAt { get; set; }
 }
