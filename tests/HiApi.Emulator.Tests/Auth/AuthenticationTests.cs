@@ -5,7 +5,7 @@ using HiApi.Emulator.Tests.Support;
 namespace HiApi.Emulator.Tests.Auth;
 
 /// <summary>401 in the seeds' other body shape for every auth failure; 404 for tasks the key cannot see.</summary>
-public sealed class AuthenticationTests : IAsyncLifetime
+public sealed class AuthenticationTests : EmulatorTestBase
 {
     private const string PermissionDenied =
         """{"error":{"code":"permission_denied","message":"This API key cannot use the selected model...","type":"hiapi_error"}}""";
@@ -13,35 +13,20 @@ public sealed class AuthenticationTests : IAsyncLifetime
     private const string ValidTextBody = """{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p","duration":3}}""";
     private const string ValidImageBody = """{"model":"happyhorse-1.1/image-to-video","input":{"image_urls":["https://example.com/s.jpg"],"duration":3}}""";
 
-    private EmulatorServer _server = null!;
-    private EmulatorClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await EmulatorServer.StartAsync(FastOptions.Create());
-        _client = new EmulatorClient(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Missing_key_gets_the_seed_401_body()
     {
-        var response = await _client.CreateAsync(ValidTextBody, key: null);
+        var response = await Client.CreateAsync(ValidTextBody, key: null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
         Assert.Equal(PermissionDenied, response.Body);
-        Assert.Empty(_server.Tasks);
+        Assert.Empty(Server.Tasks);
     }
 
     [Fact]
     public async Task Unknown_key_gets_the_seed_401_body()
     {
-        var response = await _client.CreateAsync(ValidTextBody, key: "sk-not-a-real-key");
+        var response = await Client.CreateAsync(ValidTextBody, key: "sk-not-a-real-key");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
         Assert.Equal(PermissionDenied, response.Body);
@@ -59,7 +44,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
             Content = new StringContent(ValidTextBody, Encoding.UTF8, "application/json"),
         };
         request.Headers.TryAddWithoutValidation("Authorization", header);
-        using var response = await _client.Http.SendAsync(request);
+        using var response = await Client.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(PermissionDenied, await response.Content.ReadAsStringAsync());
@@ -68,27 +53,27 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Key_not_allowed_for_the_model_gets_the_seed_401_body()
     {
-        var response = await _client.CreateAsync(ValidImageBody, key: TestKeys.TextOnly);
+        var response = await Client.CreateAsync(ValidImageBody, key: TestKeys.TextOnly);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
         Assert.Equal(PermissionDenied, response.Body);
-        Assert.Empty(_server.Tasks);
+        Assert.Empty(Server.Tasks);
     }
 
     [Fact]
     public async Task Text_only_key_can_use_text_to_video()
     {
-        var response = await _client.CreateAsync(ValidTextBody, key: TestKeys.TextOnly);
+        var response = await Client.CreateAsync(ValidTextBody, key: TestKeys.TextOnly);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
-        var task = Assert.Single(_server.Tasks);
+        var task = Assert.Single(Server.Tasks);
         Assert.Equal("sk-test…", task.ApiKeyLabel);
     }
 
     [Fact]
     public async Task Auth_is_checked_before_the_body()
     {
-        var response = await _client.CreateAsync("""{"model":"nope"}""", key: null);
+        var response = await Client.CreateAsync("""{"model":"nope"}""", key: null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
     }
@@ -96,7 +81,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task The_body_is_checked_before_the_model_permission()
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/image-to-video","input":{"image_urls":[]}}""", key: TestKeys.TextOnly);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -106,10 +91,10 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Reading_a_task_needs_a_valid_key()
     {
-        var created = await _client.CreateAsync(ValidTextBody);
+        var created = await Client.CreateAsync(ValidTextBody);
 
-        var anonymous = await _client.GetTaskAsync(created.TaskId, key: null);
-        var unknown = await _client.GetTaskAsync(created.TaskId, key: "sk-unknown");
+        var anonymous = await Client.GetTaskAsync(created.TaskId, key: null);
+        var unknown = await Client.GetTaskAsync(created.TaskId, key: "sk-unknown");
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
         Assert.Equal(PermissionDenied, anonymous.Body);
@@ -120,9 +105,9 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Another_keys_task_is_not_found()
     {
-        var created = await _client.CreateAsync(ValidTextBody, key: TestKeys.AllModels);
+        var created = await Client.CreateAsync(ValidTextBody, key: TestKeys.AllModels);
 
-        var response = await _client.GetTaskAsync(created.TaskId, key: TestKeys.TextOnly);
+        var response = await Client.GetTaskAsync(created.TaskId, key: TestKeys.TextOnly);
 
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("""{"code":404,"data":null,"error_code":"NOT_FOUND","message":"task not found"}""", response.Body);
@@ -131,7 +116,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_task_is_not_found()
     {
-        var response = await _client.GetTaskAsync("tk-hiapi-01KW23VDG2EZ20J7RQH8S67MNC");
+        var response = await Client.GetTaskAsync("tk-hiapi-01KW23VDG2EZ20J7RQH8S67MNC");
 
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("""{"code":404,"data":null,"error_code":"NOT_FOUND","message":"task not found"}""", response.Body);
@@ -140,11 +125,11 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task The_key_never_appears_in_the_request_log()
     {
-        await _client.CreateAsync(ValidTextBody, key: TestKeys.AllModels);
-        using var control = await _client.Http.GetAsync("_emulator/requests");
+        await Client.CreateAsync(ValidTextBody, key: TestKeys.AllModels);
+        using var control = await Client.Http.GetAsync("_emulator/requests");
         var log = await control.Content.ReadAsStringAsync();
 
-        var recorded = Assert.Single(_server.Requests);
+        var recorded = Assert.Single(Server.Requests);
         Assert.True(recorded.HasAuthorization);
         Assert.DoesNotContain(TestKeys.AllModels, log);
         Assert.DoesNotContain(TestKeys.AllModels, recorded.ToString());

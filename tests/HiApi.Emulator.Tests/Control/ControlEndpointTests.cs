@@ -6,32 +6,17 @@ using HiApi.Emulator.Tests.Support;
 namespace HiApi.Emulator.Tests.Control;
 
 /// <summary>The loopback control endpoints that tests and scripts use to look inside and steer the emulator.</summary>
-public sealed class ControlEndpointTests : IAsyncLifetime
+public sealed class ControlEndpointTests : EmulatorTestBase
 {
-    private EmulatorServer _server = null!;
-    private EmulatorClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await EmulatorServer.StartAsync(FastOptions.Create());
-        _client = new EmulatorClient(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private async Task<JsonElement> GetJsonAsync(string path)
     {
-        using var response = await _client.Http.GetAsync(path);
+        using var response = await Client.Http.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
     }
 
     private async Task<HttpResponseMessage> PutJsonAsync(string path, string json) =>
-        await _client.Http.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        await Client.Http.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
     [Fact]
     public async Task The_request_list_proves_that_nothing_was_sent()
@@ -42,17 +27,17 @@ public sealed class ControlEndpointTests : IAsyncLifetime
 
         Assert.Equal(0, before.GetArrayLength());
         Assert.Equal(0, (await GetJsonAsync("_emulator/requests")).GetArrayLength());
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
     }
 
     [Fact]
     public async Task The_request_list_shows_each_request_in_camelCase_and_can_be_cleared()
     {
-        var created = await _client.CreateTextTaskAsync();
-        await _client.GetTaskAsync(created.TaskId, key: null);
+        var created = await Client.CreateTextTaskAsync();
+        await Client.GetTaskAsync(created.TaskId, key: null);
 
         var list = await GetJsonAsync("_emulator/requests");
-        using var cleared = await _client.Http.DeleteAsync("_emulator/requests");
+        using var cleared = await Client.Http.DeleteAsync("_emulator/requests");
         var after = await GetJsonAsync("_emulator/requests");
 
         Assert.Equal(2, list.GetArrayLength());
@@ -69,17 +54,17 @@ public sealed class ControlEndpointTests : IAsyncLifetime
         Assert.Equal(401, get.GetProperty("statusCode").GetInt32());
         Assert.Equal(HttpStatusCode.NoContent, cleared.StatusCode);
         Assert.Equal(0, after.GetArrayLength());
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
     }
 
     [Fact]
     public async Task Recording_can_be_switched_off()
     {
-        _server.Options.RecordRequests = false;
+        Server.Options.RecordRequests = false;
 
-        await _client.CreateTextTaskAsync();
+        await Client.CreateTextTaskAsync();
 
-        Assert.Empty(_server.Requests);
+        Assert.Empty(Server.Requests);
         Assert.Equal(1, (await GetJsonAsync("_emulator/stats")).GetProperty("requests").GetProperty("create").GetInt64());
     }
 
@@ -88,13 +73,13 @@ public sealed class ControlEndpointTests : IAsyncLifetime
     {
         using var put = await PutJsonAsync("_emulator/faults", """{"serverErrorRate":1,"slowResponseDelayMs":5}""");
         var faults = await GetJsonAsync("_emulator/faults");
-        var answer = await _client.GetTaskAsync("tk-hiapi-01KW23VDG2EZ20J7RQH8S67MNC");
+        var answer = await Client.GetTaskAsync("tk-hiapi-01KW23VDG2EZ20J7RQH8S67MNC");
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal(1, faults.GetProperty("serverErrorRate").GetDouble());
         Assert.Equal(0, faults.GetProperty("dropConnectionRate").GetDouble());
         Assert.Equal(HttpStatusCode.InternalServerError, answer.Status);
-        Assert.Equal(1, _server.Options.Faults.ServerErrorRate);
+        Assert.Equal(1, Server.Options.Faults.ServerErrorRate);
     }
 
     [Theory]
@@ -106,15 +91,15 @@ public sealed class ControlEndpointTests : IAsyncLifetime
         using var put = await PutJsonAsync("_emulator/faults", json);
 
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
-        Assert.Equal(0, _server.Options.Faults.ServerErrorRate);
+        Assert.Equal(0, Server.Options.Faults.ServerErrorRate);
     }
 
     [Fact]
     public async Task Config_changes_only_the_fields_given()
     {
         using var put = await PutJsonAsync("_emulator/config", """{"rateLimitRequests":1,"retryAfterSeconds":9,"handlingMs":42}""");
-        await _client.CreateTextTaskAsync();
-        var limited = await _client.CreateTextTaskAsync();
+        await Client.CreateTextTaskAsync();
+        var limited = await Client.CreateTextTaskAsync();
         var config = await GetJsonAsync("_emulator/config");
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
@@ -122,7 +107,7 @@ public sealed class ControlEndpointTests : IAsyncLifetime
         Assert.Equal("9", Assert.Single(limited.Headers.GetValues("Retry-After")));
         Assert.Equal(42, config.GetProperty("handlingMs").GetInt32());
         Assert.Equal(60, config.GetProperty("queuedMs").GetInt32());
-        Assert.Equal(42, _server.Options.HandlingMs);
+        Assert.Equal(42, Server.Options.HandlingMs);
     }
 
     [Theory]
@@ -133,7 +118,7 @@ public sealed class ControlEndpointTests : IAsyncLifetime
         using var put = await PutJsonAsync("_emulator/config", json);
 
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
-        Assert.Equal(80, _server.Options.HandlingMs);
+        Assert.Equal(80, Server.Options.HandlingMs);
     }
 
     [Fact]
@@ -141,10 +126,10 @@ public sealed class ControlEndpointTests : IAsyncLifetime
     {
         using var put = await PutJsonAsync("_emulator/keys",
             """[{"key":"sk-test-new","balance":0.1},{"key":"sk-test-other","allowedModels":["happyhorse-1.1/image-to-video"]}]""");
-        var oldKey = await _client.CreateTextTaskAsync(key: TestKeys.AllModels);
-        var newKey = await _client.CreateTextTaskAsync(key: "sk-test-new", duration: 4);
+        var oldKey = await Client.CreateTextTaskAsync(key: TestKeys.AllModels);
+        var newKey = await Client.CreateTextTaskAsync(key: "sk-test-new", duration: 4);
         var balance = await GetJsonAsync("_emulator/balance/sk-test-new");
-        using var unknown = await _client.Http.GetAsync("_emulator/balance/sk-test-emulator");
+        using var unknown = await Client.Http.GetAsync("_emulator/balance/sk-test-emulator");
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.DoesNotContain("sk-test-new", await put.Content.ReadAsStringAsync());
@@ -159,11 +144,11 @@ public sealed class ControlEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Stats_count_requests_by_kind_and_faults()
     {
-        var created = await _client.CreateTextTaskAsync();
-        await _client.GetTaskAsync(created.TaskId);
-        await _client.GetTaskAsync(created.TaskId);
-        _server.Options.Faults.ServerErrorRate = 1;
-        await _client.GetTaskAsync(created.TaskId);
+        var created = await Client.CreateTextTaskAsync();
+        await Client.GetTaskAsync(created.TaskId);
+        await Client.GetTaskAsync(created.TaskId);
+        Server.Options.Faults.ServerErrorRate = 1;
+        await Client.GetTaskAsync(created.TaskId);
 
         var stats = await GetJsonAsync("_emulator/stats");
 
@@ -177,8 +162,8 @@ public sealed class ControlEndpointTests : IAsyncLifetime
     public async Task Tasks_and_callbacks_are_listed()
     {
         await using var receiver = await CallbackReceiver.StartAsync();
-        var created = await _client.CreateTextTaskAsync(callbackUrl: receiver.Url);
-        await Poll.UntilAsync(() => _server.CallbackDeliveries.Count == 1, "the callback");
+        var created = await Client.CreateTextTaskAsync(callbackUrl: receiver.Url);
+        await Poll.UntilAsync(() => Server.CallbackDeliveries.Count == 1, "the callback");
 
         var tasks = await GetJsonAsync("_emulator/tasks");
         var callbacks = await GetJsonAsync("_emulator/callbacks");
@@ -192,10 +177,10 @@ public sealed class ControlEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Unknown_api_routes_are_404_envelopes()
     {
-        var response = await _client.SendAsync(HttpMethod.Get, "v1/models", TestKeys.AllModels, null);
+        var response = await Client.SendAsync(HttpMethod.Get, "v1/models", TestKeys.AllModels, null);
 
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("NOT_FOUND", response.Json.GetProperty("error_code").GetString());
-        Assert.Equal("other", Assert.Single(_server.Requests).Kind);
+        Assert.Equal("other", Assert.Single(Server.Requests).Kind);
     }
 }

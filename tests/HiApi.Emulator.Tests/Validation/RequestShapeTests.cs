@@ -4,23 +4,8 @@ using HiApi.Emulator.Tests.Support;
 namespace HiApi.Emulator.Tests.Validation;
 
 /// <summary>The request part and the callback part of the 400 message, and how the parts join.</summary>
-public sealed class RequestShapeTests : IAsyncLifetime
+public sealed class RequestShapeTests : EmulatorTestBase
 {
-    private EmulatorServer _server = null!;
-    private EmulatorClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await EmulatorServer.StartAsync(FastOptions.Create());
-        _client = new EmulatorClient(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("")]
     [InlineData("not json")]
@@ -30,7 +15,7 @@ public sealed class RequestShapeTests : IAsyncLifetime
     [InlineData("""{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p"},}""")]
     public async Task A_body_that_is_not_a_JSON_object_is_rejected(string body)
     {
-        var response = await _client.CreateAsync(body);
+        var response = await Client.CreateAsync(body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("invalid request: body must be a JSON object", response.Message);
@@ -49,7 +34,7 @@ public sealed class RequestShapeTests : IAsyncLifetime
     [InlineData("""{}""", "invalid request: model: missing required field \"model\"; input: missing required field \"input\"")]
     public async Task Request_part_errors(string body, string expected)
     {
-        var response = await _client.CreateAsync(body);
+        var response = await Client.CreateAsync(body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(expected, response.Message);
@@ -66,7 +51,7 @@ public sealed class RequestShapeTests : IAsyncLifetime
     [InlineData("""{"when":"all"}""", "invalid callback.when: only 'final' is supported; invalid callback.url: value must be an absolute http or https URL")]
     public async Task Callback_part_errors(string callback, string expected)
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             $$"""{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p"},"callback":{{callback}}}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -76,7 +61,7 @@ public sealed class RequestShapeTests : IAsyncLifetime
     [Fact]
     public async Task Parts_join_in_the_order_request_input_callback()
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"callback":{"url":"https://example.com/h","when":"progress"},"extra":1,"input":{"duration":99},"model":"happyhorse-1.1/text-to-video"}""");
 
         Assert.Equal(
@@ -89,7 +74,7 @@ public sealed class RequestShapeTests : IAsyncLifetime
     [Fact]
     public async Task An_http_callback_url_is_accepted_by_the_server()
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p"},"callback":{"url":"http://127.0.0.1:9/hook","when":"final"}}""");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
@@ -100,21 +85,21 @@ public sealed class RequestShapeTests : IAsyncLifetime
     [InlineData("application/x-www-form-urlencoded")]
     public async Task A_body_not_sent_as_JSON_is_rejected(string contentType)
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p"}}""", contentType: contentType);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("invalid request: Content-Type must be application/json", response.Message);
-        Assert.Empty(_server.Tasks);
+        Assert.Empty(Server.Tasks);
     }
 
     [Fact]
     public async Task Rejected_requests_create_no_task()
     {
-        await _client.CreateAsync("""{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p","duration":99}}""");
+        await Client.CreateAsync("""{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p","duration":99}}""");
 
-        Assert.Empty(_server.Tasks);
-        var recorded = Assert.Single(_server.Requests);
+        Assert.Empty(Server.Tasks);
+        var recorded = Assert.Single(Server.Requests);
         Assert.Equal(400, recorded.StatusCode);
         Assert.Equal("create", recorded.Kind);
     }

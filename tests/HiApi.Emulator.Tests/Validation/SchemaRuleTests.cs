@@ -4,25 +4,10 @@ using HiApi.Emulator.Tests.Support;
 namespace HiApi.Emulator.Tests.Validation;
 
 /// <summary>The schema rules where the seeds give the rule but not the text: types, acceptance, JSON Schema integers.</summary>
-public sealed class SchemaRuleTests : IAsyncLifetime
+public sealed class SchemaRuleTests : EmulatorTestBase
 {
-    private EmulatorServer _server = null!;
-    private EmulatorClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await EmulatorServer.StartAsync(FastOptions.Create());
-        _client = new EmulatorClient(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     private async Task<ApiResponse> CreateAsync(string model, string input) =>
-        await _client.CreateAsync($$"""{"model":"{{model}}","input":{{input}}}""");
+        await Client.CreateAsync($$"""{"model":"{{model}}","input":{{input}}}""");
 
     [Theory]
     [InlineData("5.5", "duration: got number, want integer")]

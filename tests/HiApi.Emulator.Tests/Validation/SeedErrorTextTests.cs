@@ -7,30 +7,15 @@ namespace HiApi.Emulator.Tests.Validation;
 /// Every error text the seeds quote comes back verbatim for the input that produced it in the seed, inside the
 /// whole message the emulator builds from it.
 /// </summary>
-public sealed class SeedErrorTextTests : IAsyncLifetime
+public sealed class SeedErrorTextTests : EmulatorTestBase
 {
-    private EmulatorServer _server = null!;
-    private EmulatorClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await EmulatorServer.StartAsync(FastOptions.Create());
-        _client = new EmulatorClient(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Seed000_validation_fixture_comes_back_byte_for_byte()
     {
         const string fixture =
             """{"code":400,"data":null,"error_code":"INVALID_REQUEST","message":"invalid input: aspect_ratio: value must be one of '16:9', '9:16', '3:4', '4:3', '4:5', '5:4', '1:1', '9:21', '21:9'; resolution: value must be one of '720p', '1080p'; duration: maximum: got 99, want 15"}""";
 
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p","aspect_ratio":"2:1","resolution":"4k","duration":99}}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -41,7 +26,7 @@ public sealed class SeedErrorTextTests : IAsyncLifetime
     [Fact]
     public async Task Seed003_missing_image_urls_message_is_verbatim_with_escaped_quotes()
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/image-to-video","input":{"prompt":"the cat slowly turns its head toward the camera and blinks","resolution":"1080p","duration":5}}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -54,7 +39,7 @@ public sealed class SeedErrorTextTests : IAsyncLifetime
     [Fact]
     public async Task Seed000_callback_when_other_than_final_is_rejected_verbatim()
     {
-        var response = await _client.CreateAsync("""
+        var response = await Client.CreateAsync("""
             {"model":"happyhorse-1.1/text-to-video",
              "input":{"prompt":"an astronaut planting a flag on a glass beach","aspect_ratio":"16:9","resolution":"1080p","duration":6},
              "callback":{"url":"https://example.com/hooks/hiapi","when":"progress"}}
@@ -82,7 +67,7 @@ public sealed class SeedErrorTextTests : IAsyncLifetime
     [InlineData(Models.TextToVideo, """{"prompt":"p","aspect_ratio":"2:1"}""", "aspect_ratio: value must be one of '16:9', '9:16', '3:4', '4:3', '4:5', '5:4', '1:1', '9:21', '21:9'")]
     public async Task Quoted_field_error_comes_back_verbatim(string model, string input, string seedText)
     {
-        var response = await _client.CreateAsync($$"""{"model":"{{model}}","input":{{input}}}""");
+        var response = await Client.CreateAsync($$"""{"model":"{{model}}","input":{{input}}}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("INVALID_REQUEST", response.Json.GetProperty("error_code").GetString());
@@ -97,7 +82,7 @@ public sealed class SeedErrorTextTests : IAsyncLifetime
     [InlineData("negative_prompt", "\"blurry\"")]
     public async Task Text_to_video_rejects_unsupported_field(string field, string value)
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"...",""" + $"\"{field}\":{value}" + "}}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -115,7 +100,7 @@ public sealed class SeedErrorTextTests : IAsyncLifetime
     [InlineData("identity_preserving", "true")]
     public async Task Image_to_video_rejects_unsupported_field(string field, string value)
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/image-to-video","input":{"image_urls":["https://example.com/still.jpg"],""" + $"\"{field}\":{value}" + "}}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -126,7 +111,7 @@ public sealed class SeedErrorTextTests : IAsyncLifetime
     public async Task Unknown_field_at_the_root_is_rejected_in_the_seeds_wording()
     {
         // Seed 003: "Unknown field at root or in input | 400 | ... additional properties 'identity_preserving' not allowed".
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/image-to-video","input":{"image_urls":["https://example.com/still.jpg"]},"identity_preserving":true}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -136,7 +121,7 @@ public sealed class SeedErrorTextTests : IAsyncLifetime
     [Fact]
     public async Task Several_unknown_fields_are_named_together_in_request_order()
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/text-to-video","input":{"seed":1,"prompt":"p","audio":true}}""");
 
         Assert.Equal("invalid input: additional properties 'seed', 'audio' not allowed", response.Message);
@@ -145,7 +130,7 @@ public sealed class SeedErrorTextTests : IAsyncLifetime
     [Fact]
     public async Task Every_invalid_field_is_reported_in_one_answer_in_schema_order()
     {
-        var response = await _client.CreateAsync(
+        var response = await Client.CreateAsync(
             """{"model":"happyhorse-1.1/image-to-video","input":{"duration":2,"seed":1,"resolution":"4k","image_urls":["https://a.example/1.jpg","https://a.example/2.jpg"]},"callback":{"url":"https://example.com/h","when":"progress"}}""");
 
         Assert.Equal(
