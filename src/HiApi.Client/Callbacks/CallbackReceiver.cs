@@ -122,31 +122,12 @@ public sealed class CallbackReceiver : IAsyncDisposable
     }
 
     /// <summary>The next event; null once the receiver has been disposed.</summary>
-    public async ValueTask<CallbackEvent?> ReadAsync(CancellationToken ct)
-    {
-        while (await _events.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
-        {
-            if (_events.Reader.TryRead(out var callbackEvent))
-            {
-                return callbackEvent;
-            }
-        }
-
-        return null;
-    }
+    public ValueTask<CallbackEvent?> ReadAsync(CancellationToken ct)
+        => _events.Reader.ReadOrNullAsync(ct);
 
     /// <summary>An event if one is ready, without waiting.</summary>
     public bool TryRead(out CallbackEvent? callbackEvent)
-    {
-        if (_events.Reader.TryRead(out var next))
-        {
-            callbackEvent = next;
-            return true;
-        }
-
-        callbackEvent = null;
-        return false;
-    }
+        => _events.Reader.TryReadOrNull(out callbackEvent);
 
     /// <summary>
     /// Stops sweeping and verifying (GETs in flight are cancelled) and ends the event stream. The listener is not

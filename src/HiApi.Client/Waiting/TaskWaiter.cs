@@ -122,31 +122,12 @@ public sealed class TaskWaiter : IAsyncDisposable
     }
 
     /// <summary>The next event, as soon as any task ends; null when adding is complete and every task has ended.</summary>
-    public async ValueTask<WaitEvent?> ReadAsync(CancellationToken ct)
-    {
-        while (await _events.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
-        {
-            if (_events.Reader.TryRead(out var waitEvent))
-            {
-                return waitEvent;
-            }
-        }
-
-        return null;
-    }
+    public ValueTask<WaitEvent?> ReadAsync(CancellationToken ct)
+        => _events.Reader.ReadOrNullAsync(ct);
 
     /// <summary>An event if one is ready, without waiting.</summary>
     public bool TryRead(out WaitEvent? waitEvent)
-    {
-        if (_events.Reader.TryRead(out var next))
-        {
-            waitEvent = next;
-            return true;
-        }
-
-        waitEvent = null;
-        return false;
-    }
+        => _events.Reader.TryReadOrNull(out waitEvent);
 
     public WaitProgress GetProgress()
     {
