@@ -55,18 +55,17 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
     protected override void ProcessRecord()
     {
-        var request = new VideoRequest
+        // ValidateSet ignores case but the API does not: the normalizer restores the contract's spelling.
+        var request = RequestNormalizer.Normalize(new VideoRequest
         {
-            Model = Canonical(Model, new[] { HiApiModels.TextToVideo, HiApiModels.ImageToVideo })
-                ?? (ParameterSetName == ImageSet ? HiApiModels.ImageToVideo : HiApiModels.TextToVideo),
+            Model = Model ?? (ParameterSetName == ImageSet ? HiApiModels.ImageToVideo : HiApiModels.TextToVideo),
             Prompt = Prompt,
             ImageUrl = ImageUrl,
-            // ValidateSet ignores case but the API does not: send the contract's spelling.
-            AspectRatio = Canonical(AspectRatio, HiApiSchema.AspectRatios),
-            Resolution = Canonical(Resolution, HiApiSchema.Resolutions),
+            AspectRatio = AspectRatio,
+            Resolution = Resolution,
             Duration = Duration,
             CallbackUrl = CallbackUrl,
-        };
+        });
 
         try
         {
@@ -79,7 +78,8 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
-        if (!ShouldProcess(Describe(request), Describe(request) + " Continue?", "Submit a paid HiAPI video task"))
+        var description = RequestDescription.Describe(request);
+        if (!ShouldProcess(description, description + " Continue?", "Submit a paid HiAPI video task"))
         {
             return;
         }
@@ -95,22 +95,4 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             WriteHiApiError(failure, request);
         }
     }
-
-    /// <summary>What -WhatIf and -Confirm show: everything that decides the price, and the start of the prompt.</summary>
-    internal static string Describe(VideoRequest request)
-    {
-        var duration = request.Duration is int seconds ? $"{seconds} s" : "the model's default duration";
-        var resolution = request.Resolution ?? "default resolution";
-        var subject = request.Prompt is { Length: > 0 } prompt
-            ? $"prompt '{Shorten(prompt, 40)}'"
-            : "no prompt";
-        var image = request.ImageUrl is null ? string.Empty : $", image {request.ImageUrl}";
-        return $"Submit a paid task to {request.Model}: {duration} at {resolution}, {subject}{image}.";
-    }
-
-    private static string? Canonical(string? value, IReadOnlyList<string> allowed)
-        => value is null ? null : allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase)) ?? value;
-
-    private static string Shorten(string text, int length)
-        => text.Length <= length ? text : text[..length] + "…";
 }
