@@ -61,7 +61,7 @@ public sealed class ConvertFromHiApiCallbackCommand : HiApiCommandBase
 
         try
         {
-            WriteObject(Run(token => Session.GetAsync(claimed.TaskId, token)));
+            WriteObject(Run(token => OnlineSession.GetAsync(claimed.TaskId, token)));
         }
         catch (HiApiException failure)
         {

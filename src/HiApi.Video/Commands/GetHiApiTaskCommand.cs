@@ -59,7 +59,7 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
     {
         try
         {
-            WriteObject(Run(token => Session.GetAsync(id, token)));
+            WriteObject(Run(token => OnlineSession.GetAsync(id, token)));
         }
         catch (HiApiException failure)
         {

@@ -44,6 +44,19 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     /// <summary>The client with the task ledger, so nothing paid for is lost.</summary>
     protected HiApiSession Session => _session ??= new HiApiSession(() => Client, Ledger, warn: message => Runner.QueueWarning(message));
 
+    /// <summary>
+    /// The session, with the key and base URI resolved first on the pipeline thread: a missing key then ends the
+    /// command with a proper error record before any work starts (inside async work it would surface wrapped).
+    /// </summary>
+    protected HiApiSession OnlineSession
+    {
+        get
+        {
+            _ = Client;
+            return Session;
+        }
+    }
+
     /// <summary>The ledger alone (null when switched off), for work that needs no key, such as checking a callback.</summary>
     protected TaskLedger? Ledger => (_ledger ??= new Lazy<TaskLedger?>(
         () => TaskLedger.Open(LedgerPath is null ? null : ResolveFileSystemPath(LedgerPath), NoLedger.IsPresent))).Value;

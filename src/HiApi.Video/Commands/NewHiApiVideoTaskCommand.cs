@@ -87,7 +87,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         try
         {
             // The session records the task in the ledger before it comes back, even if Ctrl+C ends the wait.
-            var task = Run(token => Session.SubmitAsync(request, token));
+            var task = Run(token => OnlineSession.SubmitAsync(request, token));
             WriteObject(task);
         }
         catch (HiApiException failure)

@@ -52,7 +52,7 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
         {
             try
             {
-                Save(Run(token => Session.GetAsync(id, token)));
+                Save(Run(token => OnlineSession.GetAsync(id, token)));
             }
             catch (HiApiException failure)
             {
