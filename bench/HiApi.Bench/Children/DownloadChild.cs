@@ -26,7 +26,7 @@ internal static class DownloadChild
             var client = ModuleClients.FromEnvironment(args.Text("base"));
             var task = await client.GetTaskAsync(args.Text("task-id"));
             var downloader = new VideoDownloader();
-            download = () => downloader.DownloadAsync(task, target, new DownloadOptions { Progress = new LatestProgress() });
+            download = () => downloader.DownloadAsync(task, target, new DownloadOptions { Progress = new LatestProgress<DownloadProgress>() });
         }
         else if (path == "bare")
         {

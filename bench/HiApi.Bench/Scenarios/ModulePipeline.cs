@@ -82,7 +82,7 @@ internal sealed class ModulePipeline
         var target = SavePathResolver.ResolveTargetFile(_folder, finished.Task.TaskId);
         try
         {
-            var result = await _session.SaveAsync(finished.Task, target, new DownloadOptions { Progress = new LatestProgress() }, ct);
+            var result = await _session.SaveAsync(finished.Task, target, new DownloadOptions { Progress = new LatestProgress<DownloadProgress>() }, ct);
             _savedAt[finished.Task.TaskId] = DateTimeOffset.UtcNow;
             _saveTimes.Add(Stopwatch.GetElapsedTime(started));
             if (finished.Task.RetrievedAt is { } retrievedAt)

@@ -1,10 +1,10 @@
-namespace HiApi.Video.Infrastructure;
+namespace HiApi.Client;
 
 /// <summary>
-/// Keeps only the newest progress report. Reports arrive on thread-pool threads; the pipeline thread reads the
-/// latest one at its next tick, because only that thread may call WriteProgress.
+/// Keeps only the newest progress report. Reports arrive on thread-pool threads; a single reader (the cmdlet's
+/// pipeline thread, the only one allowed to call WriteProgress) takes the latest one at its next tick.
 /// </summary>
-internal sealed class LatestProgress<T> : IProgress<T>
+public sealed class LatestProgress<T> : IProgress<T>
     where T : struct
 {
     private readonly object _gate = new();
