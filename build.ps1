@@ -42,13 +42,35 @@ function Invoke-XunitTests {
     Invoke-Native dotnet @('test', (Join-Path $root 'HiApiPS.sln'), '-c', $Configuration, '--no-build', '--nologo')
 }
 
-function Invoke-PesterTests {
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -GE ([version]'5.3.0') | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Host 'Pester 5 is not installed; installing it for the current user.'
-        Install-Module Pester -MinimumVersion 5.3.0 -Scope CurrentUser -Force -SkipPublisherCheck
+function Import-Pester {
+    # An installed Pester 5 if there is one; otherwise the pinned copy that `dotnet restore` brought from NuGet
+    # (tests/PesterPackage): the PowerShell Gallery is not needed, and not reachable from CI.
+    $installed = Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.3.0' -and $_.Version.Major -eq 5 } |
+        Sort-Object Version -Descending | Select-Object -First 1
+    if ($installed) {
+        Import-Module $installed.Path -Force
+        return
     }
-    Import-Module Pester -MinimumVersion 5.3.0
+
+    $project = Join-Path $root 'tests/PesterPackage/PesterPackage.csproj'
+    [xml] $xml = Get-Content $project -Raw
+    $version = ($xml.Project.ItemGroup.PackageDownload | Where-Object Include -EQ 'Pester').Version.Trim('[', ']')
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $manifest = Join-Path $packages "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $manifest)) {
+        Invoke-Native dotnet @('restore', $project, '--nologo')
+    }
+    if (-not (Test-Path $manifest)) {
+        throw "Pester $version is neither installed nor in the NuGet package folder ($manifest), and 'dotnet restore $project' did not bring it."
+    }
+    Import-Module $manifest -Force
+}
+
+function Invoke-PesterTests {
+    # The suite runs as a user's session would: build.ps1's own Stop/strict settings must not leak into the tests.
+    $ErrorActionPreference = 'Continue'
+    Set-StrictMode -Off
+    Import-Pester
     $config = New-PesterConfiguration
     $config.Run.Path = Join-Path $root 'tests'
     $config.Run.Exit = $false
@@ -56,7 +78,6 @@ function Invoke-PesterTests {
     $config.Output.Verbosity = 'Detailed'
     $env:HIAPI_TEST_CONFIGURATION = $Configuration
     $result = Invoke-Pester -Configuration $config
-    Write-Host "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
     if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') { throw "Pester reported $($result.FailedCount) failure(s)." }
 }
 

@@ -84,7 +84,27 @@ function Invoke-HiApiEmulatorControl {
         $parameters.Body = $Body | ConvertTo-Json -Depth 5
         $parameters.ContentType = 'application/json'
     }
-    Invoke-RestMethod @parameters
+    # Invoke-RestMethod writes a JSON array as ONE object; writing it again from a variable enumerates it, so
+    # callers get one object per element (and nothing for []), as Where-Object and @(...) expect.
+    $answer = Invoke-RestMethod @parameters
+    $answer
+}
+
+function Get-PwshCommand {
+    <#
+        How to start another pwsh like this one: { FilePath; Arguments }. When pwsh runs as a .NET tool
+        (`dotnet pwsh`), this process is `dotnet` itself, so the child is `dotnet <PSHOME>/pwsh.dll`.
+    #>
+    [CmdletBinding()]
+    param()
+    $processPath = [Environment]::ProcessPath
+    $entry = Join-Path $PSHOME 'pwsh.dll'
+    if ([IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'dotnet' -and (Test-Path $entry)) {
+        [pscustomobject]@{ FilePath = $processPath; Arguments = @($entry) }
+    }
+    else {
+        [pscustomobject]@{ FilePath = $processPath; Arguments = @() }
+    }
 }
 
 function Enter-HiApiTestSession {
@@ -124,4 +144,4 @@ function Exit-HiApiTestSession {
     Stop-HiApiEmulator $Session.Emulator
 }
 
-Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession
+Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession, Get-PwshCommand

@@ -90,7 +90,8 @@ Describe 'Resume after a crash' {
 Import-Module '$manifest'
 1..5 | ForEach-Object { "crash test clip `$_" } | New-HiApiVideoTask -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 30 | Save-HiApiVideo -Path '$TestDrive/never'
 "@
-        $child = Start-Process -FilePath (Get-Process -Id $PID).Path -ArgumentList '-NoProfile', '-NonInteractive', '-Command', $script -PassThru
+        $pwsh = Get-PwshCommand
+        $child = Start-Process -FilePath $pwsh.FilePath -ArgumentList ($pwsh.Arguments + '-NoProfile', '-NonInteractive', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))) -PassThru
         try {
             # Wait until all five submissions are in the ledger, then kill the worker while it waits.
             $deadline = [DateTime]::UtcNow.AddSeconds(60)

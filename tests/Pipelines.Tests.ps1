@@ -22,7 +22,7 @@ AfterAll {
 }
 
 Describe 'A prompt becomes an MP4 on disk in one pipeline' {
-    It 'submits, waits and saves <taskId>.mp4 into a new folder' {
+    It 'submits, waits and saves the task id .mp4 into a new folder' {
         $clips = Join-Path $TestDrive 'clips'
         $file = 'a calm ocean wave at sunset' | New-HiApiVideoTask -Duration 3 -Resolution 720p |
             Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path $clips
