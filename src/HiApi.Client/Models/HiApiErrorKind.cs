@@ -17,4 +17,16 @@ public enum HiApiErrorKind
     OutputExpired,
     FileExists,
     Configuration,
+
+    /// <summary>A download that is not a whole, valid MP4 (an HTML page, a body cut short): nothing was saved.</summary>
+    InvalidVideo,
+
+    /// <summary>The local file system refused: disk full, read-only folder, a name too long.</summary>
+    FileSystem,
+
+    /// <summary>A signed callback whose signature or timestamp does not verify: a forgery, or the wrong secret.</summary>
+    InvalidSignature,
+
+    /// <summary>The same idempotency key was sent with a different body (422 IDEMPOTENCY_KEY_MISMATCH).</summary>
+    IdempotencyConflict,
 }

@@ -58,6 +58,10 @@ internal static class ErrorRecordFactory
         HiApiErrorKind.OutputExpired => ErrorCategory.ResourceUnavailable,
         HiApiErrorKind.FileExists => ErrorCategory.ResourceExists,
         HiApiErrorKind.Configuration => ErrorCategory.InvalidArgument,
+        HiApiErrorKind.InvalidVideo => ErrorCategory.InvalidData,
+        HiApiErrorKind.FileSystem => ErrorCategory.WriteError,
+        HiApiErrorKind.InvalidSignature => ErrorCategory.SecurityError,
+        HiApiErrorKind.IdempotencyConflict => ErrorCategory.InvalidOperation,
         _ => ErrorCategory.NotSpecified,
     };
 
