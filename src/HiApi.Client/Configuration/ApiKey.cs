@@ -75,11 +75,69 @@ public sealed class ApiKey
     /// <summary>The secret itself; for the <c>Authorization</c> header of API requests only.</summary>
     internal string Reveal() => _value;
 
-    /// <summary>Removes the secret from text that came from elsewhere (a server may echo headers back).</summary>
-    internal string Redact(string text) =>
-        string.IsNullOrEmpty(text) ? text : text.Replace(_value, "sk-…redacted", StringComparison.Ordinal);
+    /// <summary>The shortest run of the key's characters that counts as part of the key when found in other text.</summary>
+    internal const int MinimumLeakRun = 8;
 
-    internal bool IsIn(string text) => text.Contains(_value, StringComparison.Ordinal);
+    private const string Redacted = "sk-…redacted";
+
+    /// <summary>
+    /// Removes the secret from text that came from elsewhere (a server may echo headers back): the whole key, and any
+    /// run of <see cref="MinimumLeakRun"/> or more of its characters in a row, so that text cut in the middle of an
+    /// echoed key (an excerpt, a proxy's truncated page) still shows none of it.
+    /// </summary>
+    internal string Redact(string text)
+    {
+        if (string.IsNullOrEmpty(text) || text.Length < Math.Min(MinimumLeakRun, _value.Length))
+        {
+            return text;
+        }
+
+        var run = Math.Min(MinimumLeakRun, _value.Length);
+        bool[]? covered = null;
+        var key = _value.AsSpan();
+        for (var i = 0; i + run <= text.Length; i++)
+        {
+            var window = text.AsSpan(i, run);
+            for (var start = key.IndexOf(window[0]); start >= 0 && start + run <= key.Length; start = NextIndex(key, window[0], start))
+            {
+                if (key.Slice(start, run).SequenceEqual(window))
+                {
+                    covered ??= new bool[text.Length];
+                    covered.AsSpan(i, run).Fill(true);
+                    break;
+                }
+            }
+        }
+
+        if (covered is null)
+        {
+            return text;
+        }
+
+        var result = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!covered[i])
+            {
+                result.Append(text[i]);
+            }
+            else if (i == 0 || !covered[i - 1])
+            {
+                result.Append(Redacted);
+            }
+        }
+
+        return result.ToString();
+    }
+
+    /// <summary>Whether the key, or a run of it long enough to count, appears in <paramref name="text"/>.</summary>
+    internal bool IsIn(string text) => !ReferenceEquals(Redact(text), text);
+
+    private static int NextIndex(ReadOnlySpan<char> key, char c, int after)
+    {
+        var next = key[(after + 1)..].IndexOf(c);
+        return next < 0 ? -1 : after + 1 + next;
+    }
 
     public override string ToString() => "ApiKey(sk-…redacted)";
 }

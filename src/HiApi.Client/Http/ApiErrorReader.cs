@@ -16,6 +16,9 @@ internal static partial class ApiErrorReader
 {
     private const int MaxExcerptLength = 200;
 
+    /// <summary>422: the same idempotency key was sent with a different body.</summary>
+    internal const string IdempotencyKeyMismatch = "IDEMPOTENCY_KEY_MISMATCH";
+
     public static HiApiException FromResponse(
         int statusCode, string? reasonPhrase, byte[] body, TimeSpan? retryAfter, string? taskId, ApiKey? key)
     {
@@ -24,7 +27,7 @@ internal static partial class ApiErrorReader
         {
             return Build(
                 KindOf(statusCode),
-                $"HiAPI answered {statusCode} {reason} with {DescribeNonJson(body)}.",
+                $"HiAPI answered {statusCode} {reason} with {DescribeNonJson(body, key)}.",
                 statusCode, null, retryAfter, taskId, key);
         }
 
@@ -52,6 +55,8 @@ internal static partial class ApiErrorReader
     public static HiApiErrorKind KindOf(int statusCode) => statusCode switch
     {
         400 or 422 => HiApiErrorKind.InvalidRequest,
+        // 409 IDEMPOTENCY_KEY_PROCESSING: the first request with this key is still running; ask again shortly.
+        409 => HiApiErrorKind.ServerError,
         401 or 403 => HiApiErrorKind.Unauthorized,
         402 => HiApiErrorKind.InsufficientBalance,
         404 => HiApiErrorKind.NotFound,
@@ -79,16 +84,24 @@ internal static partial class ApiErrorReader
         return null;
     }
 
-    /// <summary>"a non-JSON body: &lt;title or first 200 characters, tags stripped&gt;", or "an empty body".</summary>
-    public static string DescribeNonJson(byte[] body)
+    /// <summary>
+    /// "a non-JSON body: &lt;title or first 200 characters, tags stripped&gt;", or "an empty body". The key (and any
+    /// 8-character run of it) is removed from the whole text before it is cut, so a cut can never leave half a key.
+    /// </summary>
+    public static string DescribeNonJson(byte[] body, ApiKey? key)
     {
         var text = Encoding.UTF8.GetString(body);
-        var excerpt = Excerpt(text);
+        var excerpt = Excerpt(text, key);
         return excerpt.Length == 0 ? "an empty body" : $"a non-JSON body: {excerpt}";
     }
 
-    internal static string Excerpt(string text)
+    internal static string Excerpt(string text, ApiKey? key = null)
     {
+        if (key is not null)
+        {
+            text = key.Redact(text);
+        }
+
         var title = TitlePattern().Match(text);
         var readable = title.Success && title.Groups[1].Value.Trim().Length > 0 ? title.Groups[1].Value : ScriptOrStylePattern().Replace(text, " ");
         readable = TagPattern().Replace(readable, " ");
@@ -100,7 +113,7 @@ internal static partial class ApiErrorReader
     private static HiApiException FromParts(
         int status, string reason, string? errorCode, string? message, TimeSpan? retryAfter, string? taskId, ApiKey? key)
     {
-        var kind = KindOf(status);
+        var kind = string.Equals(errorCode, IdempotencyKeyMismatch, StringComparison.Ordinal) ? HiApiErrorKind.IdempotencyConflict : KindOf(status);
         if (kind == HiApiErrorKind.InvalidRequest && !string.IsNullOrEmpty(message))
         {
             // A 400's message is the server's text, unchanged: scripts match on it.
@@ -137,6 +150,7 @@ internal static partial class ApiErrorReader
         {
             HiApiErrorKind.Unauthorized => " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
             HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration × price per second); top up, then submit again.",
+            HiApiErrorKind.IdempotencyConflict => " The idempotency key was already used for a different request; each submission needs a key of its own.",
             _ => string.Empty,
         });
 

@@ -7,9 +7,12 @@ using System.Text.Json;
 namespace HiApi.Client;
 
 /// <summary>
-/// The two endpoints of the API, with validation before sending, one error type for every failure,
-/// and retries only where they are safe: GETs on 429, 5xx and network failures; the paid
-/// <c>POST /v1/tasks</c> (no idempotency key) only when the server provably did not accept it.
+/// The endpoints of the API, with validation before sending, one error type for every failure, and retries only
+/// where they are safe: GETs on 429, 5xx and network failures; the paid <c>POST /v1/tasks</c> the same way when it
+/// carries an <c>Idempotency-Key</c> (the API then returns the first task instead of creating a second), and
+/// without a key only when the server provably did not accept it (429, 503, a connection never opened). Every request
+/// passes the host's <see cref="ApiRequestGate"/>, has a per-attempt timeout and a total retry budget, and reads at
+/// most <see cref="HiApiClientOptions.MaxResponseBytes"/>.
 /// </summary>
 public sealed class HiApiClient
 {
@@ -26,8 +29,15 @@ public sealed class HiApiClient
     /// <summary>Bodies of the API are a few hundred bytes; a larger one grows the rented buffer.</summary>
     private const int InitialBodyBuffer = 4096;
 
+    /// <summary>Error bodies are only read for their message: a few KB say everything a person will read.</summary>
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const string ReplayHeader = "Idempotent-Replay";
+
     private readonly HiApiClientOptions _options;
     private readonly HttpClient _http;
+    private readonly ApiRequestGate _gate;
     private readonly Uri _tasksUri;
     private readonly string _taskUriPrefix;
 
@@ -77,6 +87,7 @@ public sealed class HiApiClient
         BaseUri = BaseUriResolver.Check(options.BaseUri, "the client options");
         _options = options;
         _http = http ?? HttpClientPool.For(BaseUri);
+        _gate = options.RequestGate ?? ApiRequestGate.For(BaseUri);
         _tasksUri = new Uri(BaseUri, "v1/tasks");
         // Same as resolving "v1/tasks/<escaped id>" against BaseUri (the escaped id holds no '/', '?' or '#'), parsed faster.
         _taskUriPrefix = new Uri(BaseUri, "v1/tasks/").AbsoluteUri;
@@ -99,15 +110,22 @@ public sealed class HiApiClient
     internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// Validates <paramref name="request"/> (throwing before any HTTP request), then creates the task.
-    /// The result carries the request fields and <see cref="HiApiTask.SubmittedAt"/>, status queued.
+    /// Validates <paramref name="request"/> (throwing before any HTTP request), then creates the task. With
+    /// <see cref="VideoRequest.IdempotencyKey"/> set, the key goes in the <c>Idempotency-Key</c> header and the POST is
+    /// retried like a GET (the API answers a repeated key with the task it already created); an error whose outcome is
+    /// unknown then has <see cref="HiApiException.TaskMayHaveBeenCreated"/> set, and re-sending the same request with
+    /// the same key later settles it. The result carries the request fields and <see cref="HiApiTask.SubmittedAt"/>.
     /// </summary>
     public async Task<HiApiTask> CreateTaskAsync(VideoRequest request, CancellationToken ct = default)
     {
         RequestValidator.ThrowIfInvalid(request);
         var body = TaskJson.SerializeCreateBody(request);
 
-        var response = await SendAsync(HttpMethod.Post, _tasksUri, body, taskId: null, ct).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Post, _tasksUri, body, request.IdempotencyKey, taskId: null, ct).ConfigureAwait(false);
+        if (response.Replayed)
+        {
+            Log($"POST {_tasksUri.AbsolutePath}: {ReplayHeader} - HiAPI returned the task it created earlier for this idempotency key; nothing new was charged.");
+        }
 
         CreateTaskResponse? parsed;
         try
@@ -119,15 +137,15 @@ public sealed class HiApiClient
             catch (JsonException)
             {
                 throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
-                    $"HiAPI answered {response.StatusCode} to the create request with {ApiErrorReader.DescribeNonJson(response.Span.ToArray())}.",
-                    null, _options.ApiKey));
+                    $"HiAPI answered {response.StatusCode} to the create request with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}.",
+                    null, _options.ApiKey), request.IdempotencyKey);
             }
 
             if (parsed?.Code is { } code && code != 200)
             {
                 var error = ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Span.ToArray(), null, _options.ApiKey);
                 // An error envelope with a refusal code proves nothing was created, like the real status would.
-                throw error.StatusCode is >= 400 and < 500 ? error : MayHaveBeenCreated(error);
+                throw error.StatusCode is >= 400 and < 500 ? error : MayHaveBeenCreated(error, request.IdempotencyKey);
             }
         }
         finally
@@ -139,7 +157,7 @@ public sealed class HiApiClient
         if (string.IsNullOrWhiteSpace(taskId))
         {
             throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
-                "HiAPI accepted the create request but its answer holds no data.taskId.", null, _options.ApiKey));
+                "HiAPI accepted the create request but its answer holds no data.taskId.", null, _options.ApiKey), request.IdempotencyKey);
         }
 
         return new HiApiTask(taskId)
@@ -152,8 +170,31 @@ public sealed class HiApiClient
             Resolution = request.Resolution,
             Duration = request.Duration,
             CallbackUrl = request.CallbackUrl,
+            IdempotencyKey = request.IdempotencyKey,
             SubmittedAt = TimeProvider.GetUtcNow(),
         };
+    }
+
+    /// <summary>
+    /// One page of the key's tasks, newest first (<c>GET /v1/tasks?page=&amp;size=</c>): how tasks the ledger never
+    /// heard of (a submission whose answer was lost) are found again. Retried like a GET.
+    /// </summary>
+    public async Task<TaskPage> ListTasksAsync(int page = 1, int size = 20, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        var uri = new Uri($"{_tasksUri.AbsoluteUri}?page={page}&size={size}", UriKind.Absolute);
+        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId: null, ct).ConfigureAwait(false);
+        try
+        {
+            return TaskPageJson.Parse(response.Span, page, size, TimeProvider.GetUtcNow())
+                ?? throw ApiErrorReader.InvalidResponse(
+                    $"HiAPI answered the task listing with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}.", null, _options.ApiKey);
+        }
+        finally
+        {
+            response.Return();
+        }
     }
 
     /// <summary>Reads the task's current state; retries transient failures per the <see cref="RetryPolicy"/>.</summary>
@@ -166,7 +207,7 @@ public sealed class HiApiClient
 
         taskId = taskId.Trim();
         var uri = new Uri(_taskUriPrefix + Uri.EscapeDataString(taskId), UriKind.Absolute);
-        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, taskId, ct).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId, ct).ConfigureAwait(false);
 
         TaskResponse? parsed;
         try
@@ -179,7 +220,7 @@ public sealed class HiApiClient
             catch (JsonException)
             {
                 throw ApiErrorReader.InvalidResponse(
-                    $"Task {taskId}: HiAPI answered {response.StatusCode} with {ApiErrorReader.DescribeNonJson(response.Span.ToArray())}.",
+                    $"Task {taskId}: HiAPI answered {response.StatusCode} with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}.",
                     taskId, _options.ApiKey);
             }
 
@@ -214,9 +255,11 @@ public sealed class HiApiClient
         return content;
     }
 
-    private static HiApiException MayHaveBeenCreated(HiApiException error) => error.With(
-        message: error.Message +
-            " The request reached HiAPI, so a task may have been created (and charged): check your tasks before submitting again, the API has no idempotency key.",
+    /// <summary>A create whose outcome is unknown: the message says what to do, with or without a key.</summary>
+    private static HiApiException MayHaveBeenCreated(HiApiException error, string? idempotencyKey) => error.With(
+        message: error.Message + (idempotencyKey is null
+            ? " The request reached HiAPI, so a task may have been created (and charged): check your tasks before submitting again."
+            : $" The request reached HiAPI, so a task may have been created; sending the same request again with Idempotency-Key {idempotencyKey} returns that task instead of paying twice."),
         taskMayHaveBeenCreated: true);
 
     /// <summary>
@@ -225,13 +268,22 @@ public sealed class HiApiClient
     /// <paramref name="ct"/> fires. <paramref name="createBody"/> non-null means the paid create request.
     /// </summary>
     private async Task<ApiResponse> SendAsync(
-        HttpMethod method, Uri uri, byte[]? createBody, string? taskId, CancellationToken ct)
+        HttpMethod method, Uri uri, byte[]? createBody, string? idempotencyKey, string? taskId, CancellationToken ct)
     {
         var isCreate = createBody is not null;
+        // With a key the API deduplicates, so a create may be retried whatever happened to the first attempt.
+        var retriesLikeGet = !isCreate || idempotencyKey is not null;
         var policy = RetryPolicy;
+        long firstAttempt = 0;
         for (var retriesDone = 0; ; retriesDone++)
         {
             ct.ThrowIfCancellationRequested();
+            using var slot = await _gate.EnterAsync(ct).ConfigureAwait(false);
+            if (firstAttempt == 0)
+            {
+                firstAttempt = Stopwatch.GetTimestamp();
+            }
+
             using var request = new HttpRequestMessage(method, uri);
             if (createBody is not null)
             {
@@ -241,12 +293,17 @@ public sealed class HiApiClient
             request.Headers.TryAddWithoutValidation("Authorization", _authorizationText);
             request.Headers.TryAddWithoutValidation("User-Agent", UserAgentText);
             request.Headers.TryAddWithoutValidation("Accept", AcceptText);
+            if (idempotencyKey is not null)
+            {
+                request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
+            }
 
             HiApiException failure;
             bool retryable;
             string reason;
             var started = Stopwatch.GetTimestamp();
-            var timeoutSource = RentTimeoutSource(ct, out var link);
+            var attemptTimeout = AttemptTimeout(firstAttempt);
+            var timeoutSource = RentTimeoutSource(ct, attemptTimeout, out var link);
             var token = timeoutSource?.Token ?? ct;
             try
             {
@@ -254,40 +311,65 @@ public sealed class HiApiClient
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token)
                     .ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                var body = await ReadBodyAsync(status, response.Content, token).ConfigureAwait(false);
+                var success = status is >= 200 and < 300;
+                var body = (await ReadBodyAsync(response.Content, success ? _options.MaxResponseBytes : MaxErrorBodyBytes, truncate: !success, token)
+                    .ConfigureAwait(false)) with { StatusCode = status };
                 if (_options.Log is not null)
                 {
                     Log($"{method.Method} {uri.AbsolutePath} -> {status} {response.ReasonPhrase} ({ElapsedMilliseconds(started)} ms)");
                 }
 
-                if (status is >= 200 and < 300)
+                if (success)
                 {
-                    return body;
+                    _gate.OnSuccess();
+                    return body with { Replayed = IsReplay(response) };
                 }
 
                 // Error paths may buffer: they are rare and their messages need the bytes.
                 var bodyBytes = body.Span.ToArray();
                 body.Return();
                 var retryAfter = ApiErrorReader.ReadRetryAfter(response.Headers, TimeProvider.GetUtcNow());
+                if (status == 429)
+                {
+                    _gate.OnRateLimited(retryAfter);
+                }
+                else
+                {
+                    _gate.OnSuccess();
+                }
+
                 failure = ApiErrorReader.FromResponse(status, response.ReasonPhrase, bodyBytes, retryAfter, taskId, _options.ApiKey);
                 reason = $"{status} {(string.IsNullOrEmpty(response.ReasonPhrase) ? ApiErrorReader.DescribeStatus(status) : response.ReasonPhrase)}";
 
-                // A 429 proves the server refused the create; a 5xx proves nothing.
-                retryable = isCreate ? status == 429 : failure.IsTransient;
-                if (isCreate && status >= 500)
+                // Without a key, only a 429 or a 503 proves the server refused the create; a 5xx proves nothing.
+                retryable = retriesLikeGet ? failure.IsTransient : status is 429 or 503;
+                if (isCreate && status >= 500 && status != 503)
                 {
-                    failure = MayHaveBeenCreated(failure);
+                    failure = MayHaveBeenCreated(failure, idempotencyKey);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 throw;
             }
+            catch (ResponseTooLargeException tooLarge)
+            {
+                reason = $"an answer larger than {tooLarge.Limit} bytes";
+                Log($"{method.Method} {uri.AbsolutePath} refused after {ElapsedMilliseconds(started)} ms: {reason}");
+                failure = ApiErrorReader.InvalidResponse(
+                    $"{(taskId is null ? "" : $"Task {taskId}: ")}HiAPI's answer to {method.Method} {uri.AbsolutePath} is larger than {tooLarge.Limit} bytes (a task is a few KB); it was not read.",
+                    taskId, _options.ApiKey);
+                retryable = false;
+                if (isCreate)
+                {
+                    failure = MayHaveBeenCreated(failure, idempotencyKey);
+                }
+            }
             catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
                 var timedOut = ex is OperationCanceledException;
                 var path = uri.AbsolutePath;
-                reason = timedOut ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.##} s" : ConnectFailure.Describe(ex);
+                reason = timedOut ? $"no answer within {attemptTimeout.TotalSeconds:0.##} s" : ConnectFailure.Describe(ex);
                 Log($"{method.Method} {path} failed after {ElapsedMilliseconds(started)} ms: {reason}");
                 var message = $"{(taskId is null ? "" : $"Task {taskId}: ")}Could not complete {method.Method} {path} at {BaseUri.Host}: {reason}.";
                 // Keep the cause for diagnosis, unless something in it (a proxy's text) repeats the key.
@@ -295,10 +377,10 @@ public sealed class HiApiClient
                 failure = new HiApiException(HiApiErrorKind.Network, _options.ApiKey.Redact(message), inner) { TaskId = taskId };
 
                 var notSent = !timedOut && ConnectFailure.ProvesRequestNotSent(ex);
-                retryable = !isCreate || notSent;
+                retryable = retriesLikeGet || notSent;
                 if (isCreate && !notSent)
                 {
-                    failure = MayHaveBeenCreated(failure);
+                    failure = MayHaveBeenCreated(failure, idempotencyKey);
                 }
             }
             finally
@@ -306,22 +388,41 @@ public sealed class HiApiClient
                 ReturnTimeoutSource(timeoutSource, link);
             }
 
-            if (!retryable || retriesDone >= policy.MaxRetries)
+            var retryNumber = retriesDone + 1;
+            var delay = retryable ? policy.GetDelay(retryNumber, failure.RetryAfter, Random.Shared) : TimeSpan.Zero;
+            var budgetLeft = _options.RetryBudget - Stopwatch.GetElapsedTime(firstAttempt);
+            if (!retryable || retriesDone >= policy.MaxRetries || delay >= budgetLeft)
             {
                 throw retryable && retriesDone > 0
-                    ? failure.With(message: $"{failure.Message} (Gave up after {retriesDone} {(retriesDone == 1 ? "retry" : "retries")}.)")
+                    ? failure.With(message: $"{failure.Message} (Gave up after {retriesDone} {(retriesDone == 1 ? "retry" : "retries")} in {Stopwatch.GetElapsedTime(firstAttempt).TotalSeconds:0.#} s.)")
                     : failure;
             }
 
-            var retryNumber = retriesDone + 1;
-            var delay = policy.GetDelay(retryNumber, failure.RetryAfter, Random.Shared);
             Interlocked.Increment(ref _retryCount);
             var retryPath = uri.AbsolutePath;
             Log($"{method.Method} {retryPath}: {reason}; retry {retryNumber} of {policy.MaxRetries} in {delay.TotalSeconds:0.##} s");
             Retrying?.Invoke(this, new RetryingEventArgs(retryNumber, delay, reason, method.Method, retryPath));
+            slot.Dispose(); // never hold a place in flight while sleeping
             await policy.Delay(delay, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The attempt's time limit: the per-request timeout, but never past the request's retry budget.</summary>
+    private TimeSpan AttemptTimeout(long firstAttempt)
+    {
+        if (_options.RequestTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        var left = _options.RetryBudget - Stopwatch.GetElapsedTime(firstAttempt);
+        var floor = TimeSpan.FromSeconds(1);
+        return left < _options.RequestTimeout ? (left > floor ? left : floor) : _options.RequestTimeout;
+    }
+
+    private static bool IsReplay(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(ReplayHeader, out var values)
+        && values.Any(value => string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase));
 
     private static long ElapsedMilliseconds(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 
@@ -330,10 +431,10 @@ public sealed class HiApiClient
     /// when there is no timeout. Instead of a linked source and a new timer per attempt, an idle source is reused
     /// and <paramref name="ct"/> cancels it through a registration.
     /// </summary>
-    private CancellationTokenSource? RentTimeoutSource(CancellationToken ct, out CancellationTokenRegistration link)
+    private CancellationTokenSource? RentTimeoutSource(CancellationToken ct, TimeSpan timeout, out CancellationTokenRegistration link)
     {
         link = default;
-        if (_options.RequestTimeout == Timeout.InfiniteTimeSpan)
+        if (timeout == Timeout.InfiniteTimeSpan)
         {
             return null;
         }
@@ -344,7 +445,7 @@ public sealed class HiApiClient
             link = ct.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), source);
         }
 
-        source.CancelAfter(_options.RequestTimeout);
+        source.CancelAfter(timeout);
         return source;
     }
 
@@ -364,11 +465,21 @@ public sealed class HiApiClient
         }
     }
 
-    /// <summary>Reads the whole body into a rented buffer (grown if the answer is bigger than announced).</summary>
-    private static async Task<ApiResponse> ReadBodyAsync(int status, HttpContent content, CancellationToken ct)
+    /// <summary>
+    /// Reads the body into a rented buffer (grown if the answer is bigger than announced), at most
+    /// <paramref name="limit"/> bytes: past it, <paramref name="truncate"/> keeps the first bytes (an error page, read
+    /// for its message), otherwise <see cref="ResponseTooLargeException"/> (a hostile or broken server must not make
+    /// a poll allocate gigabytes).
+    /// </summary>
+    private static async Task<ApiResponse> ReadBodyAsync(HttpContent content, int limit, bool truncate, CancellationToken ct)
     {
         var announced = content.Headers.ContentLength;
-        var buffer = ArrayPool<byte>.Shared.Rent(announced is > 0 and <= int.MaxValue / 2 ? (int)announced.Value : InitialBodyBuffer);
+        if (announced > limit && !truncate)
+        {
+            throw new ResponseTooLargeException(limit);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(announced is > 0 && announced <= limit ? (int)announced.Value : Math.Min(InitialBodyBuffer, limit));
         var length = 0;
         try
         {
@@ -379,13 +490,23 @@ public sealed class HiApiClient
                 {
                     if (length == buffer.Length)
                     {
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        if (length >= limit)
+                        {
+                            if (truncate)
+                            {
+                                break;
+                            }
+
+                            throw new ResponseTooLargeException(limit);
+                        }
+
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit));
                         buffer.AsSpan(0, length).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;
                     }
 
-                    var read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
+                    var read = await stream.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit) - length), ct).ConfigureAwait(false);
                     if (read == 0)
                     {
                         break;
@@ -395,7 +516,7 @@ public sealed class HiApiClient
                 }
             }
 
-            return new ApiResponse(status, buffer, length);
+            return new ApiResponse(0, buffer, length);
         }
         catch
         {
@@ -407,10 +528,16 @@ public sealed class HiApiClient
     private void Log(string line) => _options.Log?.Invoke(_options.ApiKey.Redact(line));
 
     /// <summary>A 2xx answer's body in a rented buffer; <see cref="Return"/> once parsed.</summary>
-    private readonly record struct ApiResponse(int StatusCode, byte[] Buffer, int Length)
+    private readonly record struct ApiResponse(int StatusCode, byte[] Buffer, int Length, bool Replayed = false)
     {
         public ReadOnlySpan<byte> Span => Buffer.AsSpan(0, Length);
 
         public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+    }
+
+    /// <summary>An answer over the size limit: never read further.</summary>
+    private sealed class ResponseTooLargeException(int limit) : Exception
+    {
+        public int Limit { get; } = limit;
     }
 }

@@ -22,4 +22,9 @@ internal sealed class TaskData
 
     [JsonPropertyName("error")]
     public TaskErrorData? Error { get; set; }
+
+    /// <summary>Unix seconds (the SDK's <c>created</c>); read with the same tolerance as <c>expireAt</c>.</summary>
+    [JsonPropertyName("created")]
+    [JsonConverter(typeof(ExpireAtConverter))]
+    public DateTimeOffset? Created { get; set; }
 }

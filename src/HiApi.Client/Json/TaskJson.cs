@@ -56,6 +56,7 @@ internal static class TaskJson
             StatusText = data.Status,
             Outputs = outputs.AsReadOnly(),
             Error = error,
+            CreatedAt = data.Created,
             RetrievedAt = retrievedAt,
         };
     }

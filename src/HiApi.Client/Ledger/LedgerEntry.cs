@@ -13,6 +13,9 @@ public sealed class LedgerEntry
     /// <summary>The platform's task id (<c>tk-hiapi-...</c>); the key the ledger folds events by.</summary>
     public required string TaskId { get; init; }
 
+    /// <summary>The <c>Idempotency-Key</c> the task was submitted with, when this machine submitted it.</summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>Model id, e.g. <c>happyhorse-1.1/text-to-video</c>.</summary>
     public string? Model { get; init; }
 

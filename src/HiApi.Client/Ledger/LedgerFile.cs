@@ -80,7 +80,7 @@ internal static class LedgerFile
     /// renamed over the ledger. A rename within a folder is atomic, so a crash at any point leaves either the old
     /// complete file or the new complete file, never a mix. Returns the new file's size.
     /// </summary>
-    public static long Rewrite(string path, IReadOnlyList<LedgerEntry> entries, DateTimeOffset now)
+    public static long Rewrite(string path, IReadOnlyList<LedgerEntry> entries, IReadOnlyList<LedgerSubmission> submissions, DateTimeOffset now)
     {
         var temporaryPath = path + ".tmp";
         long length;
@@ -89,6 +89,12 @@ internal static class LedgerFile
             var header = new ArrayBufferWriter<byte>(256);
             WriteHeader(header, now);
             stream.Write(header.WrittenSpan);
+            foreach (var submission in submissions)
+            {
+                stream.Write(JsonSerializer.SerializeToUtf8Bytes(LedgerRecord.FromSubmission(submission), LedgerJsonContext.Default.LedgerRecord));
+                stream.WriteByte(NewLine);
+            }
+
             foreach (var entry in entries)
             {
                 stream.Write(JsonSerializer.SerializeToUtf8Bytes(LedgerRecord.FromEntry(entry), LedgerJsonContext.Default.LedgerRecord));
@@ -221,7 +227,7 @@ internal static class LedgerFile
         try
         {
             var record = JsonSerializer.Deserialize(line, LedgerJsonContext.Default.LedgerRecord);
-            return string.IsNullOrWhiteSpace(record?.TaskId) ? null : record;
+            return string.IsNullOrWhiteSpace(record?.TaskId) && string.IsNullOrWhiteSpace(record?.IdempotencyKey) ? null : record;
         }
         catch (Exception corrupt) when (corrupt is JsonException or InvalidOperationException or ArgumentException or FormatException)
         {
@@ -231,7 +237,7 @@ internal static class LedgerFile
 
     private static string? TryReadHeader(ReadOnlySpan<byte> line)
     {
-        // Cheap pre-check: event lines start with "taskId", so most lines never reach the parser here.
+        // Cheap pre-check: event lines never hold "format", so most lines never reach the parser here.
         if (line.IndexOf("\"format\""u8) < 0)
         {
             return null;

@@ -8,6 +8,13 @@ namespace HiApi.Client;
 internal sealed class LedgerRecord
 {
     public string? TaskId { get; set; }
+
+    /// <summary>
+    /// The submission's <c>Idempotency-Key</c>. A line with a key and no task id is a submission whose outcome was not
+    /// known yet when it was written (written before the POST) or that the API refused; a line with both ties the
+    /// task to the submission that created it.
+    /// </summary>
+    public string? IdempotencyKey { get; set; }
     public string? Model { get; set; }
     public string? Prompt { get; set; }
     public string? ImageUrl { get; set; }
@@ -30,6 +37,7 @@ internal sealed class LedgerRecord
     public static LedgerRecord FromEntry(LedgerEntry entry) => new()
     {
         TaskId = entry.TaskId,
+        IdempotencyKey = entry.IdempotencyKey,
         Model = entry.Model,
         Prompt = entry.Prompt,
         ImageUrl = entry.ImageUrl,
@@ -49,10 +57,54 @@ internal sealed class LedgerRecord
         UpdatedAt = entry.UpdatedAt,
     };
 
+    /// <summary>A full record of an unresolved submission: how compaction keeps it.</summary>
+    public static LedgerRecord FromSubmission(LedgerSubmission submission) => new()
+    {
+        IdempotencyKey = submission.IdempotencyKey,
+        Model = submission.Request.Model,
+        Prompt = submission.Request.Prompt,
+        ImageUrl = submission.Request.ImageUrl,
+        AspectRatio = submission.Request.AspectRatio,
+        Resolution = submission.Request.Resolution,
+        Duration = submission.Request.Duration,
+        CallbackUrl = submission.Request.CallbackUrl,
+        SubmittedAt = submission.SubmittedAt,
+        Status = submission.Status,
+        ErrorCode = submission.ErrorCode,
+        ErrorMessage = submission.ErrorMessage,
+        UpdatedAt = submission.UpdatedAt,
+    };
+
+    /// <summary>Folds this submission event over the submission's state so far (null for its first line).</summary>
+    public LedgerSubmission ApplyTo(LedgerSubmission? current) => new()
+    {
+        IdempotencyKey = current?.IdempotencyKey ?? IdempotencyKey!,
+        Request = current is not null && Model is null
+            ? current.Request
+            : new VideoRequest
+            {
+                Model = Model ?? current?.Request.Model ?? HiApiModels.TextToVideo,
+                Prompt = Prompt ?? current?.Request.Prompt,
+                ImageUrl = ImageUrl ?? current?.Request.ImageUrl,
+                AspectRatio = AspectRatio ?? current?.Request.AspectRatio,
+                Resolution = Resolution ?? current?.Request.Resolution,
+                Duration = Duration ?? current?.Request.Duration,
+                CallbackUrl = CallbackUrl ?? current?.Request.CallbackUrl,
+                IdempotencyKey = current?.IdempotencyKey ?? IdempotencyKey,
+            },
+        SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
+        Status = TaskId is not null ? LedgerSubmission.CreatedStatus : Status ?? current?.Status,
+        TaskId = TaskId ?? current?.TaskId,
+        ErrorCode = ErrorCode ?? current?.ErrorCode,
+        ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
+        UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+    };
+
     /// <summary>Folds this event over the task's state so far (null for the task's first line).</summary>
     public LedgerEntry ApplyTo(LedgerEntry? current) => new()
     {
         TaskId = current?.TaskId ?? TaskId!,
+        IdempotencyKey = IdempotencyKey ?? current?.IdempotencyKey,
         Model = Model ?? current?.Model,
         Prompt = Prompt ?? current?.Prompt,
         ImageUrl = ImageUrl ?? current?.ImageUrl,

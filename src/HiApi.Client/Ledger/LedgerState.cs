@@ -8,6 +8,8 @@ internal sealed class LedgerState
 {
     private readonly Dictionary<string, LedgerEntry> entries = new(StringComparer.Ordinal);
     private readonly List<string> submissionOrder = new();
+    private readonly Dictionary<string, LedgerSubmission> submissions = new(StringComparer.Ordinal);
+    private readonly List<string> submissionKeyOrder = new();
 
     /// <summary>The header's generation; null for a file without our header, which disables incremental reads.</summary>
     public string? Generation { get; set; }
@@ -40,8 +42,32 @@ internal sealed class LedgerState
         return snapshot;
     }
 
+    public LedgerSubmission? FindSubmission(string idempotencyKey) => submissions.GetValueOrDefault(idempotencyKey);
+
+    /// <summary>Every submission the file still holds, in the order they were first written.</summary>
+    public IReadOnlyList<LedgerSubmission> SubmissionSnapshot()
+    {
+        var snapshot = new LedgerSubmission[submissionKeyOrder.Count];
+        for (var i = 0; i < snapshot.Length; i++)
+        {
+            snapshot[i] = submissions[submissionKeyOrder[i]];
+        }
+
+        return snapshot;
+    }
+
     public void Apply(LedgerRecord record)
     {
+        if (record.IdempotencyKey is { } key)
+        {
+            ApplySubmission(key, record);
+            if (record.TaskId is null)
+            {
+                EventLines++;
+                return;
+            }
+        }
+
         var taskId = record.TaskId!;
         if (entries.TryGetValue(taskId, out var current))
         {
@@ -49,7 +75,7 @@ internal sealed class LedgerState
         }
         else
         {
-            entries.Add(taskId, record.ApplyTo(null));
+            entries.Add(taskId, record.ApplyTo((LedgerEntry?)null));
             submissionOrder.Add(taskId);
         }
 
@@ -57,4 +83,19 @@ internal sealed class LedgerState
     }
 
     public void CountCorruptLine() => CorruptLines++;
+
+    private void ApplySubmission(string key, LedgerRecord record)
+    {
+        if (submissions.TryGetValue(key, out var current))
+        {
+            submissions[key] = record.ApplyTo(current);
+        }
+        else if (record.TaskId is null)
+        {
+            submissions.Add(key, record.ApplyTo((LedgerSubmission?)null));
+            submissionKeyOrder.Add(key);
+        }
+
+        // A task line with a key whose submission line is gone (compacted) needs no submission: the task has it all.
+    }
 }

@@ -142,15 +142,102 @@ public sealed class TaskLedger
     }
 
     /// <summary>
+    /// Records a paid submission before its request is sent (write-ahead): durable on disk before this returns, so a
+    /// process killed while the POST is in flight still leaves the request and its idempotency key behind. Call
+    /// <see cref="RecordSubmitted"/> (with the same <see cref="LedgerEntry.IdempotencyKey"/>) once the task id is
+    /// known, or <see cref="RecordSubmissionRejected"/> when the API refused it.
+    /// </summary>
+    public void RecordSubmitting(string idempotencyKey, VideoRequest request, DateTimeOffset? submittedAt = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        ArgumentNullException.ThrowIfNull(request);
+        lock (gate)
+        {
+            var now = Now;
+            var record = new LedgerRecord
+            {
+                IdempotencyKey = idempotencyKey,
+                Model = request.Model,
+                Prompt = request.Prompt,
+                ImageUrl = request.ImageUrl,
+                AspectRatio = request.AspectRatio,
+                Resolution = request.Resolution,
+                Duration = request.Duration,
+                CallbackUrl = request.CallbackUrl,
+                SubmittedAt = submittedAt ?? now,
+                Status = LedgerSubmission.SubmittingStatus,
+                UpdatedAt = now,
+            };
+            using (AcquireLock(createFolder: true))
+            {
+                AppendLocked(record, now);
+            }
+        }
+    }
+
+    /// <summary>The API refused the submission (nothing was created): it is no longer an unknown outcome.</summary>
+    public void RecordSubmissionRejected(string idempotencyKey, string? errorCode, string? errorMessage)
+        => RecordSubmissionClosed(idempotencyKey, LedgerSubmission.RejectedStatus, errorCode, errorMessage);
+
+    /// <summary>A submission too old to re-send was settled by listing the account's tasks instead.</summary>
+    public void RecordSubmissionReconciled(string idempotencyKey)
+        => RecordSubmissionClosed(idempotencyKey, LedgerSubmission.ReconciledStatus, null, null);
+
+    private void RecordSubmissionClosed(string idempotencyKey, string status, string? errorCode, string? errorMessage)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        lock (gate)
+        {
+            if (!Directory.Exists(FolderPath))
+            {
+                return;
+            }
+
+            using (AcquireLock(createFolder: false))
+            {
+                if (RefreshLocked().FindSubmission(idempotencyKey) is null)
+                {
+                    return;
+                }
+
+                var now = Now;
+                AppendLocked(new LedgerRecord
+                {
+                    IdempotencyKey = idempotencyKey,
+                    Status = status,
+                    ErrorCode = errorCode,
+                    ErrorMessage = errorMessage,
+                    UpdatedAt = now,
+                }, now);
+            }
+        }
+    }
+
+    /// <summary>The submission written with <paramref name="idempotencyKey"/>, or null.</summary>
+    public LedgerSubmission? FindSubmission(string idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        return Read(state => state.FindSubmission(idempotencyKey));
+    }
+
+    /// <summary>
+    /// Submissions sent (or about to be) whose answer never arrived: HiAPI may have created and charged a task the
+    /// ledger has no id for. Oldest first.
+    /// </summary>
+    public IReadOnlyList<LedgerSubmission> GetUnresolvedSubmissions()
+        => Read(state => state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray());
+
+    /// <summary>
     /// Records what the API last said about a task. Null arguments mean "not reported" and keep the known value.
     /// Writes nothing when nothing changed (so polling every few seconds does not grow the file), when the task
     /// id is unknown (callbacks are unsigned), or when a non-terminal status would overwrite a terminal one (a
     /// stale poll from another process arriving after the final one).
     /// </summary>
-    public void RecordStatus(string taskId, string status, string? videoUrl, DateTimeOffset? expiresAt, string? errorCode, string? errorMessage)
+    public void RecordStatus(string taskId, string? status, string? videoUrl, DateTimeOffset? expiresAt, string? errorCode, string? errorMessage)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(status);
+        // A blank status (a broken or hostile server) is "not reported": it must not fail the caller.
+        status = string.IsNullOrWhiteSpace(status) ? null : status;
         lock (gate)
         {
             if (!Directory.Exists(FolderPath))
@@ -169,7 +256,7 @@ public sealed class TaskLedger
                 var change = new LedgerRecord { TaskId = taskId };
                 var regresses = current.IsTerminal && !LedgerEntry.IsTerminalStatus(status);
                 var changed = false;
-                if (!regresses && current.Status != status)
+                if (status is not null && !regresses && current.Status != status)
                 {
                     change.Status = status;
                     changed = true;
@@ -260,9 +347,9 @@ public sealed class TaskLedger
 
     /// <summary>
     /// Rewrites the ledger atomically with one line per kept task. Kept: every task updated within
-    /// <see cref="LedgerOptions.Retention"/> of <paramref name="now"/>, and every pending task that has not
-    /// expired, however old. Dropped: saved, failed and expired tasks not updated within the retention, and
-    /// corrupt lines. Also runs by itself after a write once the file passes
+    /// <see cref="LedgerOptions.Retention"/> of <paramref name="now"/>, every pending task that has not
+    /// expired, however old, and every unresolved submission. Dropped: saved, failed and expired tasks not updated
+    /// within the retention, resolved and rejected submissions (a created task carries its key), and corrupt lines. Also runs by itself after a write once the file passes
     /// <see cref="LedgerOptions.CompactWhenLargerThanBytes"/>.
     /// </summary>
     public LedgerCompactionResult Compact(DateTimeOffset now)
@@ -342,14 +429,16 @@ public sealed class TaskLedger
     // that is large but all-pending from being rewritten on every single write.
     private bool ShouldAutoCompact(LedgerState state, DateTimeOffset now) =>
         state.ConsumedBytes > options.CompactWhenLargerThanBytes
-        && (state.EventLines >= 2 * state.Count || state.CorruptLines > 0 || state.Snapshot().Any(entry => !ShouldKeep(entry, now)));
+        && (state.EventLines >= 2 * state.Count || state.CorruptLines > 0 || state.Snapshot().Any(entry => !ShouldKeep(entry, now))
+            || state.SubmissionSnapshot().Any(submission => !submission.IsUnresolved));
 
     private LedgerCompactionResult CompactLocked(LedgerState state, DateTimeOffset now)
     {
         var bytesBefore = new FileInfo(Path).Length;
         var entries = state.Snapshot();
         var kept = entries.Where(entry => ShouldKeep(entry, now)).ToArray();
-        var bytesAfter = LedgerFile.Rewrite(Path, kept, Now);
+        var unresolved = state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray();
+        var bytesAfter = LedgerFile.Rewrite(Path, kept, unresolved, Now);
         cache = null;
         RefreshLocked();
         return new LedgerCompactionResult(entries.Count, kept.Length, bytesBefore, bytesAfter);

@@ -49,8 +49,14 @@ public sealed class HiApiTask
     public string? CallbackUrl { get; internal init; }
     public int? Duration { get; internal init; }
 
+    /// <summary>The <c>Idempotency-Key</c> this machine submitted the task with (re-sending it never pays twice).</summary>
+    public string? IdempotencyKey { get; internal init; }
+
     /// <summary>When this session created the task; null for a task only known by id.</summary>
     public DateTimeOffset? SubmittedAt { get; internal init; }
+
+    /// <summary>When HiAPI says it created the task (<c>created</c>), when the API reports it.</summary>
+    public DateTimeOffset? CreatedAt { get; internal init; }
 
     /// <summary>When this state was read from the API (a GET or a callback).</summary>
     public DateTimeOffset? RetrievedAt { get; internal init; }
@@ -97,9 +103,31 @@ public sealed class HiApiTask
             Resolution = Resolution ?? fresh.Resolution,
             CallbackUrl = CallbackUrl ?? fresh.CallbackUrl,
             Duration = Duration ?? fresh.Duration,
+            IdempotencyKey = IdempotencyKey ?? fresh.IdempotencyKey,
             SubmittedAt = SubmittedAt ?? fresh.SubmittedAt,
+            CreatedAt = fresh.CreatedAt ?? CreatedAt,
         };
     }
+
+    /// <summary>The same task with <see cref="SubmittedAt"/> set (a task found by listing, submitted at its creation).</summary>
+    internal HiApiTask WithSubmittedAt(DateTimeOffset? submittedAt) => new(TaskId)
+    {
+        Model = Model,
+        Status = Status,
+        StatusText = StatusText,
+        Outputs = Outputs,
+        Error = Error,
+        RetrievedAt = RetrievedAt,
+        Prompt = Prompt,
+        ImageUrl = ImageUrl,
+        AspectRatio = AspectRatio,
+        Resolution = Resolution,
+        CallbackUrl = CallbackUrl,
+        Duration = Duration,
+        IdempotencyKey = IdempotencyKey,
+        SubmittedAt = submittedAt ?? SubmittedAt,
+        CreatedAt = CreatedAt,
+    };
 
     /// <summary>A task known only by its id (for example typed by the user): its state is not known yet.</summary>
     public static HiApiTask FromId(string taskId) => new(taskId?.Trim() ?? string.Empty);

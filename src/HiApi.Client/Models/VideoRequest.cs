@@ -23,5 +23,11 @@ public sealed class VideoRequest
     /// <summary>Sent as <c>callback: {url, when: "final"}</c> at the root of the body.</summary>
     public string? CallbackUrl { get; set; }
 
+    /// <summary>
+    /// Sent as the <c>Idempotency-Key</c> header, not in the body. Null: the session makes a new random key for this
+    /// submission. The same key with the same body within about 24 hours returns the first task instead of a new one.
+    /// </summary>
+    public string? IdempotencyKey { get; set; }
+
     public override string ToString() => $"{Model} prompt={(Prompt is null ? "<none>" : $"\"{Prompt}\"")}";
 }

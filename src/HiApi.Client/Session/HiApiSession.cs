@@ -37,15 +37,127 @@ public sealed class HiApiSession
     public VideoDownloader Downloader { get; }
 
     /// <summary>
-    /// Submits a paid task and records it before returning it. Once the request has been started it runs to
-    /// completion and is recorded even if <paramref name="ct"/> fires (Ctrl+C): the caller stops waiting,
-    /// but the task id still reaches the ledger, so a resume finds it.
+    /// Submits a paid task, write-ahead: the request and a fresh <c>Idempotency-Key</c> (or the request's own) are on
+    /// disk in the ledger before the POST is sent, and the task id is recorded before the task is returned. A process
+    /// killed (or a Ctrl+C, which cancels the request) while the POST is in flight therefore leaves a submission whose
+    /// outcome is unknown but recoverable: <see cref="ResolveSubmissionsAsync"/> re-sends it with the same key, which
+    /// returns the task HiAPI created, or creates it exactly once. If the ledger cannot record the submission, nothing
+    /// is sent.
     /// </summary>
-    public Task<HiApiTask> SubmitAsync(VideoRequest request, CancellationToken ct = default)
+    public async Task<HiApiTask> SubmitAsync(VideoRequest request, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         RequestValidator.ThrowIfInvalid(request);
-        var submission = SubmitAndRecordAsync(request);
-        return submission.WaitAsync(ct);
+        var keyed = WithKey(request, request.IdempotencyKey ?? IdempotencyKeys.New());
+        if (Ledger is { } ledger)
+        {
+            try
+            {
+                ledger.RecordSubmitting(keyed.IdempotencyKey!, keyed);
+            }
+            catch (Exception unrecorded) when (unrecorded is IOException or UnauthorizedAccessException)
+            {
+                throw new HiApiException(
+                    HiApiErrorKind.FileSystem,
+                    $"The submission could not be recorded in the task ledger ({ledger.Path}: {unrecorded.Message}); nothing was sent, so nothing was charged. " +
+                    "Free some disk space or choose another ledger with -LedgerPath (or -NoLedger to submit without one).",
+                    unrecorded);
+            }
+        }
+
+        return await CreateAndRecordAsync(keyed, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Settles every submission the ledger holds whose answer never arrived (a killed process, a lost connection, a
+    /// Ctrl+C): each is sent again with its own key and body, so HiAPI returns the task it created, or creates it now,
+    /// exactly once; the task is then recorded like any other. A submission older than
+    /// <see cref="IdempotencyKeys.ReplayWindow"/> is not re-sent (the API may have forgotten its key): its outcome
+    /// says to reconcile instead (<see cref="ReconcileAsync"/>). Without a ledger there is nothing to settle.
+    /// </summary>
+    public async Task<IReadOnlyList<SubmissionOutcome>> ResolveSubmissionsAsync(CancellationToken ct = default)
+    {
+        var unresolved = TryLedger(ledger => ledger.GetUnresolvedSubmissions()) ?? Array.Empty<LedgerSubmission>();
+        var outcomes = new List<SubmissionOutcome>(unresolved.Count);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var submission in unresolved)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (submission.SubmittedAt is { } submitted && now - submitted > IdempotencyKeys.ReplayWindow)
+            {
+                outcomes.Add(new SubmissionOutcome(submission, null, new HiApiException(
+                    HiApiErrorKind.Timeout,
+                    $"The submission with Idempotency-Key {submission.IdempotencyKey} (sent {submitted.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {Describe(submission.Request)}) never got an answer, " +
+                    "and it is too old to be sent again safely. Run Get-HiApiTask -Reconcile to find the task among your account's tasks.")));
+                continue;
+            }
+
+            try
+            {
+                var task = await CreateAndRecordAsync(WithKey(submission.Request, submission.IdempotencyKey), ct).ConfigureAwait(false);
+                outcomes.Add(new SubmissionOutcome(submission, task, null));
+            }
+            catch (HiApiException failed)
+            {
+                outcomes.Add(new SubmissionOutcome(submission, null, failed));
+            }
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Lists the account's tasks created since <paramref name="since"/> (newest first, page by page) and records every
+    /// one the ledger does not know, so the resume path waits for and saves it too; then closes the unresolved
+    /// submissions older than the idempotency window, which a listing is the only way left to settle. Returns the
+    /// tasks that were new to the ledger.
+    /// </summary>
+    public async Task<IReadOnlyList<HiApiTask>> ReconcileAsync(DateTimeOffset since, int pageSize = 100, CancellationToken ct = default)
+    {
+        var found = new List<HiApiTask>();
+        for (var page = 1; page <= MaxReconcilePages; page++)
+        {
+            var listing = await Client.ListTasksAsync(page, pageSize, ct).ConfigureAwait(false);
+            var reachedOlder = false;
+            foreach (var task in listing.Tasks)
+            {
+                if (task.CreatedAt is { } created && created < since)
+                {
+                    reachedOlder = true;
+                    continue;
+                }
+
+                if (Ledger is null || TryLedger(ledger => ledger.Find(task.TaskId)) is not null)
+                {
+                    continue;
+                }
+
+                var adopted = task.WithSubmittedAt(task.CreatedAt);
+                TryLedger(ledger =>
+                {
+                    ledger.RecordSubmitted(LedgerTaskMapper.ToSubmittedEntry(adopted));
+                    return true;
+                });
+                found.Add(adopted);
+            }
+
+            if (reachedOlder || !listing.HasMore || listing.Tasks.Count == 0)
+            {
+                break;
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        TryLedger(ledger =>
+        {
+            foreach (var stale in ledger.GetUnresolvedSubmissions().Where(s => s.SubmittedAt is { } at && now - at > IdempotencyKeys.ReplayWindow && at >= since))
+            {
+                ledger.RecordSubmissionReconciled(stale.IdempotencyKey);
+            }
+
+            return true;
+        });
+        return found;
     }
 
     /// <summary>Reads the task, keeps the request fields the ledger knows, and records the status.</summary>
@@ -138,9 +250,33 @@ public sealed class HiApiSession
         return new SaveResult(file, AlreadySaved: false);
     }
 
-    private async Task<HiApiTask> SubmitAndRecordAsync(VideoRequest request)
+    /// <summary>Listing pages read by one reconcile at most (100 tasks each): a bound, not an expected size.</summary>
+    private const int MaxReconcilePages = 100;
+
+    /// <summary>Sends a keyed create and records what came of it; the submission line must already be on disk.</summary>
+    private async Task<HiApiTask> CreateAndRecordAsync(VideoRequest keyed, CancellationToken ct)
     {
-        var task = await Client.CreateTaskAsync(request, CancellationToken.None).ConfigureAwait(false);
+        HiApiTask task;
+        try
+        {
+            task = await Client.CreateTaskAsync(keyed, ct).ConfigureAwait(false);
+        }
+        catch (HiApiException refused) when (!refused.TaskMayHaveBeenCreated)
+        {
+            // A refusal is final: nothing was created, so the submission is no longer an unknown outcome.
+            TryLedger(ledger =>
+            {
+                ledger.RecordSubmissionRejected(keyed.IdempotencyKey!, refused.ErrorCode ?? refused.Kind.ToString(), refused.Message);
+                return true;
+            });
+            throw;
+        }
+        catch (HiApiException unknown) when (Ledger is not null)
+        {
+            throw unknown.With(message: unknown.Message +
+                " The submission is recorded in the task ledger: Get-HiApiTask -Pending sends it again with the same key and so finds the task, or creates it exactly once.");
+        }
+
         TryLedger(ledger =>
         {
             ledger.RecordSubmitted(LedgerTaskMapper.ToSubmittedEntry(task));
@@ -148,6 +284,21 @@ public sealed class HiApiSession
         }, $"Task {task.TaskId} was created but could not be written to the ledger; note its id.");
         return task;
     }
+
+    private static VideoRequest WithKey(VideoRequest request, string idempotencyKey) => new()
+    {
+        Model = request.Model,
+        Prompt = request.Prompt,
+        ImageUrl = request.ImageUrl,
+        AspectRatio = request.AspectRatio,
+        Resolution = request.Resolution,
+        Duration = request.Duration,
+        CallbackUrl = request.CallbackUrl,
+        IdempotencyKey = idempotencyKey,
+    };
+
+    private static string Describe(VideoRequest request) =>
+        request.Prompt is { } prompt ? $"prompt '{(prompt.Length > 40 ? prompt[..40] + "…" : prompt)}'" : $"image {request.ImageUrl}";
 
     private FileInfo? FindIntactSave(string taskId, string targetFile)
     {
@@ -178,9 +329,10 @@ public sealed class HiApiSession
         {
             return action(Ledger);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The API operation succeeded; losing the bookkeeping must not lose its result.
+            // The API operation succeeded; losing the bookkeeping (a full disk, or a value the ledger refuses from a
+            // broken server) must not lose its result.
             _warn?.Invoke($"{context ?? "The task ledger could not be updated."} Ledger {Ledger.Path}: {exception.Message}");
             return default;
         }

@@ -6,6 +6,7 @@ internal static class LedgerTaskMapper
     public static LedgerEntry ToSubmittedEntry(HiApiTask task) => new()
     {
         TaskId = task.TaskId,
+        IdempotencyKey = task.IdempotencyKey,
         Model = task.Model,
         Prompt = task.Prompt,
         ImageUrl = task.ImageUrl,
@@ -38,6 +39,7 @@ internal static class LedgerTaskMapper
             Resolution = entry.Resolution,
             Duration = entry.Duration,
             CallbackUrl = entry.CallbackUrl,
+            IdempotencyKey = entry.IdempotencyKey,
             SubmittedAt = entry.SubmittedAt,
         };
     }

@@ -19,6 +19,7 @@ public static class RequestNormalizer
             Resolution = Canonical(request.Resolution, HiApiSchema.Resolutions),
             Duration = request.Duration,
             CallbackUrl = request.CallbackUrl,
+            IdempotencyKey = request.IdempotencyKey,
         };
     }
 

@@ -14,6 +14,10 @@ public static class RequestValidator
     internal const string InputPrefix = "invalid input: ";
     internal const string CallbackUrlField = "callback.url";
     internal const string ModelField = "model";
+    internal const string IdempotencyKeyField = "Idempotency-Key";
+
+    /// <summary>The contract's limit for the <c>Idempotency-Key</c> header.</summary>
+    public const int MaxIdempotencyKeyBytes = 255;
     internal const string AdditionalPropertiesPrefix = "additional properties '";
     private const string Separator = "; ";
 
@@ -42,6 +46,7 @@ public static class RequestValidator
         }
 
         ValidateCallback(request.CallbackUrl, errors);
+        ValidateIdempotencyKey(request.IdempotencyKey, errors);
         return errors.AsReadOnly();
     }
 
@@ -63,7 +68,7 @@ public static class RequestValidator
         var callbackPart = new List<string>();
         foreach (var error in errors)
         {
-            if (error.Field == ModelField)
+            if (error.Field is ModelField or IdempotencyKeyField)
             {
                 requestPart.Add($"{error.Field}: {error.Message}");
             }
@@ -179,6 +184,10 @@ public static class RequestValidator
         {
             errors.Add(new FieldError("prompt", "minLength: got 0, want 1"));
         }
+        else
+        {
+            ValidateNotBlank(request.Prompt, errors);
+        }
 
         ValidateEnum("aspect_ratio", request.AspectRatio, HiApiSchema.AspectRatios, AspectRatioChoices, errors);
         ValidateEnum("resolution", request.Resolution, HiApiSchema.Resolutions, ResolutionChoices, errors);
@@ -201,6 +210,11 @@ public static class RequestValidator
         }
 
         // The prompt is optional here and has no minimum length in the image-to-video schema.
+        if (request.Prompt is { Length: > 0 } prompt)
+        {
+            ValidateNotBlank(prompt, errors);
+        }
+
         ValidateEnum("resolution", request.Resolution, HiApiSchema.Resolutions, ResolutionChoices, errors);
         ValidateDuration(request.Duration, errors);
         if (request.AspectRatio is not null)
@@ -253,6 +267,35 @@ public static class RequestValidator
             // Stricter than the server on purpose: the finished task (with its download URL) would
             // otherwise travel the network in clear.
             errors.Add(new FieldError(CallbackUrlField, "must be https (http is allowed only for a loopback host)"));
+        }
+    }
+
+    /// <summary>
+    /// Stricter than the server, which counts characters: a prompt of spaces and line breaks is surely a mistake
+    /// (an empty cell padded by a spreadsheet), and the task would still be charged.
+    /// </summary>
+    private static void ValidateNotBlank(string prompt, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(prompt))
+        {
+            errors.Add(new FieldError("prompt", "must contain text, not only white space"));
+        }
+    }
+
+    private static void ValidateIdempotencyKey(string? key, List<FieldError> errors)
+    {
+        if (key is null)
+        {
+            return;
+        }
+
+        if (key.Length == 0 || Encoding.UTF8.GetByteCount(key) > MaxIdempotencyKeyBytes)
+        {
+            errors.Add(new FieldError(IdempotencyKeyField, $"must be 1 to {MaxIdempotencyKeyBytes} bytes"));
+        }
+        else if (key.Any(c => c <= ' ' || c > '~'))
+        {
+            errors.Add(new FieldError(IdempotencyKeyField, "must be printable ASCII without spaces (it is sent as an HTTP header)"));
         }
     }
 

@@ -17,6 +17,13 @@ public sealed class TaskWaiter : IAsyncDisposable
     private readonly Dictionary<string, TrackedTask> _tracked = new(StringComparer.Ordinal);
     private readonly PriorityQueue<TrackedTask, DateTimeOffset> _schedule = new();
     private readonly Dictionary<HiApiTaskStatus, int> _countsByStatus = new();
+
+    /// <summary>Render times of tasks seen succeeding here, for the progress estimate (a bounded sample).</summary>
+    private readonly List<TimeSpan> _renderTimes = new();
+    private const int MaxRenderSamples = 256;
+
+    /// <summary>Before any render has been seen to finish: the seeds' "most clips finish inside two minutes".</summary>
+    private static readonly TimeSpan DefaultRenderTime = TimeSpan.FromMinutes(2);
     private readonly Channel<WaitEvent> _events = Channel.CreateUnbounded<WaitEvent>(new UnboundedChannelOptions
     {
         SingleReader = false,
@@ -65,7 +72,7 @@ public sealed class TaskWaiter : IAsyncDisposable
             }
 
             var now = _time.GetUtcNow();
-            var tracked = new TrackedTask(task, now + _options.Timeout);
+            var tracked = new TrackedTask(task, now, now + _options.Timeout);
             _tracked.Add(task.TaskId, tracked);
             CountStatus(task.Status, +1);
             _active++;
@@ -142,7 +149,8 @@ public sealed class TaskWaiter : IAsyncDisposable
                 }
             }
 
-            return new WaitProgress(_tracked.Count, _finished, counts);
+            var (percent, remaining) = EstimateLocked(_time.GetUtcNow());
+            return new WaitProgress(_tracked.Count, _finished, counts, percent, remaining);
         }
     }
 
@@ -236,7 +244,7 @@ public sealed class TaskWaiter : IAsyncDisposable
                         else if (now >= tracked.Deadline)
                         {
                             _schedule.Dequeue();
-                            Finish(tracked, WaitEventKind.TimedOut, TimeoutError(tracked.Latest));
+                            Finish(tracked, WaitEventKind.TimedOut, TimeoutError(tracked));
                         }
                         else if (_inFlight < _options.MaxConcurrentPolls)
                         {
@@ -290,12 +298,21 @@ public sealed class TaskWaiter : IAsyncDisposable
     {
         HiApiTask? fresh = null;
         HiApiException? error = null;
+        var timedOut = false;
+        // -TimeoutSeconds bounds the whole wait: a GET still in flight at the task's deadline is cut there.
+        var left = tracked.Deadline - _time.GetUtcNow();
+        using var deadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
         try
         {
-            fresh = await _client.GetTaskAsync(tracked.TaskId, _stopping.Token).ConfigureAwait(false);
+            fresh = await _client.GetTaskAsync(tracked.TaskId, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            timedOut = true;
         }
         catch (HiApiException ex)
         {
@@ -315,12 +332,25 @@ public sealed class TaskWaiter : IAsyncDisposable
             tracked.InFlight = false;
             if (!tracked.Ended && !_stopping.IsCancellationRequested)
             {
-                if (error is not null)
+                var now = _time.GetUtcNow();
+                if (timedOut)
+                {
+                    Finish(tracked, WaitEventKind.TimedOut, TimeoutError(tracked));
+                }
+                else if (error is not null && !(error.IsTransient && now < tracked.Deadline))
                 {
                     Finish(tracked, WaitEventKind.Errored, error.With(task: tracked.Latest));
                 }
+                else if (error is not null)
+                {
+                    // An outage that outlasted one GET's retries is not the task's end: the task keeps rendering,
+                    // so look again after an interval, until the deadline.
+                    tracked.LastError = error;
+                    ScheduleNext(tracked, now);
+                }
                 else if (fresh is not null)
                 {
+                    tracked.LastError = null;
                     UpdateState(tracked, fresh);
                     if (fresh.IsTerminal)
                     {
@@ -328,16 +358,7 @@ public sealed class TaskWaiter : IAsyncDisposable
                     }
                     else
                     {
-                        var now = _time.GetUtcNow();
-                        var next = now + _options.PollInterval;
-                        if (now >= tracked.Deadline)
-                        {
-                            Finish(tracked, WaitEventKind.TimedOut, TimeoutError(tracked.Latest));
-                        }
-                        else
-                        {
-                            Schedule(tracked, next < tracked.Deadline ? next : tracked.Deadline);
-                        }
+                        ScheduleNext(tracked, now);
                     }
                 }
             }
@@ -349,6 +370,59 @@ public sealed class TaskWaiter : IAsyncDisposable
         }
 
         Wake();
+    }
+
+    private void ScheduleNext(TrackedTask tracked, DateTimeOffset now)
+    {
+        if (now >= tracked.Deadline)
+        {
+            Finish(tracked, WaitEventKind.TimedOut, TimeoutError(tracked));
+            return;
+        }
+
+        var next = now + _options.PollInterval;
+        Schedule(tracked, next < tracked.Deadline ? next : tracked.Deadline);
+    }
+
+    /// <summary>The progress estimate: see <see cref="WaitProgress.PercentComplete"/>. Called under the lock.</summary>
+    private (int Percent, int? SecondsRemaining) EstimateLocked(DateTimeOffset now)
+    {
+        if (_tracked.Count == 0)
+        {
+            return (0, null);
+        }
+
+        var typical = _renderTimes.Count > 0 ? Median(_renderTimes) : DefaultRenderTime;
+        double sum = 0;
+        TimeSpan? longest = null;
+        foreach (var tracked in _tracked.Values)
+        {
+            if (tracked.Ended)
+            {
+                sum += 1;
+                continue;
+            }
+
+            var elapsed = now - tracked.RenderStart;
+            sum += Math.Min(0.95, Math.Max(0, elapsed / typical));
+            var left = elapsed < typical ? typical - elapsed : _options.PollInterval;
+            var untilDeadline = tracked.Deadline - now;
+            if (left > untilDeadline)
+            {
+                left = untilDeadline > TimeSpan.Zero ? untilDeadline : TimeSpan.Zero;
+            }
+
+            longest = longest is { } l && l > left ? l : left;
+        }
+
+        var percent = (int)Math.Clamp(Math.Floor(sum * 100 / _tracked.Count), 0, 100);
+        return (percent, longest is { } span ? (int)Math.Ceiling(span.TotalSeconds) : null);
+    }
+
+    private static TimeSpan Median(List<TimeSpan> values)
+    {
+        var sorted = values.OrderBy(value => value).ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     private void Wake()
@@ -389,6 +463,15 @@ public sealed class TaskWaiter : IAsyncDisposable
 
     private void Finish(TrackedTask tracked, WaitEventKind kind, HiApiException? error)
     {
+        if (kind == WaitEventKind.Succeeded && _renderTimes.Count < MaxRenderSamples)
+        {
+            var renderTime = (tracked.Latest.RetrievedAt ?? _time.GetUtcNow()) - tracked.RenderStart;
+            if (renderTime > TimeSpan.Zero)
+            {
+                _renderTimes.Add(renderTime);
+            }
+        }
+
         tracked.Ended = true;
         _active--;
         _finished++;
@@ -421,14 +504,19 @@ public sealed class TaskWaiter : IAsyncDisposable
         };
     }
 
-    private HiApiException TimeoutError(HiApiTask task) => new(
-        HiApiErrorKind.Timeout,
-        $"Task {task.TaskId} is still {task.DescribeStatus()} after waiting {FormatDuration(_options.Timeout)}; " +
-        "it may still finish: wait for it again later.")
+    private HiApiException TimeoutError(TrackedTask tracked)
     {
-        TaskId = task.TaskId,
-        Task = task,
-    };
+        var task = tracked.Latest;
+        var lastError = tracked.LastError is { } error ? $" The last status read failed: {error.Message}" : string.Empty;
+        return new HiApiException(
+            HiApiErrorKind.Timeout,
+            $"Task {task.TaskId} is still {task.DescribeStatus()} after waiting {FormatDuration(_options.Timeout)}; " +
+            "it may still finish: wait for it again later." + lastError)
+        {
+            TaskId = task.TaskId,
+            Task = task,
+        };
+    }
 
     private static string FormatDuration(TimeSpan span) =>
         span.TotalSeconds < 120 ? $"{span.TotalSeconds:0.##} s" : $"{span.TotalMinutes:0.##} min";

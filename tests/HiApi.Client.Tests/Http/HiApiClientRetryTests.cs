@@ -174,8 +174,7 @@ public sealed class HiApiClientRetryTests
     [Theory]
     [InlineData(500)]
     [InlineData(502)]
-    [InlineData(503)]
-    public async Task Create_DoesNotRetryA5xx_AndWarnsThatATaskMayExist(int status)
+    public async Task Create_WithoutAKey_DoesNotRetryA5xx_AndWarnsThatATaskMayExist(int status)
     {
         var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Json(status, ApiJson.Internal));
         var client = TestClients.Create(handler);
@@ -189,7 +188,22 @@ public sealed class HiApiClientRetryTests
     }
 
     [Fact]
-    public async Task Create_DoesNotRetryAConnectionDroppedAfterSending()
+    public async Task Create_WithoutAKey_RetriesA503_BecauseTheServerDidNotTakeIt()
+    {
+        // The contract: without a key, a POST may be retried only after 429 or 503.
+        var handler = FakeHttpHandler.Sequence(
+            () => FakeHttpHandler.Json(503, ApiJson.Unavailable),
+            () => FakeHttpHandler.Json(200, ApiJson.Created("tk-after-503")));
+        var client = TestClients.Create(handler);
+
+        var task = await client.CreateTaskAsync(new VideoRequest { Prompt = "p" });
+
+        Assert.Equal("tk-after-503", task.TaskId);
+        Assert.Equal(2, handler.Count);
+    }
+
+    [Fact]
+    public async Task Create_WithoutAKey_DoesNotRetryAConnectionDroppedAfterSending()
     {
         var handler = new FakeHttpHandler((_, _, _) => throw ResponseEnded());
         var client = TestClients.Create(handler);
@@ -202,7 +216,7 @@ public sealed class HiApiClientRetryTests
     }
 
     [Fact]
-    public async Task Create_DoesNotRetryATimeout()
+    public async Task Create_WithoutAKey_DoesNotRetryATimeout()
     {
         var handler = new FakeHttpHandler(async (_, _, ct) =>
         {

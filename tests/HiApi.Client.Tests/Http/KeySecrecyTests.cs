@@ -76,4 +76,40 @@ public sealed class KeySecrecyTests
         Assert.DoesNotContain(Key, options.ApiKey.ToString());
         Assert.DoesNotContain(Key, new HiApiClient(options).ToString());
     }
+
+    [Theory]
+    [InlineData(150)]
+    [InlineData(180)]
+    [InlineData(190)]
+    [InlineData(199)]
+    public async Task A_key_echoed_across_the_excerpt_cut_leaves_no_run_of_it(int fillerLength)
+    {
+        // The excerpt of a non-JSON page is cut at 200 characters: redacting after the cut would only find half a key.
+        var page = $"<html><body>{new string('x', fillerLength)}Bearer {Key} and more text after it</body></html>";
+        var client = TestClients.Create(FakeHttpHandler.Sequence(() => FakeHttpHandler.Text(502, page)), TestClients.InstantRetries(maxRetries: 0));
+
+        var error = await Assert.ThrowsAsync<HiApiException>(() => client.GetTaskAsync("tk-1"));
+
+        AssertNoRunOfTheKey(error.Message);
+        AssertNoRunOfTheKey(error.ToString());
+    }
+
+    [Fact]
+    public void Redaction_removes_any_eight_character_run_of_the_key_and_nothing_else()
+    {
+        var key = new ApiKey(Key);
+
+        Assert.Equal("before sk-…redacted after", key.Redact($"before {Key[3..11]} after"));
+        Assert.Equal("x sk-…redacted y sk-…redacted", key.Redact($"x {Key} y {Key[^9..]}"));
+        Assert.Equal($"seven {Key[5..12]} is not a run", key.Redact($"seven {Key[5..12]} is not a run"));
+        Assert.Equal("nothing here", key.Redact("nothing here"));
+    }
+
+    private static void AssertNoRunOfTheKey(string text)
+    {
+        for (var i = 0; i + ApiKey.MinimumLeakRun <= Key.Length; i++)
+        {
+            Assert.DoesNotContain(Key.Substring(i, ApiKey.MinimumLeakRun), text);
+        }
+    }
 }

@@ -262,17 +262,87 @@ public sealed class TaskLedgerTests : IDisposable
         var ledger = NewLedger();
 
         Assert.Throws<ArgumentException>(() => ledger.RecordSubmitted(new LedgerEntry { TaskId = " " }));
-        Assert.Throws<ArgumentException>(() => ledger.RecordStatus("tk-a", "", null, null, null, null));
         Assert.Throws<ArgumentOutOfRangeException>(() => ledger.RecordSaved("tk-a", "/tmp/a.mp4", -1));
         Assert.Throws<ArgumentException>(() => new TaskLedger(""));
         Assert.False(File.Exists(folder.LedgerPath));
     }
 
+    [Fact]
+    public void A_blank_status_from_a_broken_server_is_not_reported_and_throws_nothing()
+    {
+        var ledger = NewLedger();
+        ledger.RecordSubmitted(Submission("tk-a"));
+
+        ledger.RecordStatus("tk-a", "", null, null, null, null);
+        ledger.RecordStatus("tk-a", "   ", "https://temp.hiapi.ai/a.mp4", null, null, null);
+
+        var entry = NewLedger().Find("tk-a")!;
+        Assert.Equal("queued", entry.Status);
+        Assert.Equal("https://temp.hiapi.ai/a.mp4", entry.VideoUrl);
+    }
+
+    [Fact]
+    public void A_submission_is_on_disk_before_its_request_is_sent_and_resolves_to_its_task()
+    {
+        var ledger = NewLedger();
+        var request = new VideoRequest { Prompt = "write ahead", Duration = 4, Resolution = "720p" };
+
+        ledger.RecordSubmitting("key-1", request);
+
+        var unresolved = Assert.Single(NewLedger().GetUnresolvedSubmissions());
+        Assert.Equal("key-1", unresolved.IdempotencyKey);
+        Assert.Equal("write ahead", unresolved.Request.Prompt);
+        Assert.Equal(4, unresolved.Request.Duration);
+        Assert.Equal("key-1", unresolved.Request.IdempotencyKey);
+        Assert.Equal(Start, unresolved.SubmittedAt);
+        Assert.Empty(NewLedger().Load());
+
+        ledger.RecordSubmitted(Submission("tk-a", "key-1"));
+
+        Assert.Empty(NewLedger().GetUnresolvedSubmissions());
+        Assert.Equal("tk-a", NewLedger().FindSubmission("key-1")!.TaskId);
+        Assert.Equal("key-1", NewLedger().Find("tk-a")!.IdempotencyKey);
+    }
+
+    [Fact]
+    public void A_rejected_submission_is_no_longer_unresolved()
+    {
+        var ledger = NewLedger();
+        ledger.RecordSubmitting("key-402", new VideoRequest { Prompt = "too expensive", Duration = 15 });
+
+        ledger.RecordSubmissionRejected("key-402", "INSUFFICIENT_BALANCE", "insufficient balance");
+
+        Assert.Empty(NewLedger().GetUnresolvedSubmissions());
+        var rejected = NewLedger().FindSubmission("key-402")!;
+        Assert.Equal(LedgerSubmission.RejectedStatus, rejected.Status);
+        Assert.Equal("INSUFFICIENT_BALANCE", rejected.ErrorCode);
+    }
+
+    [Fact]
+    public void Compaction_keeps_unresolved_submissions_and_drops_settled_ones()
+    {
+        var ledger = NewLedger();
+        ledger.RecordSubmitting("open", new VideoRequest { Prompt = "still unknown" });
+        ledger.RecordSubmitting("done", new VideoRequest { Prompt = "created" });
+        ledger.RecordSubmitted(Submission("tk-done", "done"));
+        ledger.RecordSubmitting("refused", new VideoRequest { Prompt = "refused" });
+        ledger.RecordSubmissionRejected("refused", "INVALID_REQUEST", "bad");
+
+        ledger.Compact(Start);
+
+        var reloaded = NewLedger();
+        Assert.Equal("open", Assert.Single(reloaded.GetUnresolvedSubmissions()).IdempotencyKey);
+        Assert.Equal("still unknown", reloaded.FindSubmission("open")!.Request.Prompt);
+        Assert.Null(reloaded.FindSubmission("refused"));
+        Assert.Equal("done", reloaded.Find("tk-done")!.IdempotencyKey);
+    }
+
     private TaskLedger NewLedger() => new(folder.LedgerPath, new LedgerOptions { TimeProvider = clock });
 
-    private static LedgerEntry Submission(string taskId) => new()
+    private static LedgerEntry Submission(string taskId, string? idempotencyKey = null) => new()
     {
         TaskId = taskId,
+        IdempotencyKey = idempotencyKey,
         Model = "happyhorse-1.1/text-to-video",
         Prompt = "a calm ocean wave at sunset",
         Resolution = "720p",

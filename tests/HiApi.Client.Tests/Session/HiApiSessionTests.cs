@@ -35,18 +35,30 @@ public sealed class HiApiSessionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_submission_the_caller_stops_waiting_for_still_reaches_the_ledger()
+    public async Task A_submission_cancelled_in_flight_is_recovered_by_its_key_without_paying_twice()
     {
         // The answer to the POST is slow (after the task was created): the caller gives up (Ctrl+C) first.
         _emulator.Server.Options.Faults = new FaultOptions { FaultCreate = true, SlowResponseRate = 1, SlowResponseDelayMs = 1500 };
         var session = NewSession();
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var stop = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.SubmitAsync(new VideoRequest { Prompt = "ctrl+c" }, stop.Token));
-
+        var submission = session.SubmitAsync(new VideoRequest { Prompt = "ctrl+c", Duration = 3 }, stop.Token);
         await Eventually.TrueAsync(() => _emulator.Server.Tasks.Count == 1, "the emulator created the task");
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => submission);
         var created = _emulator.Server.Tasks.Single();
-        await Eventually.TrueAsync(() => new TaskLedger(_ledgerPath).Contains(created.TaskId), "the abandoned submission was recorded");
+        var unresolved = Assert.Single(new TaskLedger(_ledgerPath).GetUnresolvedSubmissions());
+        Assert.Equal("ctrl+c", unresolved.Request.Prompt);
+
+        _emulator.Server.Options.Faults = new FaultOptions();
+        var outcome = Assert.Single(await NewSession().ResolveSubmissionsAsync());
+
+        Assert.Null(outcome.Error);
+        Assert.Equal(created.TaskId, outcome.Task!.TaskId);
+        Assert.Equal("ctrl+c", outcome.Task.Prompt);
+        Assert.Single(_emulator.Server.Tasks);
+        Assert.Empty(new TaskLedger(_ledgerPath).GetUnresolvedSubmissions());
+        Assert.Contains(new TaskLedger(_ledgerPath).GetPending(), entry => entry.TaskId == created.TaskId);
     }
 
     [Fact]

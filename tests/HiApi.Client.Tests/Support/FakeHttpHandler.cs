@@ -44,7 +44,8 @@ public sealed class FakeHttpHandler : HttpMessageHandler
             request.Headers.Authorization?.ToString(),
             request.Headers.Range?.ToString(),
             body,
-            headerNames);
+            headerNames,
+            request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
         _requests.Enqueue(recorded);
         var index = Interlocked.Increment(ref _count) - 1;
 

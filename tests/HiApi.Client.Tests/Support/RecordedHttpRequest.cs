@@ -7,4 +7,5 @@ public sealed record RecordedHttpRequest(
     string? Authorization,
     string? Range,
     string? Body,
-    IReadOnlyList<string> HeaderNames);
+    IReadOnlyList<string> HeaderNames,
+    string? IdempotencyKey = null);

@@ -25,7 +25,9 @@ public static class TestClients
         RetryPolicy? retryPolicy = null,
         Action<string>? log = null,
         TimeSpan? requestTimeout = null,
-        TimeProvider? timeProvider = null) =>
+        TimeProvider? timeProvider = null,
+        TimeSpan? retryBudget = null,
+        ApiRequestGate? gate = null) =>
         new(new HiApiClientOptions
         {
             BaseUri = BaseUri,
@@ -33,6 +35,10 @@ public static class TestClients
             RetryPolicy = retryPolicy ?? InstantRetries(),
             Log = log,
             RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
+            // Retry tests count attempts: the budget (tested on its own) must not cut them short.
+            RetryBudget = retryBudget ?? TimeSpan.FromHours(1),
+            // Each client its own gate: one test's 429s must not pause another test's requests.
+            RequestGate = gate ?? new ApiRequestGate(),
         }, handler)
         {
             TimeProvider = timeProvider ?? TimeProvider.System,

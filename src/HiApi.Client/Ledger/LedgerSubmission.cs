@@ -1,0 +1,47 @@
+namespace HiApi.Client;
+
+/// <summary>
+/// One paid submission as the ledger knows it: written before its <c>POST /v1/tasks</c> is sent, with the request and
+/// the <c>Idempotency-Key</c> that goes with it, so a process killed mid-request leaves a record of what may have been
+/// created. Re-sending the same body with the same key later returns the task HiAPI created (or creates it exactly
+/// once): that is how <see cref="HiApiSession.ResolveSubmissionsAsync"/> turns an unknown outcome into a task id.
+/// </summary>
+public sealed class LedgerSubmission
+{
+    /// <summary>Written before the POST: the outcome is not known yet.</summary>
+    public const string SubmittingStatus = "submitting";
+
+    /// <summary>The API refused the request (400, 401, 402, 422, 429): nothing was created or charged.</summary>
+    public const string RejectedStatus = "rejected";
+
+    /// <summary>Too old to re-send; a listing of the account's tasks (reconcile) was run instead and took what it found.</summary>
+    public const string ReconciledStatus = "reconciled";
+
+    /// <summary>A task id came back; the task itself is a <see cref="LedgerEntry"/>.</summary>
+    public const string CreatedStatus = "created";
+
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>Exactly what was sent (the same body must go with the same key).</summary>
+    public required VideoRequest Request { get; init; }
+
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    /// <summary><see cref="SubmittingStatus"/>, <see cref="RejectedStatus"/> or <see cref="CreatedStatus"/>.</summary>
+    public string? Status { get; init; }
+
+    /// <summary>The task the submission created, once known.</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary>Why the API refused it, for a rejected submission.</summary>
+    public string? ErrorCode { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Sent (or about to be) but never answered: HiAPI may or may not have created (and charged) a task.</summary>
+    public bool IsUnresolved => TaskId is null && Status is not (RejectedStatus or ReconciledStatus);
+
+    public override string ToString() => $"{IdempotencyKey} ({TaskId ?? Status ?? "unknown"})";
+}

@@ -1,0 +1,106 @@
+namespace HiApi.Client.Tests;
+
+/// <summary>
+/// The shared gate: a 429 pauses every request of the host and halves how many may be in flight; successes raise
+/// it again. That is what makes a batch back off together instead of each request hammering on its own.
+/// </summary>
+public sealed class ApiRequestGateTests
+{
+    [Fact]
+    public async Task A_429_pauses_every_request_until_Retry_After_has_passed()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var gate = new ApiRequestGate(8, clock);
+        gate.OnRateLimited(TimeSpan.FromSeconds(2));
+
+        var waiting = gate.EnterAsync(CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        using var slot = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_burst_of_429s_halves_the_limit_once_and_successes_raise_it_again()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var gate = new ApiRequestGate(16, clock);
+
+        gate.OnRateLimited(TimeSpan.FromSeconds(1));
+        gate.OnRateLimited(TimeSpan.FromSeconds(1));
+        gate.OnRateLimited(TimeSpan.FromSeconds(1));
+        Assert.Equal(8, gate.CurrentLimit);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        gate.OnRateLimited(TimeSpan.FromSeconds(1));
+        Assert.Equal(4, gate.CurrentLimit);
+
+        for (var i = 0; i < 40; i++)
+        {
+            gate.OnSuccess();
+        }
+
+        Assert.InRange(gate.CurrentLimit, 7, 16);
+        Assert.Equal(4, gate.RateLimitedCount);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task No_more_than_the_limit_are_in_flight_and_a_released_slot_lets_the_next_in()
+    {
+        var gate = new ApiRequestGate(2);
+        var first = await gate.EnterAsync(CancellationToken.None);
+        var second = await gate.EnterAsync(CancellationToken.None);
+
+        var third = gate.EnterAsync(CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(third.IsCompleted);
+
+        first.Dispose();
+        using var admitted = await third.WaitAsync(TimeSpan.FromSeconds(5));
+        second.Dispose();
+    }
+
+    [Fact]
+    public async Task A_cancelled_waiter_leaves_the_queue_and_takes_no_slot()
+    {
+        var gate = new ApiRequestGate(1);
+        var held = await gate.EnterAsync(CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+
+        var waiting = gate.EnterAsync(cancel.Token).AsTask();
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+
+        held.Dispose();
+        using var next = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Clients_of_one_host_share_a_gate_so_their_requests_back_off_together()
+    {
+        var gate = new ApiRequestGate(8);
+        var rateLimited = 0;
+        var handler = new FakeHttpHandler((_, _) =>
+            Interlocked.Increment(ref rateLimited) == 1
+                ? Limited()
+                : FakeHttpHandler.Json(200, ApiJson.Task("tk-1", "queued")));
+        var first = TestClients.Create(handler, gate: gate);
+        var second = TestClients.Create(handler, gate: gate);
+
+        await first.GetTaskAsync("tk-1");
+        Assert.Equal(1, gate.RateLimitedCount);
+        Assert.Equal(4, gate.CurrentLimit);
+
+        await second.GetTaskAsync("tk-1");
+        Assert.Equal(1, gate.RateLimitedCount);
+    }
+
+    private static HttpResponseMessage Limited()
+    {
+        var response = FakeHttpHandler.Json(429, ApiJson.RateLimited);
+        response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromMilliseconds(100));
+        return response;
+    }
+}
