@@ -33,8 +33,12 @@ Describe 'Bad input is refused before any request' {
         Get-EmulatorRequests | Should -HaveCount 0
     }
 
-    It 'refuses -AspectRatio with an image: the output follows the image' {
-        { New-HiApiVideoTask -ImageUrl https://example.com/a.jpg -AspectRatio '16:9' } | Should -Throw -ErrorId 'AmbiguousParameterSet*'
+    It 'refuses -AspectRatio with an image and says why: the output follows the image' {
+        New-HiApiVideoTask -ImageUrl https://example.com/a.jpg -AspectRatio '16:9' -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.INVALID_REQUEST,*'
+        $failure[0].Exception.Message | Should -Be "invalid input: additional properties 'aspect_ratio' not allowed"
+        "$($failure[0])" | Should -Match 'follows the image'
         Get-EmulatorRequests | Should -HaveCount 0
     }
 

@@ -19,31 +19,28 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadataFixture>
         }
     }
 
-    [Fact]
-    public void Get_takes_task_ids_at_position_0_by_value_and_by_property_name_with_alias_Id()
-    {
-        var taskId = CmdletParameter.Of(_module.Cmdlet("Get-HiApiTask"))["TaskId"];
-        var set = Assert.Single(taskId.Sets.Keys);
-        Assert.Equal("System.String[]", taskId.TypeName);
-        Assert.Equal(0, taskId.Position(set));
-        Assert.True(taskId.Flag(set, "ValueFromPipeline"));
-        Assert.True(taskId.Flag(set, "ValueFromPipelineByPropertyName"));
-        Assert.Contains("Id", taskId.Aliases);
-    }
-
     [Theory]
+    [InlineData("Get-HiApiTask")]
     [InlineData("Wait-HiApiTask")]
     [InlineData("Save-HiApiVideo")]
-    public void Wait_and_Save_take_task_objects_by_value_and_ids_by_property_name(string name)
+    public void Every_cmdlet_that_takes_a_task_takes_objects_and_ids_positionally_and_from_the_pipeline_the_same_way(string name)
     {
-        var parameters = CmdletParameter.Of(_module.Cmdlet(name));
-        var input = parameters["InputObject"];
-        Assert.Equal("HiApi.Client.HiApiTask[]", input.TypeName);
-        Assert.True(input.Flag(Assert.Single(input.Sets.Keys), "ValueFromPipeline"));
-        var taskId = parameters["TaskId"];
-        Assert.True(taskId.Flag(Assert.Single(taskId.Sets.Keys), "ValueFromPipelineByPropertyName"));
-        Assert.Contains("Id", taskId.Aliases);
-        Assert.NotEqual(input.Sets.Keys.Single(), taskId.Sets.Keys.Single());
+        var task = CmdletParameter.Of(_module.Cmdlet(name))["Task"];
+        var set = Assert.Single(task.Sets.Keys);
+        Assert.Equal("System.Management.Automation.PSObject[]", task.TypeName);
+        Assert.Equal(0, task.Position(set));
+        Assert.True(task.Flag(set, "Mandatory"));
+        Assert.True(task.Flag(set, "ValueFromPipeline"));
+        Assert.Equal(["TaskId", "Id", "InputObject"], task.Aliases);
+        Assert.True(task.Has("System.Management.Automation.ArgumentCompleterAttribute"));
+    }
+
+    [Fact]
+    public void Save_takes_the_path_second_and_a_throttle_limit()
+    {
+        var parameters = CmdletParameter.Of(_module.Cmdlet("Save-HiApiVideo"));
+        Assert.Equal(1, parameters["Path"].Position("__AllParameterSets"));
+        Assert.Equal((1, 32), ((int)parameters["ThrottleLimit"].ValidateRange!.Value.Min, (int)parameters["ThrottleLimit"].ValidateRange!.Value.Max));
     }
 
     [Fact]
@@ -82,12 +79,17 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadataFixture>
     }
 
     [Fact]
-    public void Get_has_a_Pending_switch_in_a_set_of_its_own()
+    public void Get_lists_the_ledger_by_default_and_has_Pending_and_Reconcile_in_sets_of_their_own()
     {
-        var pending = CmdletParameter.Of(_module.Cmdlet("Get-HiApiTask"))["Pending"];
-        Assert.Equal("System.Management.Automation.SwitchParameter", pending.TypeName);
-        Assert.Equal(["Pending"], pending.Sets.Keys);
-        Assert.True(pending.Flag("Pending", "Mandatory"));
+        var cmdlet = _module.Cmdlet("Get-HiApiTask");
+        Assert.Equal("Ledger", ModuleMetadata.NamedArgument<string>(ModuleMetadata.CmdletAttribute(cmdlet), "DefaultParameterSetName"));
+        var parameters = CmdletParameter.Of(cmdlet);
+        foreach (var name in new[] { "Pending", "Reconcile" })
+        {
+            Assert.Equal("System.Management.Automation.SwitchParameter", parameters[name].TypeName);
+            Assert.Equal([name], parameters[name].Sets.Keys);
+            Assert.True(parameters[name].Flag(name, "Mandatory"));
+        }
     }
 
     [Fact]

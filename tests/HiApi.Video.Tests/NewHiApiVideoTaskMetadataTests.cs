@@ -17,27 +17,21 @@ public sealed class NewHiApiVideoTaskMetadataTests : IClassFixture<ModuleMetadat
     }
 
     [Fact]
-    public void AspectRatio_accepts_exactly_the_nine_contract_ratios_and_only_in_the_text_set()
-    {
-        var aspect = _parameters["AspectRatio"];
-        Assert.Equal(ContractAspectRatios, aspect.ValidateSet);
-        Assert.Equal(["Text"], aspect.Sets.Keys);
-    }
+    public void AspectRatio_accepts_exactly_the_nine_contract_ratios()
+        => Assert.Equal(ContractAspectRatios, _parameters["AspectRatio"].ValidateSet);
 
     [Fact]
-    public void Resolution_accepts_exactly_720p_and_1080p_in_both_sets()
-    {
-        var resolution = _parameters["Resolution"];
-        Assert.Equal(ContractResolutions, resolution.ValidateSet);
-        Assert.Equal("__AllParameterSets", Assert.Single(resolution.Sets.Keys));
-    }
+    public void Resolution_accepts_exactly_720p_and_1080p()
+        => Assert.Equal(ContractResolutions, _parameters["Resolution"].ValidateSet);
 
     [Fact]
-    public void Duration_is_an_integer_ranged_3_to_15()
+    public void Duration_is_an_integer_ranged_3_to_15_read_strictly_and_completed()
     {
         var duration = _parameters["Duration"];
         Assert.Equal((3, 15), ((int)duration.ValidateRange!.Value.Min, (int)duration.ValidateRange!.Value.Max));
         Assert.Contains("System.Int32", duration.TypeName);
+        Assert.True(duration.Has("HiApi.Video.Infrastructure.StrictIntegerAttribute"));
+        Assert.True(duration.Has("System.Management.Automation.ArgumentCompleterAttribute"));
     }
 
     [Fact]
@@ -45,33 +39,22 @@ public sealed class NewHiApiVideoTaskMetadataTests : IClassFixture<ModuleMetadat
         => Assert.Equal(["happyhorse-1.1/text-to-video", "happyhorse-1.1/image-to-video"], _parameters["Model"].ValidateSet);
 
     [Fact]
-    public void Text_is_the_default_set_and_Image_the_other()
+    public void One_parameter_set_so_the_binder_never_answers_for_the_API()
     {
+        // With Text and Image sets, -AspectRatio with -ImageUrl was "Parameter set cannot be resolved" instead of the reason.
         var cmdlet = ModuleMetadata.CmdletAttribute(_module.Cmdlet("New-HiApiVideoTask"));
-        Assert.Equal("Text", ModuleMetadata.NamedArgument<string>(cmdlet, "DefaultParameterSetName"));
         Assert.True(ModuleMetadata.NamedArgument<bool>(cmdlet, "SupportsShouldProcess"));
-        var sets = _parameters.Values.SelectMany(p => p.Sets.Keys).Where(s => s != "__AllParameterSets").Distinct().OrderBy(s => s);
-        Assert.Equal(["Image", "Text"], sets);
+        Assert.All(_parameters.Values, parameter => Assert.Equal("__AllParameterSets", Assert.Single(parameter.Sets.Keys)));
     }
 
     [Fact]
-    public void Prompt_is_mandatory_positional_and_pipeline_bound_in_the_text_set_and_optional_with_an_image()
+    public void Prompt_is_positional_and_the_pipeline_goes_to_InputObject()
     {
-        var prompt = _parameters["Prompt"];
-        Assert.True(prompt.Flag("Text", "Mandatory"));
-        Assert.Equal(0, prompt.Position("Text"));
-        Assert.True(prompt.Flag("Text", "ValueFromPipeline"));
-        Assert.True(prompt.Flag("Text", "ValueFromPipelineByPropertyName"));
-        Assert.False(prompt.Flag("Image", "Mandatory"));
-        Assert.True(prompt.Flag("Image", "ValueFromPipelineByPropertyName"));
-    }
-
-    [Fact]
-    public void ImageUrl_is_mandatory_in_the_image_set_only()
-    {
-        var image = _parameters["ImageUrl"];
-        Assert.Equal(["Image"], image.Sets.Keys);
-        Assert.True(image.Flag("Image", "Mandatory"));
+        Assert.Equal(0, _parameters["Prompt"].Position("__AllParameterSets"));
+        Assert.False(_parameters["Prompt"].Flag("__AllParameterSets", "Mandatory"));
+        var input = _parameters["InputObject"];
+        Assert.Equal("System.Management.Automation.PSObject", input.TypeName);
+        Assert.True(input.Flag("__AllParameterSets", "ValueFromPipeline"));
     }
 
     [Theory]
@@ -82,14 +65,29 @@ public sealed class NewHiApiVideoTaskMetadataTests : IClassFixture<ModuleMetadat
     [InlineData("Duration")]
     [InlineData("Model")]
     [InlineData("CallbackUrl")]
-    public void Every_request_field_binds_by_property_name_so_each_csv_row_becomes_a_task(string name)
-        => Assert.All(_parameters[name].Sets.Keys, set => Assert.True(_parameters[name].Flag(set, "ValueFromPipelineByPropertyName")));
+    [InlineData("IdempotencyKey")]
+    public void Request_fields_are_read_from_piped_rows_by_the_cmdlet_not_converted_by_the_binder(string name)
+    {
+        // The binder silently drops a cell it cannot convert and rounds 3.5 to 4: rows are read through InputObject.
+        var parameter = _parameters[name];
+        Assert.False(parameter.Flag("__AllParameterSets", "ValueFromPipeline"));
+        Assert.False(parameter.Flag("__AllParameterSets", "ValueFromPipelineByPropertyName"));
+    }
+
+    [Fact]
+    public void ThrottleLimit_bounds_the_submissions_in_flight()
+    {
+        var throttle = _parameters["ThrottleLimit"];
+        Assert.Equal("System.Int32", throttle.TypeName);
+        Assert.Equal((1, 64), ((int)throttle.ValidateRange!.Value.Min, (int)throttle.ValidateRange!.Value.Max));
+    }
 
     [Fact]
     public void The_key_is_never_bound_from_the_pipeline()
     {
         var key = _parameters["ApiKey"];
         Assert.Equal("System.Security.SecureString", key.TypeName);
+        Assert.True(key.Has("HiApi.Video.Infrastructure.SecureStringTransformationAttribute"));
         Assert.All(key.Sets.Keys, set => Assert.False(key.Flag(set, "ValueFromPipelineByPropertyName")));
     }
 }

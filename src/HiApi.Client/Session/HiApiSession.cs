@@ -77,7 +77,7 @@ public sealed class HiApiSession
     /// </summary>
     public async Task<IReadOnlyList<SubmissionOutcome>> ResolveSubmissionsAsync(CancellationToken ct = default)
     {
-        var unresolved = TryLedger(ledger => ledger.GetUnresolvedSubmissions()) ?? Array.Empty<LedgerSubmission>();
+        var unresolved = GetUnresolvedSubmissions();
         var outcomes = new List<SubmissionOutcome>(unresolved.Count);
         var now = DateTimeOffset.UtcNow;
         foreach (var submission in unresolved)
@@ -209,6 +209,14 @@ public sealed class HiApiSession
     /// </summary>
     public IReadOnlyList<HiApiTask> GetPending()
         => TryLedger(ledger => ledger.GetPending().Select(LedgerTaskMapper.ToTask).ToList()) ?? (IReadOnlyList<HiApiTask>)Array.Empty<HiApiTask>();
+
+    /// <summary>Every task the ledger holds, as it last knew them, in submission order; no request is made.</summary>
+    public IReadOnlyList<HiApiTask> GetKnownTasks()
+        => TryLedger(ledger => ledger.Load().Select(LedgerTaskMapper.ToTask).ToList()) ?? (IReadOnlyList<HiApiTask>)Array.Empty<HiApiTask>();
+
+    /// <summary>Submissions whose answer never arrived (see <see cref="ResolveSubmissionsAsync"/>).</summary>
+    public IReadOnlyList<LedgerSubmission> GetUnresolvedSubmissions()
+        => TryLedger(ledger => ledger.GetUnresolvedSubmissions()) ?? (IReadOnlyList<LedgerSubmission>)Array.Empty<LedgerSubmission>();
 
     /// <summary>
     /// For a pending task from the ledger: the error that says its video expired unsaved (and is lost), or null

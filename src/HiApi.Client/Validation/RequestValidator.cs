@@ -11,7 +11,7 @@ namespace HiApi.Client;
 public static class RequestValidator
 {
     internal const string RequestPrefix = "invalid request: ";
-    internal const string InputPrefix = "invalid input: ";
+    public const string InputPrefix = "invalid input: ";
     internal const string CallbackUrlField = "callback.url";
     internal const string ModelField = "model";
     internal const string IdempotencyKeyField = "Idempotency-Key";
@@ -25,8 +25,12 @@ public static class RequestValidator
     private static readonly string ResolutionChoices = QuoteList(HiApiSchema.Resolutions);
     private static readonly string ModelChoices = QuoteList(HiApiModels.All);
 
-    /// <summary>Every problem with <paramref name="request"/>, in the order the server reports them.</summary>
-    public static IReadOnlyList<FieldError> Validate(VideoRequest request)
+    /// <summary>
+    /// Every problem with <paramref name="request"/>, in the order the server reports them. <paramref name="durationError"/>
+    /// is a duration that could not even be read as an integer (see <see cref="RequestFieldParser"/>): it is reported
+    /// where the duration's own error would be.
+    /// </summary>
+    public static IReadOnlyList<FieldError> Validate(VideoRequest request, FieldError? durationError = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new List<FieldError>();
@@ -34,14 +38,19 @@ public static class RequestValidator
         switch (request.Model)
         {
             case HiApiModels.TextToVideo:
-                ValidateTextToVideo(request, errors);
+                ValidateTextToVideo(request, durationError, errors);
                 break;
             case HiApiModels.ImageToVideo:
-                ValidateImageToVideo(request, errors);
+                ValidateImageToVideo(request, durationError, errors);
                 break;
             default:
                 // Without a known model there is no input schema to check against.
                 errors.Add(new FieldError(ModelField, $"value must be one of {ModelChoices}"));
+                if (durationError is not null)
+                {
+                    errors.Add(durationError);
+                }
+
                 break;
         }
 
@@ -100,9 +109,9 @@ public static class RequestValidator
     }
 
     /// <summary>Throws the same <see cref="HiApiException"/> a 400 would produce, without sending anything.</summary>
-    public static void ThrowIfInvalid(VideoRequest request)
+    public static void ThrowIfInvalid(VideoRequest request, FieldError? durationError = null)
     {
-        var errors = Validate(request);
+        var errors = Validate(request, durationError);
         if (errors.Count > 0)
         {
             throw new HiApiException(HiApiErrorKind.InvalidRequest, FormatMessage(errors)!)
@@ -174,7 +183,7 @@ public static class RequestValidator
     private static IEnumerable<string> SplitParts(string message) =>
         message.Split(Separator, StringSplitOptions.RemoveEmptyEntries);
 
-    private static void ValidateTextToVideo(VideoRequest request, List<FieldError> errors)
+    private static void ValidateTextToVideo(VideoRequest request, FieldError? durationError, List<FieldError> errors)
     {
         if (request.Prompt is null)
         {
@@ -191,14 +200,14 @@ public static class RequestValidator
 
         ValidateEnum("aspect_ratio", request.AspectRatio, HiApiSchema.AspectRatios, AspectRatioChoices, errors);
         ValidateEnum("resolution", request.Resolution, HiApiSchema.Resolutions, ResolutionChoices, errors);
-        ValidateDuration(request.Duration, errors);
+        ValidateDuration(request.Duration, durationError, errors);
         if (request.ImageUrl is not null)
         {
             errors.Add(AdditionalProperty("image_urls"));
         }
     }
 
-    private static void ValidateImageToVideo(VideoRequest request, List<FieldError> errors)
+    private static void ValidateImageToVideo(VideoRequest request, FieldError? durationError, List<FieldError> errors)
     {
         if (request.ImageUrl is null)
         {
@@ -216,7 +225,7 @@ public static class RequestValidator
         }
 
         ValidateEnum("resolution", request.Resolution, HiApiSchema.Resolutions, ResolutionChoices, errors);
-        ValidateDuration(request.Duration, errors);
+        ValidateDuration(request.Duration, durationError, errors);
         if (request.AspectRatio is not null)
         {
             errors.Add(AdditionalProperty("aspect_ratio"));
@@ -232,8 +241,14 @@ public static class RequestValidator
         }
     }
 
-    private static void ValidateDuration(int? duration, List<FieldError> errors)
+    private static void ValidateDuration(int? duration, FieldError? durationError, List<FieldError> errors)
     {
+        if (durationError is not null)
+        {
+            errors.Add(durationError);
+            return;
+        }
+
         if (duration is not { } seconds)
         {
             return;

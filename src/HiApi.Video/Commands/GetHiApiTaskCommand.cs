@@ -1,44 +1,117 @@
 using System.Management.Automation;
 using HiApi.Client;
+using HiApi.Video.Infrastructure;
 
 namespace HiApi.Video.Commands;
 
 /// <summary>
-/// Get-HiApiTask: the current state of each task, read with GET /v1/tasks/{taskId}. With -Pending, the
-/// ledger's unfinished work instead (not finished, or finished but never saved), to resume after a crash.
+/// Get-HiApiTask: with no argument, the tasks the ledger holds (like Get-Job: no request is made). With tasks or ids,
+/// the current state of each, read with GET /v1/tasks/{taskId}. With -Pending, the ledger's unfinished work, after
+/// settling every submission whose answer never arrived (re-sent with its idempotency key: never paid twice). With
+/// -Reconcile, the account's recent tasks that the ledger lacks, found by listing them and recorded.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "HiApiTask", DefaultParameterSetName = ByIdSet)]
+[Cmdlet(VerbsCommon.Get, "HiApiTask", DefaultParameterSetName = LedgerSet)]
 [OutputType(typeof(HiApiTask))]
 public sealed class GetHiApiTaskCommand : HiApiCommandBase
 {
-    private const string ByIdSet = "ById";
+    private const string LedgerSet = "Ledger";
+    private const string ByTaskSet = "ByTask";
     private const string PendingSet = "Pending";
+    private const string ReconcileSet = "Reconcile";
 
-    [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id")]
-    [ValidateNotNullOrEmpty]
-    public string[] TaskId { get; set; } = Array.Empty<string>();
+    /// <summary>How many tasks are read at once (each read is one round trip).</summary>
+    private const int ConcurrentReads = 8;
 
-    /// <summary>List the ledger's unfinished tasks, refreshed from the API; expired videos are reported as errors.</summary>
+    private BoundedWorkQueue<object, HiApiTask>? _reads;
+
+    /// <summary>Tasks to read: task objects, task ids, or objects with a TaskId property.</summary>
+    [Parameter(ParameterSetName = ByTaskSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("TaskId", "Id", "InputObject")]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
+    public PSObject[] Task { get; set; } = Array.Empty<PSObject>();
+
+    /// <summary>
+    /// List the ledger's unfinished tasks, refreshed from the API; interrupted submissions are settled first, and
+    /// expired videos are reported as errors.
+    /// </summary>
     [Parameter(ParameterSetName = PendingSet, Mandatory = true)]
     public SwitchParameter Pending { get; set; }
 
+    /// <summary>List the account's tasks created since -Since and record the ones the ledger lacks (lost submissions).</summary>
+    [Parameter(ParameterSetName = ReconcileSet, Mandatory = true)]
+    public SwitchParameter Reconcile { get; set; }
+
+    /// <summary>How far back -Reconcile looks (default: 24 hours ago, the idempotency window).</summary>
+    [Parameter(ParameterSetName = ReconcileSet)]
+    public DateTime? Since { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        switch (ParameterSetName)
+        {
+            case LedgerSet:
+                WriteLedgerTasks();
+                break;
+            case PendingSet:
+                WritePending();
+                break;
+            case ReconcileSet:
+                WriteReconciled();
+                break;
+        }
+    }
+
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == PendingSet)
+        if (ParameterSetName != ByTaskSet)
         {
-            WritePending();
             return;
         }
 
-        foreach (var id in TaskId)
+        foreach (var input in Task)
         {
-            WriteFresh(id);
+            if (TaskInput.Resolve(input, out var problem) is not { } task)
+            {
+                WriteError(ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
+                continue;
+            }
+
+            Read(task.TaskId, input);
+        }
+    }
+
+    protected override void EndProcessing() => DrainReads();
+
+    /// <summary>What the ledger knows, without a request: recent tasks first in, newest last (like Get-Job).</summary>
+    private void WriteLedgerTasks()
+    {
+        foreach (var task in Session.GetKnownTasks())
+        {
+            WriteObject(task);
+        }
+
+        var unresolved = Session.GetUnresolvedSubmissions();
+        if (unresolved.Count > 0)
+        {
+            WriteWarning($"{unresolved.Count} submission(s) never got an answer (the process stopped while sending). Run Get-HiApiTask -Pending to settle them: each is sent again with its idempotency key, so nothing is paid twice.");
         }
     }
 
     private void WritePending()
     {
+        var session = OnlineSession;
+        foreach (var outcome in Run(token => session.ResolveSubmissionsAsync(token)))
+        {
+            if (outcome.Task is { } settled)
+            {
+                WriteVerbose($"Submission {outcome.Submission.IdempotencyKey}: task {settled.TaskId}.");
+            }
+            else if (outcome.Error is { } error)
+            {
+                WriteHiApiError(error, outcome.Submission);
+            }
+        }
+
         var pending = Session.GetPending();
         WriteVerbose($"The ledger holds {pending.Count} unfinished task(s).");
         var now = DateTimeOffset.UtcNow;
@@ -51,19 +124,37 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
                 continue;
             }
 
-            WriteFresh(known.TaskId);
+            Read(known.TaskId, known);
         }
+
+        DrainReads();
     }
 
-    private void WriteFresh(string id)
+    private void WriteReconciled()
     {
+        var since = Since is { } given ? new DateTimeOffset(given.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UtcNow - TimeSpan.FromHours(24);
+        var session = OnlineSession;
         try
         {
-            WriteObject(Run(token => OnlineSession.GetAsync(id, token)));
+            foreach (var found in Run(token => session.ReconcileAsync(since, ct: token)))
+            {
+                WriteObject(found);
+            }
         }
         catch (HiApiException failure)
         {
-            WriteHiApiError(failure, id);
+            WriteHiApiError(failure);
         }
     }
+
+    /// <summary>Starts a GET; results are written as they arrive, up to <see cref="ConcurrentReads"/> at once.</summary>
+    private void Read(string taskId, object target)
+    {
+        var session = OnlineSession;
+        StartQueued(_reads ??= new BoundedWorkQueue<object, HiApiTask>(ConcurrentReads), target, token => session.GetAsync(taskId, token), WriteTask);
+    }
+
+    private void DrainReads() => DrainQueue(_reads, WriteTask);
+
+    private void WriteTask(object input, HiApiTask task) => WriteObject(task);
 }

@@ -17,9 +17,13 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     private Lazy<TaskLedger?>? _ledger;
     private bool _disposed;
 
-    /// <summary>The HiAPI key. Defaults to $env:HIAPI_API_KEY, then $env:HIAPI_KEY.</summary>
+    /// <summary>
+    /// The HiAPI key: a SecureString (or Get-Secret), or a plain string (less safe: it stays readable in memory and
+    /// history). Defaults to $env:HIAPI_API_KEY, then $env:HIAPI_KEY.
+    /// </summary>
     [Parameter]
     [ValidateNotNull]
+    [SecureStringTransformation]
     public SecureString? ApiKey { get; set; }
 
     /// <summary>The API root. Defaults to $env:HIAPI_BASE_URL, then https://api.hiapi.ai.</summary>
@@ -76,15 +80,93 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Waits for client work that returns nothing (see <see cref="Run{T}"/>).</summary>
+    protected void Run(Func<CancellationToken, Task> work, Action? onTick = null)
+        => Run(async token =>
+        {
+            await work(token).ConfigureAwait(false);
+            return true;
+        }, onTick);
+
+    /// <summary>Writes the verbose lines and warnings background work queued since the last tick.</summary>
+    protected void FlushMessages() => Runner.Flush(WriteVerbose, WriteWarning);
+
+    /// <summary>Starts <paramref name="work"/> in <paramref name="queue"/>, first writing finished work while the queue is full.</summary>
+    protected void StartQueued<TItem, TResult>(
+        BoundedWorkQueue<TItem, TResult> queue, TItem item, Func<CancellationToken, Task<TResult>> work, Action<TItem, TResult> write, Action? onTick = null)
+    {
+        while (queue.IsFull)
+        {
+            Run(queue.WaitForCompletionAsync, onTick);
+            WriteFinished(queue, write);
+        }
+
+        queue.Start(item, work, Runner.Token);
+        WriteFinished(queue, write);
+    }
+
+    /// <summary>Waits for everything in <paramref name="queue"/>, writing each result as it finishes.</summary>
+    protected void DrainQueue<TItem, TResult>(BoundedWorkQueue<TItem, TResult>? queue, Action<TItem, TResult> write, Action? onTick = null)
+    {
+        while (queue is { Outstanding: > 0 })
+        {
+            Run(queue.WaitForCompletionAsync, onTick);
+            WriteFinished(queue, write);
+        }
+    }
+
+    /// <summary>
+    /// Writes each finished piece of work on this (pipeline) thread: the result, or a non-terminating error that names
+    /// the input, so one bad task never stops the others.
+    /// </summary>
+    protected void WriteFinished<TItem, TResult>(BoundedWorkQueue<TItem, TResult> queue, Action<TItem, TResult> write)
+    {
+        FlushMessages();
+        while (queue.TryTake(out var done))
+        {
+            switch (done.Error)
+            {
+                case null:
+                    write(done.Item, done.Result!);
+                    break;
+                case HiApiException failure:
+                    WriteHiApiError(failure, ErrorTargetOf(done.Item));
+                    break;
+                case OperationCanceledException when Runner.IsStopping:
+                    break;
+                default:
+                    // One poisoned task (a value nothing expected) must not stop the others.
+                    WriteError(ErrorRecordFactory.Create(done.Error, "Unexpected", ErrorCategory.NotSpecified, ErrorTargetOf(done.Item)));
+                    break;
+            }
+        }
+    }
+
     protected void WriteHiApiError(HiApiException exception, object? target = null)
         => WriteError(ErrorRecordFactory.Create(exception, target));
 
     protected void ThrowHiApiError(HiApiException exception, object? target = null)
         => ThrowTerminatingError(ErrorRecordFactory.Create(exception, target));
 
-    /// <summary>Resolves a path against the PowerShell location (not the process directory), like the web cmdlets.</summary>
+    /// <summary>
+    /// Resolves a path against the PowerShell location (not the process directory), like the web cmdlets. A path on
+    /// another provider's drive (Env:, Variable:, a registry hive) ends the command: writing there would otherwise land
+    /// in the process's working directory under a strange name.
+    /// </summary>
     protected string ResolveFileSystemPath(string path)
-        => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    {
+        var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(
+                new ArgumentException($"'{path}' is on the {provider.Name} provider; a video can only be written to a file system path."),
+                "NotFileSystemPath",
+                ErrorCategory.InvalidArgument,
+                path));
+        }
+
+        return resolved;
+    }
 
     private HiApiClient CreateClient()
     {
@@ -104,6 +186,8 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
             throw; // unreachable: ThrowTerminatingError always throws
         }
     }
+
+    private static object? ErrorTargetOf(object? item) => item is IErrorTarget job ? job.ErrorTarget : item;
 
     /// <summary>PowerShell disposes cmdlets at the end of the pipeline, also after Ctrl+C or an error.</summary>
     protected virtual void ReleaseResources()

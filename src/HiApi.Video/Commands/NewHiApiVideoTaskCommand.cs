@@ -1,80 +1,107 @@
 using System.Management.Automation;
 using HiApi.Client;
+using HiApi.Video.Infrastructure;
 
 namespace HiApi.Video.Commands;
 
 /// <summary>
-/// New-HiApiVideoTask: submits one paid text-to-video or image-to-video task per input and returns the task.
-/// Every field is checked locally first (all problems in one error, in the API's own words), so bad input
-/// never costs a request; -WhatIf shows what would be paid for and sends nothing.
+/// New-HiApiVideoTask: submits one paid text-to-video or image-to-video task per input and writes each task as soon as
+/// HiAPI has created it (creation order), with up to -ThrottleLimit submissions in flight. Every field is checked
+/// locally first (all problems in one error, in the API's own words), so bad input never costs a request; each
+/// submission is in the ledger with its idempotency key before it is sent; -WhatIf shows what would be paid for.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "HiApiVideoTask", DefaultParameterSetName = TextSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.New, "HiApiVideoTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(HiApiTask))]
 public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 {
-    private const string TextSet = "Text";
-    private const string ImageSet = "Image";
+    private BoundedWorkQueue<object, HiApiTask>? _submissions;
 
     /// <summary>What to film (text-to-video), or the motion to give the still (image-to-video).</summary>
-    [Parameter(ParameterSetName = TextSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = ImageSet, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0)]
     [Alias("Text")]
     public string? Prompt { get; set; }
 
-    /// <summary>One absolute https URL of the still image (image-to-video).</summary>
-    [Parameter(ParameterSetName = ImageSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// From the pipeline: a prompt (a string), or an object whose properties name the request fields (a CSV row, a
+    /// hashtable): Prompt, ImageUrl, AspectRatio, Resolution, Duration, Model, CallbackUrl, IdempotencyKey. A blank
+    /// cell means "not given"; a parameter typed on the command line applies to every row and wins over its cell.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>One absolute https URL of the still image: selects image-to-video.</summary>
+    [Parameter]
     [Alias("image_url", "Image")]
     [ValidateNotNullOrEmpty]
     public string? ImageUrl { get; set; }
 
     /// <summary>Output aspect ratio (text-to-video only: image-to-video follows the image).</summary>
-    [Parameter(ParameterSetName = TextSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("aspect_ratio")]
     [ValidateSet("16:9", "9:16", "3:4", "4:3", "4:5", "5:4", "1:1", "9:21", "21:9")]
     public string? AspectRatio { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>Output resolution. Not the price lever (duration is).</summary>
+    [Parameter]
     [ValidateSet("720p", "1080p")]
     public string? Resolution { get; set; }
 
     /// <summary>Seconds of video, 3 to 15. The price lever: you pay per generated second.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
+    [StrictInteger]
     [ValidateRange(3, 15)]
+    [ArgumentCompleter(typeof(DurationCompleter))]
     public int? Duration { get; set; }
 
-    /// <summary>The model id; defaults to text-to-video or image-to-video by parameter set.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>The model id; defaults to image-to-video with -ImageUrl, else text-to-video.</summary>
+    [Parameter]
     [ValidateSet(HiApiModels.TextToVideo, HiApiModels.ImageToVideo)]
     public string? Model { get; set; }
 
     /// <summary>Where HiAPI POSTs the final task (https; http only for a loopback host).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [Alias("callback_url")]
     [ValidateNotNullOrEmpty]
     public string? CallbackUrl { get; set; }
 
+    /// <summary>
+    /// The Idempotency-Key for this submission (default: a new random key per input). Sending the same key and the same
+    /// request again within about 24 hours returns the first task instead of paying for a second one.
+    /// </summary>
+    [Parameter]
+    [ValidateLength(1, RequestValidator.MaxIdempotencyKeyBytes)]
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>How many submissions may be in flight at once (each is one round trip to the API).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
     protected override void ProcessRecord()
     {
-        // ValidateSet ignores case but the API does not: the normalizer restores the contract's spelling.
-        var request = RequestNormalizer.Normalize(new VideoRequest
+        var target = (object?)InputObject ?? Prompt;
+        if (InputObject?.BaseObject is FileSystemInfo file)
         {
-            Model = Model ?? (ParameterSetName == ImageSet ? HiApiModels.ImageToVideo : HiApiModels.TextToVideo),
-            Prompt = Prompt,
-            ImageUrl = ImageUrl,
-            AspectRatio = AspectRatio,
-            Resolution = Resolution,
-            Duration = Duration,
-            CallbackUrl = CallbackUrl,
-        });
+            // A FileInfo would bind as its path and become a paid text-to-video prompt.
+            WriteError(ErrorRecordFactory.Create(
+                new ArgumentException(
+                    $"'{file.FullName}' is a local file. HiAPI takes a still image only as an https URL (image_urls): upload the image " +
+                    "where HiAPI can fetch it and pass -ImageUrl https://…, or pipe objects with an ImageUrl property. Nothing was sent."),
+                "LocalFileNotSupported",
+                ErrorCategory.InvalidArgument,
+                file));
+            return;
+        }
 
+        var request = BuildRequest(out var durationError);
         try
         {
             // Locally, before any key lookup or request: bad input must never cost money or a round trip.
-            RequestValidator.ThrowIfInvalid(request);
+            RequestValidator.ThrowIfInvalid(request, durationError);
         }
         catch (HiApiException invalid)
         {
-            WriteHiApiError(invalid, request);
+            WriteHiApiError(invalid, target ?? request);
             return;
         }
 
@@ -84,15 +111,45 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
-        try
-        {
-            // The session records the task in the ledger before it comes back, even if Ctrl+C ends the wait.
-            var task = Run(token => OnlineSession.SubmitAsync(request, token));
-            WriteObject(task);
-        }
-        catch (HiApiException failure)
-        {
-            WriteHiApiError(failure, request);
-        }
+        var session = OnlineSession;
+        // The session writes the submission (with its key) to the ledger before the POST, and the task id after it.
+        StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), target ?? request,
+            token => session.SubmitAsync(request, token), WriteTask);
     }
+
+    protected override void EndProcessing() => DrainQueue(_submissions, WriteTask);
+
+    /// <summary>
+    /// The row's fields, overridden by what was typed on the command line. A duration that cannot be read as an
+    /// integer comes back as <paramref name="durationError"/>, reported with the other problems.
+    /// </summary>
+    private VideoRequest BuildRequest(out FieldError? durationError)
+    {
+        var row = RequestRow.From(InputObject);
+        var prompt = Prompt ?? (InputObject?.BaseObject as string) ?? row?.Prompt;
+        var imageUrl = ImageUrl ?? row?.ImageUrl;
+        int? duration = Duration;
+        durationError = null;
+        if (duration is null && row is not null && RequestFieldParser.TryParseDuration(row.Duration, out var parsed, out durationError))
+        {
+            duration = parsed;
+        }
+
+        var model = Model ?? row?.Model ?? (imageUrl is null ? HiApiModels.TextToVideo : HiApiModels.ImageToVideo);
+
+        // ValidateSet ignores case but the API does not: the normalizer restores the contract's spelling.
+        return RequestNormalizer.Normalize(new VideoRequest
+        {
+            Model = model,
+            Prompt = prompt,
+            ImageUrl = imageUrl,
+            AspectRatio = AspectRatio ?? row?.AspectRatio,
+            Resolution = Resolution ?? row?.Resolution,
+            Duration = duration,
+            CallbackUrl = CallbackUrl ?? row?.CallbackUrl,
+            IdempotencyKey = IdempotencyKey ?? row?.IdempotencyKey,
+        });
+    }
+
+    private void WriteTask(object input, HiApiTask task) => WriteObject(task);
 }

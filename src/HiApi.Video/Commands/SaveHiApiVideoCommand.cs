@@ -5,30 +5,32 @@ using HiApi.Video.Infrastructure;
 namespace HiApi.Video.Commands;
 
 /// <summary>
-/// Save-HiApiVideo: downloads each successful task's MP4 before its temporary URL expires. The file appears
-/// only when complete (streamed to a temporary file beside it, then renamed), and the download never carries
-/// the API key.
+/// Save-HiApiVideo: downloads each successful task's MP4 before its temporary URL expires, up to -ThrottleLimit at
+/// once, and writes each file (as Get-ChildItem shows it, plus the task id) the moment it is complete. A file appears
+/// only when whole and verified (streamed to a temporary file beside it, then renamed), and the download never
+/// carries the API key. A task captured before it finished is read again before it is judged.
 /// </summary>
-[Cmdlet(VerbsData.Save, "HiApiVideo", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsData.Save, "HiApiVideo", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class SaveHiApiVideoCommand : HiApiCommandBase
 {
-    private const string TaskSet = "Task";
-    private const string IdSet = "Id";
     private const int ProgressActivityId = 4712;
+    private const string Activity = "Saving HiAPI videos";
 
-    [Parameter(ParameterSetName = TaskSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public HiApiTask[] InputObject { get; set; } = Array.Empty<HiApiTask>();
+    private readonly DownloadBatchProgress _progress = new();
+    private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+    private BoundedWorkQueue<SaveJob, SaveResult>? _downloads;
+    private string? _folderOrFile;
+    private bool _progressShown;
 
-    /// <summary>Task ids to read first with GET /v1/tasks/{taskId}, then download.</summary>
-    [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id")]
-    [ValidateNotNullOrEmpty]
-    public string[] TaskId { get; set; } = Array.Empty<string>();
+    /// <summary>Tasks to save: task objects, task ids (read first with GET /v1/tasks/{taskId}), or objects with a TaskId property.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("TaskId", "Id", "InputObject")]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
+    public PSObject[] Task { get; set; } = Array.Empty<PSObject>();
 
     /// <summary>A folder (the file is named &lt;taskId&gt;.mp4) or a file name. Relative to the current PowerShell location.</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = ".";
 
@@ -36,85 +38,131 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>How many videos download at once (each on its own connection; lower it on a slow or metered link).</summary>
+    [Parameter]
+    [ValidateRange(1, 32)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    protected override void BeginProcessing() => _folderOrFile = ResolveFileSystemPath(Path);
+
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == TaskSet)
+        foreach (var input in Task)
         {
-            foreach (var task in InputObject)
+            if (TaskInput.Resolve(input, out var problem) is not { } task)
             {
-                Save(task);
+                WriteError(ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
+                continue;
             }
 
-            return;
+            Start(task, input);
         }
+    }
 
-        foreach (var id in TaskId)
+    protected override void EndProcessing()
+    {
+        try
         {
-            try
+            DrainQueue(_downloads, WriteSaved, WriteBatchProgress);
+        }
+        finally
+        {
+            if (_progressShown)
             {
-                Save(Run(token => OnlineSession.GetAsync(id, token)));
-            }
-            catch (HiApiException failure)
-            {
-                WriteHiApiError(failure, id);
+                WriteProgress(new ProgressRecord(ProgressActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
     }
 
-    private void Save(HiApiTask task)
+    private void Start(HiApiTask task, object input)
     {
-        var target = SavePathResolver.ResolveTargetFile(ResolveFileSystemPath(Path), task.TaskId);
+        string target;
+        try
+        {
+            target = SavePathResolver.ResolveTargetFile(_folderOrFile!, task.TaskId);
+        }
+        catch (HiApiException unusable)
+        {
+            WriteHiApiError(unusable, input);
+            return;
+        }
+
+        if (!_targets.Add(target))
+        {
+            WriteVerbose($"{task.TaskId}: already being saved to {target} by this command.");
+            return;
+        }
+
         if (!ShouldProcess(target, $"Save the video of {task.TaskId}"))
         {
             return;
         }
 
-        var progress = new LatestProgress<DownloadProgress>();
-        var options = new DownloadOptions { Force = Force.IsPresent, Progress = progress };
-        try
+        // A task captured before it finished (or known only by id) is read again first: judging a stale object would
+        // say "wait for it" about a task that has since failed. That read needs the key: resolve it here, on this thread.
+        var session = NeedsFreshState(task) ? OnlineSession : Session;
+        var known = Session.Remember(task);
+        var job = new SaveJob(known, input, target, _progress.Start());
+        var options = new DownloadOptions { Force = Force.IsPresent, Progress = job.Progress };
+        StartQueued(_downloads ??= new BoundedWorkQueue<SaveJob, SaveResult>(ThrottleLimit), job, async token =>
         {
-            var result = Run(token => Session.SaveAsync(task, target, options, token), () => WriteDownloadProgress(progress));
-            if (result.AlreadySaved)
+            try
             {
-                WriteVerbose($"{task.TaskId}: already saved to {result.File.FullName} and intact; skipped (use -Force to download again).");
+                var current = NeedsFreshState(job.Task) ? await session.GetAsync(job.Task.TaskId, token).ConfigureAwait(false) : job.Task;
+                var result = await session.SaveAsync(current, job.Target, options, token).ConfigureAwait(false);
+                job.Progress.Finish(result.AlreadySaved ? 0 : result.File.Length);
+                return result;
             }
-
-            var output = PSObject.AsPSObject(result.File);
-            output.Properties.Add(new PSNoteProperty("TaskId", task.TaskId));
-            WriteObject(output);
-        }
-        catch (HiApiException failure)
-        {
-            WriteHiApiError(failure, task);
-        }
-        finally
-        {
-            WriteProgress(new ProgressRecord(ProgressActivityId, "Saving HiAPI video", task.TaskId) { RecordType = ProgressRecordType.Completed });
-        }
+            catch
+            {
+                job.Progress.Finish(0);
+                throw;
+            }
+        }, WriteSaved, WriteBatchProgress);
     }
 
-    private void WriteDownloadProgress(LatestProgress<DownloadProgress> progress)
+    private static bool NeedsFreshState(HiApiTask task) => task.Status != HiApiTaskStatus.Success || task.VideoUrl is null;
+
+    /// <summary>The file as the FileSystem provider shows it (mode, size, a Directory: header), plus the task id.</summary>
+    private void WriteSaved(SaveJob job, SaveResult result)
     {
-        if (progress.TakeLatest() is not { } latest)
+        if (result.AlreadySaved)
+        {
+            WriteVerbose($"{job.Task.TaskId}: already saved to {result.File.FullName} and intact; skipped (use -Force to download again).");
+        }
+
+        var items = InvokeProvider.Item.Get(new[] { result.File.FullName }, force: true, literalPath: true);
+        var output = items.Count == 1 ? items[0] : PSObject.AsPSObject(result.File);
+        output.Properties.Add(new PSNoteProperty("TaskId", job.Task.TaskId));
+        WriteObject(output);
+        WriteBatchProgress();
+    }
+
+    private void WriteBatchProgress()
+    {
+        var batch = _progress.Snapshot();
+        if (batch.FilesKnown == 0)
         {
             return;
         }
 
-        var record = new ProgressRecord(ProgressActivityId, "Saving HiAPI video", $"{latest.TaskId}: {FormatBytes(latest.BytesReceived)}"
-            + (latest.TotalBytes is long total ? $" of {FormatBytes(total)}" : string.Empty));
-        if (latest.TotalBytes is long size && size > 0)
+        var bytes = batch.BytesTotal is { } total
+            ? $"{ByteSize.Format(batch.BytesReceived)} of {ByteSize.Format(total)}"
+            : ByteSize.Format(batch.BytesReceived);
+        var rate = batch.BytesPerSecond > 0 ? $", {ByteSize.Format((long)batch.BytesPerSecond)}/s" : string.Empty;
+        var current = Math.Min(batch.FilesDone + 1, batch.FilesKnown);
+        WriteProgress(new ProgressRecord(ProgressActivityId, Activity,
+            $"File {current} of {batch.FilesKnown} ({batch.FilesActive} downloading): {bytes}{rate}")
         {
-            record.PercentComplete = (int)Math.Min(100, latest.BytesReceived * 100 / size);
-        }
-
-        WriteProgress(record);
+            PercentComplete = batch.PercentComplete,
+            SecondsRemaining = batch.SecondsRemaining ?? -1,
+        });
+        _progressShown = true;
     }
 
-    private static string FormatBytes(long bytes) => bytes switch
+    /// <summary>One download: the task as known when it arrived, where it goes, and its progress handle.</summary>
+    private sealed record SaveJob(HiApiTask Task, object Input, string Target, DownloadBatchProgress.Tracker Progress) : IErrorTarget
     {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes} B",
-    };
+        public object? ErrorTarget => Task;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HiApi.Client;
+using HiApi.Video.Infrastructure;
 
 namespace HiApi.Video.Commands;
 
@@ -8,26 +9,21 @@ namespace HiApi.Video.Commands;
 /// following Save-HiApiVideo downloads while the others still render. Failures and timeouts are
 /// non-terminating errors that carry the task.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Wait, "HiApiTask", DefaultParameterSetName = TaskSet)]
+[Cmdlet(VerbsLifecycle.Wait, "HiApiTask")]
 [OutputType(typeof(HiApiTask))]
 public sealed class WaitHiApiTaskCommand : HiApiCommandBase
 {
-    private const string TaskSet = "Task";
-    private const string IdSet = "Id";
     private const int ProgressActivityId = 4711;
 
     private TaskWaiter? _waiter;
 
-    [Parameter(ParameterSetName = TaskSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public HiApiTask[] InputObject { get; set; } = Array.Empty<HiApiTask>();
+    /// <summary>Tasks to wait for: task objects, task ids, or objects with a TaskId property.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("TaskId", "Id", "InputObject")]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
+    public PSObject[] Task { get; set; } = Array.Empty<PSObject>();
 
-    [Parameter(ParameterSetName = IdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id")]
-    [ValidateNotNullOrEmpty]
-    public string[] TaskId { get; set; } = Array.Empty<string>();
-
-    /// <summary>How long to wait for each task, counted from when it reached this cmdlet.</summary>
+    /// <summary>How long to wait for each task, counted from when it reached this cmdlet; requests in flight are cut there too.</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
     public int TimeoutSeconds { get; set; } = 600;
@@ -45,20 +41,16 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
             PollInterval = TimeSpan.FromSeconds(PollIntervalSeconds),
         });
 
-        if (ParameterSetName == TaskSet)
+        foreach (var input in Task)
         {
-            foreach (var task in InputObject)
+            if (TaskInput.Resolve(input, out var problem) is not { } task)
             {
-                waiter.Add(task);
+                WriteError(ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
+                continue;
             }
-        }
-        else
-        {
-            foreach (var id in TaskId)
-            {
-                // The ledger knows what was asked for; a bare id still comes back with its prompt and duration.
-                waiter.Add(Session.Remember(HiApiTask.FromId(id)));
-            }
+
+            // The ledger knows what was asked for; a bare id still comes back with its prompt and duration.
+            waiter.Add(Session.Remember(task));
         }
 
         // Hand on whatever already finished, without blocking the upstream cmdlet.
@@ -120,7 +112,8 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
             .Select(pair => $"{pair.Value} {pair.Key.ToString().ToLowerInvariant()}"));
         WriteProgress(new ProgressRecord(ProgressActivityId, "Waiting for HiAPI tasks", $"{progress.Finished} of {progress.Total} done: {counts}")
         {
-            PercentComplete = progress.Finished * 100 / progress.Total,
+            PercentComplete = progress.PercentComplete,
+            SecondsRemaining = progress.SecondsRemaining ?? -1,
         });
     }
 

@@ -14,9 +14,14 @@ internal static class ErrorRecordFactory
     {
         var record = new ErrorRecord(exception, ErrorId(exception), Category(exception.Kind), target ?? exception.Task ?? (object?)exception.TaskId);
         var action = RecommendedAction(exception);
-        if (action is not null)
+        var explanation = Explain(exception);
+        if (action is not null || explanation is not null)
         {
-            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
+            // The console shows ErrorDetails.Message: the API's words, then why, when PowerShell users would not guess it.
+            record.ErrorDetails = new ErrorDetails(explanation is null ? exception.Message : $"{exception.Message} ({explanation})")
+            {
+                RecommendedAction = action,
+            };
         }
 
         return record;
@@ -65,18 +70,24 @@ internal static class ErrorRecordFactory
         _ => ErrorCategory.NotSpecified,
     };
 
+    /// <summary>What the API's words leave a PowerShell user to guess.</summary>
+    private static string? Explain(HiApiException exception) =>
+        exception.Kind == HiApiErrorKind.InvalidRequest
+        && exception.FieldErrors.Any(error => error.Field == "aspect_ratio" && error.Message.StartsWith("additional properties", StringComparison.Ordinal))
+            ? "image-to-video follows the image's aspect ratio: leave -AspectRatio out"
+            : null;
+
     private static string? RecommendedAction(HiApiException exception)
     {
         if (exception.TaskMayHaveBeenCreated)
         {
-            return "A paid task may have been created although no task id came back. Check your HiAPI dashboard before submitting again.";
+            return "Run Get-HiApiTask -Pending: it sends the submission again with the same idempotency key, which returns the task if HiAPI created it, or creates it exactly once.";
         }
 
         return exception.Kind switch
         {
             HiApiErrorKind.InvalidRequest => "Fix the fields named in the message; nothing was charged.",
-            HiApiErrorKind.Unauthorized => "Check the key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
-            HiApiErrorKind.InsufficientBalance => "Top up your HiAPI balance, or lower -Duration: the estimate is duration x price per second.",
+            // 401, 402 and 422 messages already carry their advice (the client's text): not said twice.
             HiApiErrorKind.RateLimited => "Wait and try again, or submit fewer tasks at once.",
             HiApiErrorKind.OutputExpired => "The temporary URL has expired; the video can no longer be downloaded.",
             HiApiErrorKind.FileExists => "Use -Force to overwrite, or choose another -Path.",
