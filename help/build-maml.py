@@ -518,6 +518,10 @@ FULL_TYPES = {
     "SecureString?": "System.Security.SecureString",
     "SwitchParameter": "System.Management.Automation.SwitchParameter",
     "HiApiTask[]": "HiApi.Client.HiApiTask[]",
+    "PSObject": "System.Management.Automation.PSObject",
+    "PSObject?": "System.Management.Automation.PSObject",
+    "PSObject[]": "System.Management.Automation.PSObject[]",
+    "DateTime?": "System.Nullable`1[System.DateTime]",
 }
 
 

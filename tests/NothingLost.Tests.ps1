@@ -60,6 +60,17 @@ Describe 'The ledger records every task and what became of it' {
         (Get-Item $third.FullName).LastWriteTimeUtc | Should -BeGreaterThan $stamp
     }
 
+    It 'remembers every folder a video was saved to, not only the last one' {
+        $done = New-HiApiVideoTask 'saved twice' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $drafts = $done | Save-HiApiVideo -Path (Join-Path $TestDrive 'drafts')
+        $final = $done | Save-HiApiVideo -Path (Join-Path $TestDrive 'final')
+        Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
+
+        ($done | Save-HiApiVideo -Path (Join-Path $TestDrive 'drafts')).FullName | Should -Be $drafts.FullName
+        ($done | Save-HiApiVideo -Path (Join-Path $TestDrive 'final')).FullName | Should -Be $final.FullName
+        @(Invoke-HiApiEmulatorControl $emulator 'requests' | Where-Object kind -EQ 'download') | Should -HaveCount 0
+    }
+
     It 'says which pending videos expired' {
         Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ outputLifetimeSeconds = 1 } | Out-Null
         try {

@@ -122,10 +122,12 @@ Describe 'A storyboard CSV becomes one task per row' {
             [pscustomobject]@{ Prompt = 'scene three: a boat leaves'; Duration = 5; Resolution = '1080p'; AspectRatio = '1:1' }
         ) | Export-Csv -Path $csv -NoTypeInformation
 
-        $tasks = Import-Csv $csv | New-HiApiVideoTask
+        # Tasks come out in the order HiAPI created them (submissions run concurrently): match them up by prompt.
+        $tasks = Import-Csv $csv | New-HiApiVideoTask | Sort-Object Prompt
         $tasks | Should -HaveCount 3
-        $tasks.Duration | Should -Be @(3, 4, 5)
-        $tasks.AspectRatio | Should -Be @('16:9', '9:16', '1:1')
+        $tasks.Prompt | Should -Be @('scene one: a lighthouse at dawn', 'scene three: a boat leaves', 'scene two: gulls over the pier')
+        $tasks.Duration | Should -Be @(3, 5, 4)
+        $tasks.AspectRatio | Should -Be @('16:9', '1:1', '9:16')
         ($tasks.TaskId | Select-Object -Unique) | Should -HaveCount 3
 
         $files = $tasks | Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path (Join-Path $TestDrive 'storyboard')

@@ -64,6 +64,20 @@ public sealed class LedgerEntry
     /// <summary>When the video was saved.</summary>
     public DateTimeOffset? SavedAt { get; init; }
 
+    /// <summary>
+    /// Every place the video was saved to (the latest last), so a re-run into any of them can skip it. Without a list
+    /// of its own, the entry's <see cref="SavedPath"/> is the only one.
+    /// </summary>
+    public IReadOnlyList<SavedFile> SavedFiles
+    {
+        get => _savedFiles is { Count: > 0 } files
+            ? files
+            : SavedPath is { } path && SavedLength is { } length ? [new SavedFile(path, length)] : Array.Empty<SavedFile>();
+        init => _savedFiles = value;
+    }
+
+    private readonly IReadOnlyList<SavedFile>? _savedFiles;
+
     /// <summary>When this task's record last changed; compaction measures retention from it.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 

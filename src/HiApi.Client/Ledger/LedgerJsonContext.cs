@@ -13,6 +13,7 @@ namespace HiApi.Client;
     WriteIndented = false)]
 [JsonSerializable(typeof(LedgerRecord))]
 [JsonSerializable(typeof(LedgerHeader))]
+[JsonSerializable(typeof(SavedFile))]
 internal sealed partial class LedgerJsonContext : JsonSerializerContext
 {
 }

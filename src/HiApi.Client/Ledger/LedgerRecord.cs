@@ -31,6 +31,13 @@ internal sealed class LedgerRecord
     public string? SavedPath { get; set; }
     public long? SavedLength { get; set; }
     public DateTimeOffset? SavedAt { get; set; }
+
+    /// <summary>
+    /// Every earlier place the video was saved to, on a compacted (full) line only; a save event carries just its own
+    /// <see cref="SavedPath"/>, and the fold collects them all.
+    /// </summary>
+    public List<SavedFile>? SavedFiles { get; set; }
+
     public DateTimeOffset? UpdatedAt { get; set; }
 
     /// <summary>A full record of <paramref name="entry"/>: how a submission and a compacted task are written.</summary>
@@ -54,6 +61,7 @@ internal sealed class LedgerRecord
         SavedPath = entry.SavedPath,
         SavedLength = entry.SavedLength,
         SavedAt = entry.SavedAt,
+        SavedFiles = entry.SavedFiles.Count > 1 ? entry.SavedFiles.ToList() : null,
         UpdatedAt = entry.UpdatedAt,
     };
 
@@ -121,6 +129,35 @@ internal sealed class LedgerRecord
         SavedPath = SavedPath ?? current?.SavedPath,
         SavedLength = SavedLength ?? current?.SavedLength,
         SavedAt = SavedAt ?? current?.SavedAt,
+        SavedFiles = FoldSavedFiles(current?.SavedFiles),
         UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
     };
+
+    /// <summary>The places saved so far plus this event's (a place saved again replaces its older length).</summary>
+    private IReadOnlyList<SavedFile> FoldSavedFiles(IReadOnlyList<SavedFile>? current)
+    {
+        if (SavedFiles is null && (SavedPath is null || SavedLength is null))
+        {
+            return current ?? Array.Empty<SavedFile>();
+        }
+
+        var files = new List<SavedFile>(current ?? Array.Empty<SavedFile>());
+        foreach (var saved in SavedFiles ?? Enumerable.Empty<SavedFile>())
+        {
+            Add(files, saved);
+        }
+
+        if (SavedPath is { } path && SavedLength is { } length)
+        {
+            Add(files, new SavedFile(path, length));
+        }
+
+        return files;
+    }
+
+    private static void Add(List<SavedFile> files, SavedFile saved)
+    {
+        files.RemoveAll(file => string.Equals(file.Path, saved.Path, StringComparison.Ordinal));
+        files.Add(saved);
+    }
 }

@@ -308,22 +308,25 @@ public sealed class HiApiSession
     private static string Describe(VideoRequest request) =>
         request.Prompt is { } prompt ? $"prompt '{(prompt.Length > 40 ? prompt[..40] + "…" : prompt)}'" : $"image {request.ImageUrl}";
 
+    /// <summary>The file this ledger saved the task's video to at <paramref name="targetFile"/>, if it is still intact.</summary>
     private FileInfo? FindIntactSave(string taskId, string targetFile)
     {
         var entry = TryLedger(ledger => ledger.Find(taskId));
-        if (entry?.SavedPath is not { } savedPath || entry.SavedLength is not long savedLength)
+        if (entry is null)
         {
             return null;
         }
 
         var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (!string.Equals(Path.GetFullPath(savedPath), Path.GetFullPath(targetFile), comparison))
+        var target = Path.GetFullPath(targetFile);
+        var saved = entry.SavedFiles.LastOrDefault(file => string.Equals(Path.GetFullPath(file.Path), target, comparison));
+        if (saved is null)
         {
             return null;
         }
 
-        var file = new FileInfo(savedPath);
-        return file.Exists && file.Length == savedLength && Mp4Header.StartsWithFtyp(file.FullName) ? file : null;
+        var existing = new FileInfo(saved.Path);
+        return existing.Exists && existing.Length == saved.Length && Mp4Header.StartsWithFtyp(existing.FullName) ? existing : null;
     }
 
     private T? TryLedger<T>(Func<TaskLedger, T> action, string? context = null)

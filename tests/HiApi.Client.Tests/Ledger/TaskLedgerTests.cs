@@ -337,6 +337,27 @@ public sealed class TaskLedgerTests : IDisposable
         Assert.Equal("done", reloaded.Find("tk-done")!.IdempotencyKey);
     }
 
+    [Fact]
+    public void Every_place_a_video_was_saved_is_remembered_also_after_compaction()
+    {
+        var ledger = NewLedger();
+        ledger.RecordSubmitted(Submission("tk-a"));
+        ledger.RecordStatus("tk-a", "success", "https://temp.hiapi.ai/a.mp4", Start.AddDays(1), null, null);
+
+        ledger.RecordSaved("tk-a", "/clips/one/tk-a.mp4", 100);
+        ledger.RecordSaved("tk-a", "/clips/two/tk-a.mp4", 100);
+        ledger.RecordSaved("tk-a", "/clips/one/tk-a.mp4", 120);
+
+        Assert.Equal(
+            [new SavedFile("/clips/two/tk-a.mp4", 100), new SavedFile("/clips/one/tk-a.mp4", 120)],
+            NewLedger().Find("tk-a")!.SavedFiles);
+
+        ledger.Compact(Start);
+        Assert.Equal(
+            [new SavedFile("/clips/two/tk-a.mp4", 100), new SavedFile("/clips/one/tk-a.mp4", 120)],
+            NewLedger().Find("tk-a")!.SavedFiles);
+    }
+
     private TaskLedger NewLedger() => new(folder.LedgerPath, new LedgerOptions { TimeProvider = clock });
 
     private static LedgerEntry Submission(string taskId, string? idempotencyKey = null) => new()

@@ -1,0 +1,212 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
+# How input reaches the cmdlets: storyboard rows read strictly, tasks and ids bound the same way everywhere,
+# keys as strings, tab completion. Every case is what a user types or pipes.
+
+BeforeAll {
+    $repositoryRoot = Split-Path $PSScriptRoot -Parent
+    Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
+    $script:testSession = Enter-HiApiTestSession
+    $script:emulator = $testSession.Emulator
+    Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1') -Force
+
+    function Clear-EmulatorRequests { Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null }
+    function Get-CreateRequests { @(Invoke-HiApiEmulatorControl $emulator 'requests' | Where-Object kind -EQ 'create') }
+    function ConvertFrom-Storyboard([string[]] $Lines) { $Lines | ConvertFrom-Csv }
+}
+
+AfterAll {
+    Remove-Module HiApi.Video -ErrorAction SilentlyContinue
+    Exit-HiApiTestSession $testSession
+}
+
+Describe 'A storyboard cell is never guessed: duration is the price lever' {
+    BeforeEach { Clear-EmulatorRequests }
+
+    It 'refuses a Duration cell of <Cell> in the API''s words and sends nothing for that row' -TestCases @(
+        @{ Cell = 'abc'; Words = 'duration: got string "abc", want integer' }
+        @{ Cell = '3.5'; Words = 'duration: got string "3.5", want integer' }
+        @{ Cell = '1e1'; Words = 'duration: got string "1e1", want integer' }
+        @{ Cell = '0x0A'; Words = 'duration: got string "0x0A", want integer' }
+        @{ Cell = '99999999999'; Words = 'duration: maximum: got 99999999999, want 15' }
+        @{ Cell = '2'; Words = 'duration: minimum: got 2, want 3' }
+    ) {
+        $rows = ConvertFrom-Storyboard 'Prompt,Duration', "good row,3", "bad row,""$Cell""", "another good row,4"
+        $tasks = $rows | New-HiApiVideoTask -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $tasks | Should -HaveCount 2
+        ($tasks.Prompt | Sort-Object) | Should -Be @('another good row', 'good row')
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.INVALID_REQUEST,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failures[0].Exception.Message | Should -Be "invalid input: $Words"
+        $failures[0].TargetObject.Prompt | Should -Be 'bad row'
+        (Get-CreateRequests) | Should -HaveCount 2
+    }
+
+    It 'reads a plain integer cell with spaces around it' {
+        $task = ConvertFrom-Storyboard 'Prompt,Duration', 'padded, 4 ' | New-HiApiVideoTask
+        $task.Duration | Should -Be 4
+    }
+
+    It 'refuses -Duration 3.5 typed on the command line instead of rounding it to 4' {
+        { New-HiApiVideoTask 'rounded?' -Duration 3.5 } | Should -Throw -ErrorId 'ParameterArgumentTransformationError*' -ExpectedMessage '*duration: got number 3.5, want integer*'
+        (Get-CreateRequests) | Should -HaveCount 0
+    }
+
+    It 'lets a parameter on the command line win over every row''s cell' {
+        $tasks = ConvertFrom-Storyboard 'Prompt,Duration', 'draft one,15', 'draft two,12' | New-HiApiVideoTask -Duration 3
+        $tasks.Duration | Should -Be @(3, 3)
+    }
+}
+
+Describe 'A blank storyboard cell means "not given"' {
+    It 'submits a storyboard that mixes text rows and image rows, with blank optional cells' {
+        $rows = ConvertFrom-Storyboard 'Prompt,ImageUrl,AspectRatio,Resolution,Duration,Model,CallbackUrl',
+            'a lighthouse at dawn,,16:9,720p,3,,',
+            'she turns and smiles,https://example.com/still.jpg,,,4,,',
+            'gulls over the pier,,,,,,'
+        $tasks = $rows | New-HiApiVideoTask -ErrorVariable failures
+        $failures | Should -HaveCount 0
+        $tasks | Should -HaveCount 3
+        ($tasks | Where-Object ImageUrl).Model | Should -Be 'happyhorse-1.1/image-to-video'
+        ($tasks | Where-Object Prompt -EQ 'gulls over the pier').Duration | Should -BeNullOrEmpty
+        ($tasks | Where-Object Prompt -EQ 'gulls over the pier').AspectRatio | Should -BeNullOrEmpty
+    }
+
+    It 'reads hashtables as rows too, with the API''s own spellings' {
+        $task = @{ prompt = 'a hashtable row'; aspect_ratio = '9:16'; Duration = 3 } | New-HiApiVideoTask
+        $task.AspectRatio | Should -Be '9:16'
+        $task.Duration | Should -Be 3
+    }
+
+    It 'treats a blank prompt cell as no prompt, and refuses a typed prompt of white space' {
+        ConvertFrom-Storyboard 'Prompt,Duration', '"   ",3' | New-HiApiVideoTask -ErrorVariable blank -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $blank[0].Exception.Message | Should -Be 'invalid input: prompt: missing required field "prompt"'
+
+        New-HiApiVideoTask "  `t " -Duration 3 -ErrorVariable spaces -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $spaces[0].Exception.Message | Should -Be 'invalid input: prompt: must contain text, not only white space'
+    }
+}
+
+Describe 'A local file is not an image URL' {
+    It 'refuses a piped FileInfo with a clear error and sends nothing' {
+        Clear-EmulatorRequests
+        $picture = Join-Path $TestDrive 'still.jpg'
+        Set-Content -Path $picture -Value 'not really a jpeg'
+        Get-ChildItem $picture | New-HiApiVideoTask -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.LocalFileNotSupported,*'
+        $failure[0].TargetObject.FullName | Should -Be $picture
+        "$($failure[0])" | Should -Match 'https URL'
+        (Get-CreateRequests) | Should -HaveCount 0
+    }
+}
+
+Describe 'Every cmdlet that takes a task takes an object, an id, positionally and from the pipeline' {
+    BeforeAll {
+        $script:done = New-HiApiVideoTask 'binding checks' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+    }
+
+    It 'Get-HiApiTask reads a task object positionally (not its string form)' {
+        Clear-EmulatorRequests
+        (Get-HiApiTask $done).TaskId | Should -Be $done.TaskId
+        $paths = @(Invoke-HiApiEmulatorControl $emulator 'requests').path
+        $paths | Should -Not -Match 'Success'
+    }
+
+    It 'Get-HiApiTask reads an id positionally, piped, and an object with TaskId' {
+        (Get-HiApiTask $done.TaskId).TaskId | Should -Be $done.TaskId
+        ($done.TaskId | Get-HiApiTask).TaskId | Should -Be $done.TaskId
+        ([pscustomobject]@{ TaskId = $done.TaskId } | Get-HiApiTask).TaskId | Should -Be $done.TaskId
+    }
+
+    It 'Wait-HiApiTask takes a task positionally and an id from the pipeline' {
+        (Wait-HiApiTask $done -PollIntervalSeconds 0.2).TaskId | Should -Be $done.TaskId
+        ($done.TaskId | Wait-HiApiTask -PollIntervalSeconds 0.2).Prompt | Should -Be 'binding checks'
+    }
+
+    It 'Save-HiApiVideo takes a task positionally and an id from the pipeline' {
+        $first = Save-HiApiVideo $done (Join-Path $TestDrive 'positional')
+        $first.TaskId | Should -Be $done.TaskId
+        $second = $done.TaskId | Save-HiApiVideo -Path (Join-Path $TestDrive 'piped-id')
+        $second.Name | Should -Be "$($done.TaskId).mp4"
+    }
+
+    It 'takes the files Save-HiApiVideo wrote back, by their TaskId' {
+        $file = $done | Save-HiApiVideo -Path (Join-Path $TestDrive 'roundtrip')
+        ($file | Get-HiApiTask).TaskId | Should -Be $done.TaskId
+    }
+
+    It 'says what is wrong with an input that is not a task' {
+        Get-HiApiTask -Task ([datetime]::Now) -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.InvalidTaskInput,*'
+        "$($failure[0])" | Should -Match 'TaskId'
+    }
+
+    It 'Get-HiApiTask with no argument lists the ledger''s tasks without a request, like Get-Job' {
+        Clear-EmulatorRequests
+        $known = Get-HiApiTask
+        $known.TaskId | Should -Contain $done.TaskId
+        (Invoke-HiApiEmulatorControl $emulator 'requests') | Should -HaveCount 0
+    }
+
+    It 're-reads a task captured before it finished, and says it failed, not "wait for it"' {
+        $queued = New-HiApiVideoTask 'this one fails [[fail]]' -Duration 3
+        $queued | Wait-HiApiTask -PollIntervalSeconds 0.2 -ErrorAction SilentlyContinue | Out-Null
+        $queued.Status | Should -Be 'Queued'
+
+        $queued | Save-HiApiVideo -Path (Join-Path $TestDrive 'stale') -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.NotReady,*'
+        "$($failure[0])" | Should -Match 'is fail'
+        "$($failure[0])" | Should -Not -Match 'wait for it'
+    }
+}
+
+Describe 'The key' {
+    It 'may be given as a plain string as well as a SecureString' {
+        $saved = $env:HIAPI_API_KEY
+        Remove-Item Env:HIAPI_API_KEY
+        try {
+            (New-HiApiVideoTask 'plain string key' -Duration 3 -ApiKey $emulator.ApiKey).TaskId | Should -Match '^tk-hiapi-'
+            (New-HiApiVideoTask 'secure key' -Duration 3 -ApiKey (ConvertTo-SecureString $emulator.ApiKey -AsPlainText -Force)).TaskId | Should -Match '^tk-hiapi-'
+        }
+        finally {
+            $env:HIAPI_API_KEY = $saved
+        }
+    }
+}
+
+Describe 'Tab completion' {
+    It 'completes -TaskId from the ledger, newest first, with the prompt as the tooltip' {
+        $task = New-HiApiVideoTask 'completion target' -Duration 3
+        $line = "Get-HiApiTask -TaskId $($task.TaskId.Substring(0, 12))"
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $match = $completions | Where-Object CompletionText -EQ $task.TaskId
+        $match | Should -Not -BeNullOrEmpty
+        $match.ToolTip | Should -Match 'completion target'
+        $completions | Where-Object CompletionText -Like '*.ps1' | Should -BeNullOrEmpty
+    }
+
+    It 'completes -Duration with 3..15' {
+        $line = 'New-HiApiVideoTask -Prompt x -Duration '
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $completions.CompletionText | Should -Be (3..15 | ForEach-Object { "$_" })
+    }
+
+    It 'completes -Resolution and -AspectRatio from their value sets' {
+        $line = 'New-HiApiVideoTask -Prompt x -Resolution '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object | Should -Be @('1080p', '720p')
+        $line = 'New-HiApiVideoTask -Prompt x -AspectRatio 9'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Sort-Object | Should -Be @('9:16', '9:21')
+    }
+}
+
+Describe 'Paths' {
+    It 'refuses a path on another provider instead of writing into the process directory' {
+        $task = New-HiApiVideoTask 'env drive' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        { $task | Save-HiApiVideo -Path Env:/HIAPI_TEST_X } | Should -Throw -ErrorId 'HiApi.NotFileSystemPath*'
+        Test-Path (Join-Path ([Environment]::CurrentDirectory) 'HIAPI_TEST_X') | Should -BeFalse
+    }
+}
