@@ -119,8 +119,9 @@ public sealed class HiApiSession
     }
 
     /// <summary>
-    /// Downloads the task's video to <paramref name="targetFile"/> and records it; a file this ledger already
-    /// saved there, still intact, is not downloaded again unless <see cref="DownloadOptions.Force"/>.
+    /// Downloads the task's video to <paramref name="targetFile"/> and records it once it is saved and verified as a
+    /// whole MP4; a file this ledger already saved there, still intact (same length, same structure check), is not
+    /// downloaded again unless <see cref="DownloadOptions.Force"/>.
     /// </summary>
     public async Task<SaveResult> SaveAsync(HiApiTask task, string targetFile, DownloadOptions options, CancellationToken ct = default)
     {
@@ -164,7 +165,20 @@ public sealed class HiApiSession
         }
 
         var file = new FileInfo(savedPath);
-        return file.Exists && file.Length == savedLength && Mp4Header.StartsWithFtyp(file.FullName) ? file : null;
+        return file.Exists && file.Length == savedLength && IsWholeVideo(file.FullName) ? file : null;
+    }
+
+    /// <summary>The same structure check a download passes before it is renamed into place.</summary>
+    private static bool IsWholeVideo(string path)
+    {
+        try
+        {
+            return Mp4Structure.Check(path).Verdict == Mp4Verdict.Whole;
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+        {
+            return false; // cannot be read back: not proven intact, so it is not skipped
+        }
     }
 
     private T? TryLedger<T>(Func<TaskLedger, T> action, string? context = null)

@@ -117,6 +117,24 @@ public sealed class HiApiSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_saved_file_whose_boxes_no_longer_add_up_is_not_taken_for_the_video()
+    {
+        var session = NewSession();
+        var done = await WaitForSuccessAsync(session, await session.SubmitAsync(new VideoRequest { Prompt = "damaged" }));
+        var target = Path.Combine(_emulator.Directory, "damaged.mp4");
+        await session.SaveAsync(done, target, _emulator.Download());
+        await using (var file = new FileStream(target, FileMode.Open, FileAccess.Write))
+        {
+            // Same length, still starts with ftyp: only the moov box's size is wrong now.
+            file.Position = 32;
+            file.Write([0x7F, 0xFF, 0xFF, 0xF0]);
+        }
+
+        var failure = await Assert.ThrowsAsync<HiApiException>(() => session.SaveAsync(done, target, _emulator.Download()));
+        Assert.Equal(HiApiErrorKind.FileExists, failure.Kind);
+    }
+
+    [Fact]
     public void Reading_the_ledger_and_checking_expiry_need_no_key()
     {
         var ledger = new TaskLedger(_ledgerPath);
