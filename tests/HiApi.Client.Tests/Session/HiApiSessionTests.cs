@@ -135,6 +135,28 @@ public sealed class HiApiSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_download_that_is_not_a_valid_video_is_not_recorded_as_saved()
+    {
+        var ledger = new TaskLedger(_ledgerPath);
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-hiapi-PAGE", Status = "queued" });
+        var page = new FakeHttpHandler((_, _) => FakeHttpHandler.Text(200, "<html><head><title>Sign in</title></head></html>", "text/html"));
+        var session = new HiApiSession(() => throw new InvalidOperationException("no key"), ledger, new VideoDownloader(page));
+        var task = new HiApiTask("tk-hiapi-PAGE")
+        {
+            Status = HiApiTaskStatus.Success,
+            Outputs = [new TaskOutput("video", "https://temp.hiapi.example/tk-hiapi-PAGE.mp4?sig=1", DateTimeOffset.UtcNow.AddHours(1))],
+        };
+        var target = Path.Combine(_emulator.Directory, "page.mp4");
+
+        var failure = await Assert.ThrowsAsync<HiApiException>(() =>
+            session.SaveAsync(task, target, new DownloadOptions { RetryPolicy = TestClients.InstantRetries() }));
+
+        Assert.Equal(HiApiErrorKind.InvalidVideo, failure.Kind);
+        Assert.Null(new TaskLedger(_ledgerPath).Find("tk-hiapi-PAGE")!.SavedPath);
+        Assert.False(File.Exists(target));
+    }
+
+    [Fact]
     public void Reading_the_ledger_and_checking_expiry_need_no_key()
     {
         var ledger = new TaskLedger(_ledgerPath);
