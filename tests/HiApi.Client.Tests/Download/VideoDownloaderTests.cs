@@ -280,7 +280,7 @@ public sealed class VideoDownloaderTests : DownloadTestBase
     }
 
     /// <summary>Cancels the download's token after the first chunk, as Ctrl+C would.</summary>
-    private sealed class CancellingStream : Stream
+    private sealed class CancellingStream : ReadOnlyTestStream
     {
         private readonly CancellationTokenSource _cts;
         private readonly Stream _inner;
@@ -291,12 +291,6 @@ public sealed class VideoDownloaderTests : DownloadTestBase
             _cts = cts;
             _inner = inner;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => _inner.Length;
-        public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
 
@@ -310,16 +304,5 @@ public sealed class VideoDownloaderTests : DownloadTestBase
             cancellationToken.ThrowIfCancellationRequested();
             return await _inner.ReadAsync(buffer, cancellationToken);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -4,7 +4,7 @@ namespace HiApi.Client.Tests;
 /// A storage body that drips: <c>bytesPerDrip</c> bytes of the inner stream every <c>interval</c>, and optionally
 /// goes silent for good after <c>stallAfter</c> bytes. Honours cancellation while it waits, as a socket read does.
 /// </summary>
-public sealed class DripStream : Stream
+public sealed class DripStream : ReadOnlyTestStream
 {
     private readonly Stream _inner;
     private readonly TimeSpan _interval;
@@ -19,12 +19,6 @@ public sealed class DripStream : Stream
         _bytesPerDrip = bytesPerDrip;
         _stallAfter = stallAfter;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _sent; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
@@ -45,15 +39,4 @@ public sealed class DripStream : Stream
         _sent += read;
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

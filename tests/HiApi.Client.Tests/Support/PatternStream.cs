@@ -8,7 +8,7 @@ namespace HiApi.Client.Tests;
 /// and fails on a cut one. It can end early, cleanly or with an IOException, like a connection that drops
 /// mid-body. Generates data instead of holding it, so a huge "file" costs no memory.
 /// </summary>
-public sealed class PatternStream : Stream
+public sealed class PatternStream : ReadOnlyTestStream
 {
     private readonly long _start;
     private readonly long _end;
@@ -60,9 +60,6 @@ public sealed class PatternStream : Stream
         return bytes;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _end - _start;
     public override long Position { get => _position - _start; set => throw new NotSupportedException(); }
 
@@ -98,15 +95,4 @@ public sealed class PatternStream : Stream
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(Read(buffer.Span));
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
