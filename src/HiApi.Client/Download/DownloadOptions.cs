@@ -2,11 +2,40 @@ namespace HiApi.Client;
 
 public sealed class DownloadOptions
 {
+    private readonly TimeSpan _stallTimeout = TimeSpan.FromSeconds(30);
+    private readonly long _minimumBytesPerSecond = 4096;
+    private readonly TimeSpan _rateWindow = TimeSpan.FromSeconds(30);
+
     /// <summary>Replace an existing file; without it an existing file is an error (nothing is downloaded).</summary>
     public bool Force { get; init; }
 
     public IProgress<DownloadProgress>? Progress { get; init; }
 
-    /// <summary>For network errors, 5xx, 429 and bodies cut short.</summary>
+    /// <summary>For network errors, 5xx, 429, bodies cut short, too-slow transfers and invalid videos.</summary>
     public RetryPolicy RetryPolicy { get; init; } = RetryPolicy.Default;
+
+    /// <summary>An attempt that receives no byte (nor response headers) for this long fails and is retried. Default 30 s.</summary>
+    public TimeSpan StallTimeout
+    {
+        get => _stallTimeout;
+        init => _stallTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(StallTimeout), "Must be positive.");
+    }
+
+    /// <summary>
+    /// An attempt slower than this, measured over the last <see cref="RateWindow"/> once a whole window has passed
+    /// since its first byte, is aborted and counts as an attempt without progress, so a storage host that drips
+    /// a byte every few seconds fails in bounded time. Default 4096 (4 KiB/s); 0 switches the check off.
+    /// </summary>
+    public long MinimumBytesPerSecond
+    {
+        get => _minimumBytesPerSecond;
+        init => _minimumBytesPerSecond = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MinimumBytesPerSecond), "Must not be negative.");
+    }
+
+    /// <summary>The sliding window over which <see cref="MinimumBytesPerSecond"/> is measured. Default 30 s.</summary>
+    public TimeSpan RateWindow
+    {
+        get => _rateWindow;
+        init => _rateWindow = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(RateWindow), "Must be positive.");
+    }
 }

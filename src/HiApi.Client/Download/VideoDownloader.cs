@@ -1,35 +1,30 @@
-using System.Buffers;
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace HiApi.Client;
 
 /// <summary>
-/// Saves a task's video from its temporary signed URL. Streams through a fixed buffer into a hidden
-/// temporary file beside the target and renames it only when every byte arrived, so memory stays
-/// flat and a failure never leaves a partial <c>.mp4</c> that looks finished; the temporary file of a
-/// process killed mid-download is removed by the next download of the same target. The URL is signed:
-/// the request carries no <c>Authorization</c> header, ever, whatever its host.
+/// Saves a task's video from its temporary signed URL. Streams through a fixed buffer into a hidden temporary file
+/// beside the target, verifies that it is a whole MP4, and only then renames it, so memory stays flat and a failure
+/// never leaves a partial <c>.mp4</c> that looks finished; the temporary file of a process killed mid-download is
+/// removed by the next download of the same target. The URL is signed: the request carries no <c>Authorization</c>
+/// header, ever, whatever its host. Every failure is a <see cref="HiApiException"/> naming the task, disk errors
+/// included (<see cref="HiApiErrorKind.FileSystem"/>), so one bad save never ends a pipeline of many.
 /// </summary>
 public sealed class VideoDownloader
 {
-    private const int BufferSize = 80 * 1024;
     private const string PartialSuffix = ".partial";
     private const int PartialTagLength = 8;
 
-    /// <summary>A server that cuts every attempt short but still makes progress must not loop forever.</summary>
-    private const int MaxAttempts = 50;
+    /// <summary>What a temporary name adds to the target's: '.', '.', the 8-hex tag and ".partial".</summary>
+    private const int PartialOverheadBytes = 2 + PartialTagLength + 8;
 
     /// <summary>Write-back is started in the background every this many bytes (see <see cref="WriteBehindFlusher"/>).</summary>
     private const long DefaultWriteBehindInterval = 64L * 1024 * 1024;
 
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
-
     private readonly HttpClient? _http;
 
-    /// <summary>Uses the process-wide pooled storage clients (no decompression, redirects followed).</summary>
+    /// <summary>Uses the process-wide pooled storage clients (no decompression; redirects are followed here, each checked).</summary>
     public VideoDownloader()
     {
     }
@@ -43,11 +38,8 @@ public sealed class VideoDownloader
         };
     }
 
-    /// <summary>For tests: the clock that decides whether a URL has expired.</summary>
+    /// <summary>For tests: the clock that decides whether a URL has expired, and times the attempts' deadlines.</summary>
     internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-
-    /// <summary>How long a response may send nothing before the attempt counts as failed and is retried.</summary>
-    internal TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>For tests: how many bytes between background fsyncs.</summary>
     internal long WriteBehindInterval { get; init; } = DefaultWriteBehindInterval;
@@ -65,19 +57,41 @@ public sealed class VideoDownloader
         }
 
         var url = CheckDownloadable(task);
+        DownloadErrors.ThrowIfExpired(task, TimeProvider);
         var target = Path.GetFullPath(targetFile);
         if (Directory.Exists(target))
         {
-            throw FileExists(task, $"'{target}' is a directory; give a file name, or let the video be named {task.TaskId}.mp4 inside it.");
+            throw DownloadErrors.FileExists(task, $"'{target}' is a directory; give a file name, or let the video be named {task.TaskId}.mp4 inside it.");
         }
 
         if (File.Exists(target) && !options.Force)
         {
-            throw FileExists(task, $"'{target}' already exists; use -Force to overwrite it.");
+            throw DownloadErrors.FileExists(task, $"'{target}' already exists; use -Force to overwrite it.");
         }
 
+        try
+        {
+            return await SaveAsync(task, url, target, options, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
+        {
+            // Each step names its own path; this catches what none of them expected (closing the file, say).
+            throw DownloadErrors.FileSystem(task, $"cannot save '{target}'", ex);
+        }
+    }
+
+    private async Task<FileInfo> SaveAsync(HiApiTask task, Uri url, string target, DownloadOptions options, CancellationToken ct)
+    {
         var directory = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(directory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
+        {
+            throw DownloadErrors.FileSystem(task, $"cannot create the folder '{directory}'", ex);
+        }
+
         RemoveAbandonedPartials(directory, Path.GetFileName(target));
         var temporary = Path.Combine(
             directory,
@@ -86,17 +100,24 @@ public sealed class VideoDownloader
         var completed = false;
         try
         {
-            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+            FileStream file;
+            try
+            {
+                file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+            }
+            catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
+            {
+                throw DownloadErrors.FileSystem(task, $"cannot create the temporary file '{temporary}'", ex);
+            }
+
             await using (file.ConfigureAwait(false))
             {
                 var flusher = new WriteBehindFlusher(file, WriteBehindInterval);
                 try
                 {
-                    await DownloadIntoAsync(task, url, file, flusher, options, ct).ConfigureAwait(false);
-                    await flusher.CompleteAsync().ConfigureAwait(false);
-                    await file.FlushAsync(ct).ConfigureAwait(false);
-                    // Durable before the rename; the background fsyncs only left the tail to write.
-                    file.Flush(flushToDisk: true);
+                    var transfer = new VideoTransfer(task, url, file, temporary, flusher, options, ClientFor, TimeProvider);
+                    await transfer.RunAsync(ct).ConfigureAwait(false);
+                    await FlushToDiskAsync(task, file, temporary, flusher, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -112,7 +133,11 @@ public sealed class VideoDownloader
             }
             catch (IOException) when (!options.Force && File.Exists(target))
             {
-                throw FileExists(task, $"'{target}' appeared while downloading; use -Force to overwrite it.");
+                throw DownloadErrors.FileExists(task, $"'{target}' appeared while downloading; use -Force to overwrite it.");
+            }
+            catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
+            {
+                throw DownloadErrors.FileSystem(task, $"cannot rename '{temporary}' to '{target}'", ex);
             }
 
             completed = true;
@@ -127,7 +152,24 @@ public sealed class VideoDownloader
         }
     }
 
-    private Uri CheckDownloadable(HiApiTask task)
+    /// <summary>Durable before the rename; the background fsyncs only left the tail to write.</summary>
+    private static async Task FlushToDiskAsync(HiApiTask task, FileStream file, string path, WriteBehindFlusher flusher, CancellationToken ct)
+    {
+        try
+        {
+            await flusher.CompleteAsync().ConfigureAwait(false);
+            await file.FlushAsync(ct).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+        }
+        catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
+        {
+            throw DownloadErrors.FileSystem(task, $"cannot flush '{path}' to disk", ex);
+        }
+    }
+
+    private HttpClient ClientFor(Uri url) => _http ?? HttpClientPool.ForDownload(url);
+
+    private static Uri CheckDownloadable(HiApiTask task)
     {
         if (task.Status != HiApiTaskStatus.Success)
         {
@@ -152,7 +194,7 @@ public sealed class VideoDownloader
             };
         }
 
-        if (!LoopbackHost.TryParseAbsolute(videoUrl, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        if (!LoopbackHost.TryParseAbsolute(videoUrl, out var url) || !StorageUrl.IsHttp(url))
         {
             throw new HiApiException(HiApiErrorKind.InvalidResponse, $"Task {task.TaskId}: the video URL is not an absolute http(s) URL.")
             {
@@ -161,242 +203,18 @@ public sealed class VideoDownloader
             };
         }
 
-        ThrowIfExpired(task);
         return url;
     }
 
-    private void ThrowIfExpired(HiApiTask task)
-    {
-        if (task.ExpiresAt is { } expiresAt && expiresAt <= TimeProvider.GetUtcNow())
-        {
-            throw Expired(task, $"its temporary URL expired at {expiresAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC");
-        }
-    }
-
-    private async Task DownloadIntoAsync(
-        HiApiTask task, Uri url, FileStream file, WriteBehindFlusher flusher, DownloadOptions options, CancellationToken ct)
-    {
-        // Writes go through the handle at explicit offsets, so the background fsync (through the FileStream, which
-        // is then used for nothing else but truncation) never races the stream's own position bookkeeping.
-        var handle = file.SafeFileHandle;
-        var http = _http ?? HttpClientPool.ForDownload(url);
-        var policy = options.RetryPolicy ?? RetryPolicy.Default;
-        var progress = new ProgressThrottle(task.TaskId, options.Progress);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long written = 0;
-        var failuresWithoutProgress = 0;
-        try
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                ct.ThrowIfCancellationRequested();
-                var writtenBefore = written;
-                HiApiException? failure = null;
-                var writingToDisk = false;
-
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                if (written > 0)
-                {
-                    request.Headers.Range = new RangeHeaderValue(written, null);
-                }
-
-                using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                attemptCts.CancelAfter(StallTimeout);
-                try
-                {
-                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token)
-                        .ConfigureAwait(false);
-                    var status = (int)response.StatusCode;
-                    long? expected = null;
-                    if (status == 200)
-                    {
-                        if (written > 0)
-                        {
-                            // The server ignored the Range header: start over rather than append a second copy.
-                            file.SetLength(0);
-                            flusher.Restarted();
-                            written = 0;
-                            writtenBefore = 0;
-                        }
-
-                        expected = response.Content.Headers.ContentLength;
-                    }
-                    else if (status == 206 && response.Content.Headers.ContentRange is { From: { } from } range && from == written)
-                    {
-                        expected = range.Length ?? (response.Content.Headers.ContentLength is { } length ? written + length : null);
-                    }
-                    else if (status is 206 or 416)
-                    {
-                        failure = Transfer(task, $"storage answered {status} for a resume at byte {written}; starting over");
-                        file.SetLength(0);
-                        flusher.Restarted();
-                        written = 0;
-                    }
-                    else
-                    {
-                        var error = await ReadErrorAsync(task, response, attemptCts.Token).ConfigureAwait(false);
-                        if (!error.IsTransient)
-                        {
-                            throw error;
-                        }
-
-                        failure = error;
-                    }
-
-                    if (failure is null)
-                    {
-                        var stream = await response.Content.ReadAsStreamAsync(attemptCts.Token).ConfigureAwait(false);
-                        await using (stream.ConfigureAwait(false))
-                        {
-                            while (true)
-                            {
-                                attemptCts.CancelAfter(StallTimeout);
-                                var read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), attemptCts.Token).ConfigureAwait(false);
-                                if (read == 0)
-                                {
-                                    break;
-                                }
-
-                                writingToDisk = true;
-                                await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), written, ct).ConfigureAwait(false);
-                                written += read;
-                                flusher.Written(written);
-                                writingToDisk = false;
-                                if (expected is { } limit && written > limit)
-                                {
-                                    throw new HiApiException(
-                                        HiApiErrorKind.InvalidResponse,
-                                        $"Downloading the video of task {task.TaskId}: storage sent more bytes than the {limit} it announced.")
-                                    {
-                                        TaskId = task.TaskId,
-                                        Task = task,
-                                    };
-                                }
-
-                                progress.Report(written, expected);
-                            }
-                        }
-
-                        if (expected is null || written == expected)
-                        {
-                            progress.ReportFinal(written, expected ?? written);
-                            return;
-                        }
-
-                        failure = Transfer(task, $"the body ended after {written} of {expected} bytes");
-                    }
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (Exception ex) when (!writingToDisk && ex is HttpRequestException or IOException or OperationCanceledException)
-                {
-                    var reason = ex is OperationCanceledException
-                        ? $"no data for {StallTimeout.TotalSeconds:0.##} s"
-                        : ConnectFailure.Describe(ex);
-                    failure = Transfer(task, reason, ex);
-                }
-
-                failuresWithoutProgress = written > writtenBefore ? 0 : failuresWithoutProgress + 1;
-                if (failuresWithoutProgress > policy.MaxRetries || attempt >= MaxAttempts)
-                {
-                    throw failure!.With(message: $"{failure!.Message} (Gave up after {attempt} attempts.)");
-                }
-
-                // A URL that expired while we were retrying cannot come back.
-                ThrowIfExpired(task);
-                var delay = policy.GetDelay(Math.Max(1, failuresWithoutProgress), failure!.RetryAfter, Random.Shared);
-                await policy.Delay(delay, ct).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private async Task<HiApiException> ReadErrorAsync(HiApiTask task, HttpResponseMessage response, CancellationToken ct)
-    {
-        var status = (int)response.StatusCode;
-        var body = await ReadSmallBodyAsync(response, ct).ConfigureAwait(false);
-        var reason = string.IsNullOrWhiteSpace(response.ReasonPhrase) ? ApiErrorReader.DescribeStatus(status) : response.ReasonPhrase;
-        var excerpt = ApiErrorReader.Excerpt(body);
-        var said = excerpt.Length == 0 ? string.Empty : $": {excerpt}";
-
-        var expiredNow = task.ExpiresAt is { } expiresAt && expiresAt <= TimeProvider.GetUtcNow();
-        if (status is 403 or 404 or 410 && (expiredNow || body.Contains("expired", StringComparison.OrdinalIgnoreCase)))
-        {
-            return Expired(task, $"storage answered {status} {reason}{said}", status);
-        }
-
-        var kind = status switch
-        {
-            404 or 410 => HiApiErrorKind.NotFound,
-            _ => ApiErrorReader.KindOf(status),
-        };
-
-        // 401/403 here come from storage, not from the API key (none is sent), so say so.
-        if (kind == HiApiErrorKind.Unauthorized)
-        {
-            kind = HiApiErrorKind.InvalidResponse;
-        }
-
-        return new HiApiException(kind, $"Downloading the video of task {task.TaskId}: storage answered {status} {reason}{said}.")
-        {
-            StatusCode = status,
-            TaskId = task.TaskId,
-            Task = task,
-            RetryAfter = ApiErrorReader.ReadRetryAfter(response.Headers, TimeProvider.GetUtcNow()),
-        };
-    }
-
-    private static async Task<string> ReadSmallBodyAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        const int Limit = 4096;
-        try
-        {
-            var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                var buffer = new byte[Limit];
-                var total = 0;
-                int read;
-                while (total < Limit && (read = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false)) > 0)
-                {
-                    total += read;
-                }
-
-                return Encoding.UTF8.GetString(buffer, 0, total);
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private static HiApiException Transfer(HiApiTask task, string reason, Exception? inner = null) =>
-        new(HiApiErrorKind.Network, $"Downloading the video of task {task.TaskId} failed: {reason}.", inner)
-        {
-            TaskId = task.TaskId,
-            Task = task,
-        };
-
-    private static HiApiException Expired(HiApiTask task, string detail, int? status = null) =>
-        new(HiApiErrorKind.OutputExpired,
-            $"The video of task {task.TaskId} can no longer be downloaded: {detail}. Temporary storage drops outputs; the task must be generated again.")
-        {
-            StatusCode = status,
-            TaskId = task.TaskId,
-            Task = task,
-        };
-
-    private static HiApiException FileExists(HiApiTask task, string message) =>
-        new(HiApiErrorKind.FileExists, message) { TaskId = task.TaskId, Task = task };
-
-    /// <summary>The hidden temporary files of <paramref name="targetName"/> are <c>.&lt;name&gt;.&lt;8 hex&gt;.partial</c>.</summary>
-    private static string PartialPrefix(string targetName) => $".{targetName}.";
+    /// <summary>
+    /// The hidden temporary files of <paramref name="targetName"/> are <c>.&lt;name&gt;.&lt;8 hex&gt;.partial</c>. A name too
+    /// long to take those 18 bytes within the usual 255 is shortened the way <see cref="SavePathResolver"/> shortens
+    /// ids (deterministically), so the next download of the same target still finds what a killed one left.
+    /// </summary>
+    private static string PartialPrefix(string targetName) =>
+        Encoding.UTF8.GetByteCount(targetName) + PartialOverheadBytes > SavePathResolver.MaxFileNameBytes
+            ? $".{SavePathResolver.Shorten(targetName, targetName)}."
+            : $".{targetName}.";
 
     /// <summary>
     /// A download whose process was killed (SIGKILL, power loss) leaves its temporary file behind, where nothing
@@ -465,39 +283,5 @@ public sealed class VideoDownloader
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    /// <summary>Progress at most every ~100 ms: a fast download would otherwise flood the host with updates.</summary>
-    private sealed class ProgressThrottle
-    {
-        private readonly string _taskId;
-        private readonly IProgress<DownloadProgress>? _progress;
-        private long _lastReport = long.MinValue;
-
-        public ProgressThrottle(string taskId, IProgress<DownloadProgress>? progress)
-        {
-            _taskId = taskId;
-            _progress = progress;
-        }
-
-        public void Report(long received, long? total)
-        {
-            if (_progress is null)
-            {
-                return;
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            if (_lastReport != long.MinValue && Stopwatch.GetElapsedTime(_lastReport, now) < ProgressInterval)
-            {
-                return;
-            }
-
-            _lastReport = now;
-            _progress.Report(new DownloadProgress(_taskId, received, total));
-        }
-
-        public void ReportFinal(long received, long total) =>
-            _progress?.Report(new DownloadProgress(_taskId, received, total));
     }
 }

@@ -7,7 +7,8 @@ namespace HiApi.Client;
 /// One <see cref="HttpClient"/> per scheme://host:port for the whole process, so successive cmdlets
 /// reuse warm connections instead of paying a TLS handshake each time (and never exhaust sockets).
 /// API and storage clients are separate: downloads must not decompress (byte counts are checked
-/// against Content-Length) and may follow redirects, API calls may do neither.
+/// against Content-Length and the MP4 structure). Neither follows redirects by itself: a redirected API
+/// call is reported, and the downloader follows storage redirects itself, checking every hop first.
 /// </summary>
 internal static class HttpClientPool
 {
@@ -48,8 +49,9 @@ internal static class HttpClientPool
         ConnectTimeout = TimeSpan.FromSeconds(15),
         MaxConnectionsPerServer = 64,
         AutomaticDecompression = DecompressionMethods.None,
-        AllowAutoRedirect = true,
-        MaxAutomaticRedirections = 5,
+        // The handler would send a GET to whatever a Location says (ftp://host becomes http://host:21) or throw a
+        // raw UriFormatException; VideoTransfer follows only absolute http(s) targets, at most five.
+        AllowAutoRedirect = false,
     });
 
     private static HttpClient Create(HttpMessageHandler handler) => new(handler, disposeHandler: true)

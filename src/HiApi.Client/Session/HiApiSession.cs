@@ -239,8 +239,9 @@ public sealed class HiApiSession
     }
 
     /// <summary>
-    /// Downloads the task's video to <paramref name="targetFile"/> and records it; a file this ledger already
-    /// saved there, still intact, is not downloaded again unless <see cref="DownloadOptions.Force"/>.
+    /// Downloads the task's video to <paramref name="targetFile"/> and records it once it is saved and verified as a
+    /// whole MP4; a file this ledger already saved there, still intact (same length, same structure check), is not
+    /// downloaded again unless <see cref="DownloadOptions.Force"/>.
     /// </summary>
     public async Task<SaveResult> SaveAsync(HiApiTask task, string targetFile, DownloadOptions options, CancellationToken ct = default)
     {
@@ -326,7 +327,20 @@ public sealed class HiApiSession
         }
 
         var existing = new FileInfo(saved.Path);
-        return existing.Exists && existing.Length == saved.Length && Mp4Header.StartsWithFtyp(existing.FullName) ? existing : null;
+        return existing.Exists && existing.Length == saved.Length && IsWholeVideo(existing.FullName) ? existing : null;
+    }
+
+    /// <summary>The same structure check a download passes before it is renamed into place.</summary>
+    private static bool IsWholeVideo(string path)
+    {
+        try
+        {
+            return Mp4Structure.Check(path).Verdict == Mp4Verdict.Whole;
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+        {
+            return false; // cannot be read back: not proven intact, so it is not skipped
+        }
     }
 
     private T? TryLedger<T>(Func<TaskLedger, T> action, string? context = null)

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace HiApi.Client.Tests;
 
 public sealed class SavePathResolverTests : IDisposable
@@ -37,5 +40,49 @@ public sealed class SavePathResolverTests : IDisposable
 
         Assert.Equal(_root, Path.GetDirectoryName(target));
         Assert.EndsWith(".mp4", target);
+    }
+
+    [Theory]
+    [InlineData("tk\u0000a")]
+    [InlineData("tk\u001b[31mred")]
+    [InlineData("tk\u007f\u0085\u009b")]
+    [InlineData("tk\u200e\u202e\ufeffgpj.exe")]
+    [InlineData("tk\r\nx\ty")]
+    [InlineData(null)] // a lone surrogate, built at run time: an attribute cannot carry one
+    public void ControlAndFormatCharacters_DoNotSurviveInTheFileName(string? taskId)
+    {
+        taskId ??= "tk" + '\ud800' + "x" + '\udc00';
+        var name = Path.GetFileName(SavePathResolver.ResolveTargetFile(_root, taskId));
+
+        Assert.EndsWith(".mp4", name);
+        Assert.StartsWith("tk", name);
+        Assert.DoesNotContain(name.EnumerateRunes(), rune => Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format);
+        Assert.DoesNotContain(name, char.IsSurrogate);
+    }
+
+    [Theory]
+    [InlineData('a', 300)]
+    [InlineData('a', 252)]
+    [InlineData('\u65e5', 200)] // three UTF-8 bytes each
+    public void AnIdTooLongForAFileName_IsShortenedDeterministically(char character, int count)
+    {
+        var taskId = new string(character, count);
+        var target = SavePathResolver.ResolveTargetFile(_root, taskId);
+        var name = Path.GetFileName(target);
+
+        Assert.InRange(Encoding.UTF8.GetByteCount(name), 1, 255);
+        Assert.EndsWith(".mp4", name);
+        Assert.Equal(_root, Path.GetDirectoryName(target));
+        Assert.Equal(target, SavePathResolver.ResolveTargetFile(_root, taskId)); // a re-run finds the same name
+        Assert.NotEqual(target, SavePathResolver.ResolveTargetFile(_root, taskId + character)); // a longer id is another file
+        Assert.StartsWith(new string(character, 10), name);
+    }
+
+    [Fact]
+    public void AnIdThatFits_IsKeptWhole()
+    {
+        var taskId = new string('a', 251); // 251 + ".mp4" = 255 bytes
+
+        Assert.Equal(taskId + ".mp4", Path.GetFileName(SavePathResolver.ResolveTargetFile(_root, taskId)));
     }
 }

@@ -3,32 +3,9 @@ using System.Net;
 
 namespace HiApi.Client.Tests;
 
-public sealed class VideoDownloaderTests : IDisposable
+public sealed class VideoDownloaderTests : DownloadTestBase
 {
     private const long Size = 300_000;
-    private readonly string _root = Directory.CreateTempSubdirectory("hiapi-dl-").FullName;
-    private readonly ConcurrentQueue<TimeSpan> _delays = new();
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private DownloadOptions Options(bool force = false, IProgress<DownloadProgress>? progress = null, int maxRetries = 5) => new()
-    {
-        Force = force,
-        Progress = progress,
-        RetryPolicy = TestClients.InstantRetries(_delays, maxRetries),
-    };
-
-    private static HiApiTask SucceededTask(string url = "https://temp.hiapi.example/v/tk-1.mp4?expires=1&sig=abc", DateTimeOffset? expiresAt = null) =>
-        new("tk-1")
-        {
-            Status = HiApiTaskStatus.Success,
-            Outputs = new[] { new TaskOutput("video", url, expiresAt ?? DateTimeOffset.UtcNow.AddHours(1)) },
-        };
-
-    private string Target => Path.Combine(_root, "out", "tk-1.mp4");
-
-    private string[] LeftoverFiles() =>
-        Directory.Exists(Path.Combine(_root, "out")) ? Directory.GetFiles(Path.Combine(_root, "out"), "*", SearchOption.AllDirectories) : Array.Empty<string>();
 
     /// <summary>Collects progress synchronously (Progress&lt;T&gt; would post to the thread pool and race the assertions).</summary>
     private sealed class ProgressLog : IProgress<DownloadProgress>
@@ -127,7 +104,7 @@ public sealed class VideoDownloaderTests : IDisposable
         await new VideoDownloader(handler).DownloadAsync(SucceededTask(), Target, Options());
 
         Assert.Equal(3, handler.Count);
-        Assert.Equal(TimeSpan.FromSeconds(2), _delays.First());
+        Assert.Equal(TimeSpan.FromSeconds(2), Delays.First());
         Assert.True(File.Exists(Target));
     }
 
@@ -303,7 +280,7 @@ public sealed class VideoDownloaderTests : IDisposable
     }
 
     /// <summary>Cancels the download's token after the first chunk, as Ctrl+C would.</summary>
-    private sealed class CancellingStream : Stream
+    private sealed class CancellingStream : ReadOnlyTestStream
     {
         private readonly CancellationTokenSource _cts;
         private readonly Stream _inner;
@@ -314,12 +291,6 @@ public sealed class VideoDownloaderTests : IDisposable
             _cts = cts;
             _inner = inner;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => _inner.Length;
-        public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
 
@@ -333,16 +304,5 @@ public sealed class VideoDownloaderTests : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             return await _inner.ReadAsync(buffer, cancellationToken);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

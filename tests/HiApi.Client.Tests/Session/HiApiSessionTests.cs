@@ -115,17 +115,45 @@ public sealed class HiApiSessionTests : IAsyncLifetime
         await _emulator.RecordedAsync("download", downloads + 1);
     }
 
-    [Fact]
-    public async Task A_saved_file_that_changed_is_not_taken_for_the_video()
+    [Theory]
+    [InlineData("rewritten")]
+    [InlineData("moov size")] // same length, still starts with ftyp: only the structure check can tell
+    public async Task A_saved_file_that_changed_is_not_taken_for_the_video(string damage)
     {
         var session = NewSession();
-        var done = await WaitForSuccessAsync(session, await session.SubmitAsync(new VideoRequest { Prompt = "tampered" }));
-        var target = Path.Combine(_emulator.Directory, "tampered.mp4");
+        var done = await WaitForSuccessAsync(session, await session.SubmitAsync(new VideoRequest { Prompt = damage }));
+        var target = Path.Combine(_emulator.Directory, "damaged.mp4");
         await session.SaveAsync(done, target, _emulator.Download());
-        await File.WriteAllTextAsync(target, "not a video any more");
+        await using (var file = new FileStream(target, damage == "rewritten" ? FileMode.Create : FileMode.Open, FileAccess.Write))
+        {
+            file.Position = damage == "rewritten" ? 0 : 32;
+            file.Write(damage == "rewritten" ? "not a video any more"u8 : [0x7F, 0xFF, 0xFF, 0xF0]);
+        }
 
         var failure = await Assert.ThrowsAsync<HiApiException>(() => session.SaveAsync(done, target, _emulator.Download()));
         Assert.Equal(HiApiErrorKind.FileExists, failure.Kind);
+    }
+
+    [Fact]
+    public async Task A_download_that_is_not_a_valid_video_is_not_recorded_as_saved()
+    {
+        var ledger = new TaskLedger(_ledgerPath);
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-hiapi-PAGE", Status = "queued" });
+        var page = new FakeHttpHandler((_, _) => FakeHttpHandler.Text(200, "<html><head><title>Sign in</title></head></html>", "text/html"));
+        var session = new HiApiSession(() => throw new InvalidOperationException("no key"), ledger, new VideoDownloader(page));
+        var task = new HiApiTask("tk-hiapi-PAGE")
+        {
+            Status = HiApiTaskStatus.Success,
+            Outputs = [new TaskOutput("video", "https://temp.hiapi.example/tk-hiapi-PAGE.mp4?sig=1", DateTimeOffset.UtcNow.AddHours(1))],
+        };
+        var target = Path.Combine(_emulator.Directory, "page.mp4");
+
+        var failure = await Assert.ThrowsAsync<HiApiException>(() =>
+            session.SaveAsync(task, target, new DownloadOptions { RetryPolicy = TestClients.InstantRetries() }));
+
+        Assert.Equal(HiApiErrorKind.InvalidVideo, failure.Kind);
+        Assert.Null(new TaskLedger(_ledgerPath).Find("tk-hiapi-PAGE")!.SavedPath);
+        Assert.False(File.Exists(target));
     }
 
     [Fact]

@@ -1,43 +1,65 @@
+using System.Buffers.Binary;
+
 namespace HiApi.Client.Tests;
 
 /// <summary>
-/// A read-only stream of predictable bytes (byte i is i % 251) that can end early, cleanly or with
-/// an IOException, like a connection that drops mid-body. Generates data instead of holding it,
-/// so a huge "file" costs no memory.
+/// A read-only stream of a synthetic MP4 of a given length: an <c>ftyp</c> box, an empty <c>moov</c>, then one <c>mdat</c> box whose
+/// payload is predictable bytes (byte i is i % 251), so the downloader's structure check passes on a whole file
+/// and fails on a cut one. It can end early, cleanly or with an IOException, like a connection that drops
+/// mid-body. Generates data instead of holding it, so a huge "file" costs no memory.
 /// </summary>
-public sealed class PatternStream : Stream
+public sealed class PatternStream : ReadOnlyTestStream
 {
     private readonly long _start;
     private readonly long _end;
     private readonly long? _failAt;
     private readonly long? _endCleanlyAt;
+    private readonly byte[] _header;
     private long _position;
 
+    /// <summary>Bytes [<paramref name="start"/>, <paramref name="end"/>) of the <paramref name="end"/>-byte file.</summary>
     public PatternStream(long start, long end, long? failAt = null, long? endCleanlyAt = null)
     {
         _start = start;
         _end = end;
         _failAt = failAt;
         _endCleanlyAt = endCleanlyAt;
+        _header = Header(end);
         _position = start;
     }
 
-    public static byte At(long index) => (byte)(index % 251);
+    /// <summary>The box headers of a <paramref name="length"/>-byte file: ftyp (16 bytes), moov (8), then mdat's header.</summary>
+    public static byte[] Header(long length)
+    {
+        var mdatSize = length - 24;
+        var header = new byte[mdatSize > uint.MaxValue ? 40 : 32];
+        BinaryPrimitives.WriteUInt32BigEndian(header, 16);
+        "ftypisom"u8.CopyTo(header.AsSpan(4));
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(12), 0x200);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(16), 8);
+        "moov"u8.CopyTo(header.AsSpan(20));
+        if (mdatSize > uint.MaxValue)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(24), 1);
+            "mdat"u8.CopyTo(header.AsSpan(28));
+            BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(32), (ulong)mdatSize);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(24), (uint)Math.Max(0, mdatSize));
+            "mdat"u8.CopyTo(header.AsSpan(28));
+        }
+
+        return header;
+    }
 
     public static byte[] Expected(long length)
     {
         var bytes = new byte[length];
-        for (long i = 0; i < length; i++)
-        {
-            bytes[i] = At(i);
-        }
-
+        new PatternStream(0, length).ReadExactly(bytes);
         return bytes;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => _end - _start;
     public override long Position { get => _position - _start; set => throw new NotSupportedException(); }
 
@@ -60,7 +82,8 @@ public sealed class PatternStream : Stream
 
         for (var i = 0; i < count; i++)
         {
-            buffer[i] = At(_position + i);
+            var index = _position + i;
+            buffer[i] = index < _header.Length ? _header[index] : (byte)(index % 251);
         }
 
         _position += count;
@@ -72,15 +95,4 @@ public sealed class PatternStream : Stream
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(Read(buffer.Span));
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

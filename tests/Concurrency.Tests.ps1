@@ -1,0 +1,168 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
+# Several submissions and downloads in flight, a batch that backs off together on 429, Ctrl+C in the middle of a
+# batch, and what the progress bars say. The emulator adds a round trip to every answer, like a real network.
+
+BeforeAll {
+    $repositoryRoot = Split-Path $PSScriptRoot -Parent
+    Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
+    $script:testSession = Enter-HiApiTestSession
+    $script:emulator = $testSession.Emulator
+    $script:manifest = Join-Path $repositoryRoot 'HiApi.Video.psd1'
+    Import-Module $manifest -Force
+
+    function Set-Emulator([hashtable] $Setting) { Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body $Setting | Out-Null }
+    function Clear-EmulatorRequests { Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null }
+    function Get-EmulatorRequests([string] $Kind) { @(Invoke-HiApiEmulatorControl $emulator 'requests' | Where-Object kind -EQ $Kind) }
+    function Get-EmulatorTasks { @(Invoke-HiApiEmulatorControl $emulator 'tasks') }
+    function Get-Span($Requests) {
+        $times = $Requests | ForEach-Object { [DateTimeOffset]::Parse($_.at) } | Sort-Object
+        ($times[-1] - $times[0]).TotalSeconds
+    }
+
+    # A runspace of its own, as a second console would be: Stop() there is what Ctrl+C does.
+    function Start-Background([scriptblock] $Script) {
+        $shell = [powershell]::Create()
+        $null = $shell.AddScript("Import-Module '$manifest'").AddStatement().AddScript($Script)
+        [pscustomobject]@{ Shell = $shell; Handle = $shell.BeginInvoke() }
+    }
+}
+
+AfterAll {
+    Remove-Module HiApi.Video -ErrorAction SilentlyContinue
+    Exit-HiApiTestSession $testSession
+}
+
+Describe 'Submissions and downloads run several at a time' {
+    AfterEach { Set-Emulator @{ latencyMs = 0; downloadBytesPerSecond = $null; videoSizeBytes = $null; createProcessingMs = 0 } }
+
+    It 'keeps up to -ThrottleLimit submissions in flight and writes each task as soon as it is created' {
+        Set-Emulator @{ latencyMs = 400 }
+        Clear-EmulatorRequests
+        $tasks = 1..16 | ForEach-Object { "concurrent clip $_" } | New-HiApiVideoTask -Duration 3 -ThrottleLimit 8
+
+        $tasks | Should -HaveCount 16
+        ($tasks.TaskId | Select-Object -Unique) | Should -HaveCount 16
+        # One after another, 16 answers 400 ms apart span at least 6 s; eight at a time, about one round trip.
+        Get-Span (Get-EmulatorRequests 'create') | Should -BeLessThan 3
+    }
+
+    It 'sends one submission at a time with -ThrottleLimit 1' {
+        Set-Emulator @{ latencyMs = 200 }
+        Clear-EmulatorRequests
+        1..5 | ForEach-Object { "serial clip $_" } | New-HiApiVideoTask -Duration 3 -ThrottleLimit 1 | Should -HaveCount 5
+        Get-Span (Get-EmulatorRequests 'create') | Should -BeGreaterThan 0.7
+    }
+
+    It 'downloads up to -ThrottleLimit videos at once, each whole, with one progress bar that counts files' {
+        $done = 1..6 | ForEach-Object { "download clip $_" } | New-HiApiVideoTask -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        Set-Emulator @{ videoSizeBytes = 200000; downloadBytesPerSecond = 400000 }
+        Clear-EmulatorRequests
+        $folder = Join-Path $TestDrive 'parallel'
+
+        $shell = [powershell]::Create()
+        $null = $shell.AddScript("Import-Module '$manifest'").AddStatement().AddScript({
+            param($tasks, $folder)
+            $tasks | Save-HiApiVideo -Path $folder -ThrottleLimit 3
+        }).AddArgument($done).AddArgument($folder)
+        $files = $shell.Invoke()
+        $progress = @($shell.Streams.Progress)
+        $shell.Dispose()
+
+        $files | Should -HaveCount 6
+        $files | ForEach-Object { $_.Length | Should -Be 200000 }
+        Get-ChildItem $folder -Force | Should -HaveCount 6 -Because 'no temporary file is left behind'
+        # Six downloads of 0.5 s each, three at a time: about 1 s, not 3 s.
+        Get-Span (Get-EmulatorRequests 'download') | Should -BeLessThan 0.45
+        $progress.StatusDescription | Should -Contain ($progress.StatusDescription | Where-Object { $_ -match '^File \d of 6' } | Select-Object -First 1)
+        ($progress | Where-Object { $_.SecondsRemaining -ge 0 -and $_.RecordType -ne 'Completed' }) | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Rate limits: the batch backs off together' {
+    AfterEach { Set-Emulator @{ rateLimitRequests = 0 } }
+
+    It 'finishes a batch under a strict rate limit with few 429s' {
+        Set-Emulator @{ rateLimitRequests = 10; rateLimitWindowMs = 1000; retryAfterSeconds = 1 }
+        Clear-EmulatorRequests
+        $tasks = 1..30 | ForEach-Object { "rate limited clip $_" } | New-HiApiVideoTask -Duration 3 -ErrorVariable failures
+
+        $failures | Should -HaveCount 0
+        $tasks | Should -HaveCount 30
+        $limited = @(Invoke-HiApiEmulatorControl $emulator 'requests' | Where-Object statusCode -EQ 429)
+        # Eight requests each retrying on its own would collect a 429 for most of its attempts.
+        $limited.Count | Should -BeLessOrEqual 12
+        $created = Get-EmulatorRequests 'create' | Where-Object statusCode -EQ 200
+        $created | Should -HaveCount 30
+    }
+}
+
+Describe 'Ctrl+C in the middle of a batch' {
+    AfterEach { Set-Emulator @{ createProcessingMs = 0; latencyMs = 0 } }
+
+    It 'stops at once, and the next Get-HiApiTask -Pending recovers every task HiAPI created, none twice' {
+        Set-Emulator @{ createProcessingMs = 700 }
+        $before = (Get-EmulatorTasks).Count
+        $run = Start-Background { 1..12 | ForEach-Object { "interrupted clip $_" } | New-HiApiVideoTask -Duration 3 -ThrottleLimit 4 }
+        Start-Sleep -Milliseconds 1200
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $run.Shell.Stop()
+        $watch.Stop()
+        $run.Shell.Dispose()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+
+        Set-Emulator @{ createProcessingMs = 0 }
+        Start-Sleep -Milliseconds 800    # let the emulator finish what it was processing when the client went away
+        $pending = Get-HiApiTask -Pending -ErrorAction SilentlyContinue
+        $created = Get-EmulatorTasks | Select-Object -Skip $before
+        $created.Count | Should -BeGreaterThan 0
+        $created.Count | Should -BeLessThan 12
+        ($created.taskId | Sort-Object) | Should -Be (($pending | Where-Object Prompt -Like 'interrupted clip*').TaskId | Sort-Object)
+        # Settling re-sent the interrupted submissions with their keys: HiAPI replayed them, it created nothing new.
+        (Get-EmulatorTasks).Count | Should -Be ($before + $created.Count)
+    }
+}
+
+Describe 'Progress' {
+    It 'Wait-HiApiTask counts a rendering task as part-way done, and says how long is left' {
+        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 2500 } | Out-Null
+        try {
+            $task = New-HiApiVideoTask 'one long render' -Duration 3
+            $shell = [powershell]::Create()
+            $null = $shell.AddScript("Import-Module '$manifest'").AddStatement().AddScript({
+                param($task) $task | Wait-HiApiTask -PollIntervalSeconds 0.3 -TimeoutSeconds 60
+            }).AddArgument($task)
+            $result = $shell.Invoke()
+            $progress = @($shell.Streams.Progress | Where-Object RecordType -NE 'Completed')
+            $shell.Dispose()
+        }
+        finally {
+            Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 300 } | Out-Null
+        }
+
+        $result.Status | Should -Be 'Success'
+        $progress | Should -Not -BeNullOrEmpty
+        ($progress | Where-Object { $_.PercentComplete -gt 0 -and $_.PercentComplete -lt 100 }) | Should -Not -BeNullOrEmpty -Because 'one task at 0% for its whole render says nothing'
+        ($progress | Where-Object SecondsRemaining -GE 0) | Should -Not -BeNullOrEmpty
+        $progress[0].StatusDescription | Should -Match '0 of 1 done'
+    }
+
+    It 'Ctrl+C stops a wait at once and the task stays pending' {
+        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 30000 } | Out-Null
+        try {
+            $task = New-HiApiVideoTask 'waited then interrupted' -Duration 3
+            $run = Start-Background ([scriptblock]::Create("'$($task.TaskId)' | Wait-HiApiTask -PollIntervalSeconds 0.5"))
+            Start-Sleep -Milliseconds 800
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $run.Shell.Stop()
+            $watch.Stop()
+            $run.Shell.Dispose()
+        }
+        finally {
+            Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 300 } | Out-Null
+        }
+
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+        (Get-HiApiTask -Pending).TaskId | Should -Contain $task.TaskId
+    }
+}
