@@ -132,7 +132,7 @@ function Invoke-HiApiChildPwsh {
         $info.UseShellExecute = $false
         $info.RedirectStandardOutput = $true
         $info.RedirectStandardError = $true
-        $info.WorkingDirectory = $script:RepositoryRoot
+        $info.WorkingDirectory = [IO.Path]::GetTempPath()
         # Plain text: no ANSI colours in what the test reads.
         $info.Environment['NO_COLOR'] = '1'
         foreach ($name in $Environment.Keys) {

@@ -71,8 +71,11 @@ finally {
         $package = Join-Path $out "HiApi.Video/$version"
         $repository = Join-Path $TestDrive 'repository'
         $modules = Join-Path $TestDrive 'modules'
-        New-Item -ItemType Directory -Path $repository, $modules -Force | Out-Null
-        $environment = @{ XDG_DATA_HOME = (Join-Path $TestDrive 'data') }
+        $data = Join-Path $TestDrive 'data'
+        # The data folder must exist: .NET ignores a missing one, and PSResourceGet would then keep its repository
+        # list in the working directory.
+        New-Item -ItemType Directory -Path $repository, $modules, $data -Force | Out-Null
+        $environment = @{ XDG_DATA_HOME = $data }
         Invoke-HiApiChildPwsh ($installFromLocalRepository + "`n" + $helpFacts.Replace('Import-Module $args[0]', 'Import-Module HiApi.Video')) `
             -ArgumentList $package, $repository, $modules -Environment $environment | ConvertFrom-Json
     }
@@ -86,6 +89,7 @@ Describe 'Get-Help in a fresh pwsh, from <Layout>' -ForEach $layouts {
 
     It 'loads the module from where it should' {
         if ($Layout -eq 'the installed package') {
+            Test-Path (Join-Path $TestDrive 'data/PSResourceGet') | Should -BeTrue -Because 'PSResourceGet kept its settings in the test folder'
             $facts.ModuleBase | Should -BeLike "$modules*" -Because 'Import-Module HiApi.Video must find the installed copy by name'
             Test-Path (Join-Path $facts.ModuleBase 'en-US/HiApi.Video.dll-Help.xml') | Should -BeTrue
             Test-Path (Join-Path $facts.ModuleBase 'en-US/about_HiApi.Video.help.txt') | Should -BeTrue
