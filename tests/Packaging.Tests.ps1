@@ -29,7 +29,9 @@ $cmdlets = foreach ($command in Get-Command -Module HiApi.Video -CommandType Cmd
         Synopsis   = "$($help.Synopsis)".Trim()
         Examples   = @($help.examples.example | ForEach-Object { "$($_.code)".Trim() } | Where-Object { $_ })
         Parameters = @($command.Parameters.Keys | Where-Object { $_ -notin $common } | ForEach-Object {
-                [pscustomobject]@{ Name = $_; Description = (@((Get-Help $command.Name -Parameter $_).description.Text) -join "`n").Trim() }
+                # A parameter the help does not know is an error from Get-Help: record it as undocumented.
+                $parameterHelp = Get-Help $command.Name -Parameter $_ -ErrorAction SilentlyContinue
+                [pscustomobject]@{ Name = $_; Description = (@($parameterHelp.description.Text) -join "`n").Trim() }
             })
     }
 }
