@@ -6,13 +6,18 @@
     Build    dotnet build of the solution; the module lands in ./bin beside HiApi.Video.psd1.
     Test     Build, then xunit (dotnet test HiApiPS.sln), then the Pester suite (tests/*.Tests.ps1).
     Pester   Only the Pester suite (expects a build).
-    Package  A publishable module folder: out/HiApi.Video/<version>/.
+    Package  A publishable module folder: out/HiApi.Video/<version>/ (or under -OutputPath), laid out as
+             PowerShell reads an installed module: manifest, bin/ (assemblies, formats), en-US/ (help).
     Demo     Starts the local HiAPI emulator, runs a prompt through New-, Wait- and Save-, prints the file.
     Bench    The benchmark harness (bench/HiApi.Bench), Release build; writes bench/results/latest.md.
 .EXAMPLE
     ./build.ps1 Test
 .EXAMPLE
     ./build.ps1 Package, Demo
+.EXAMPLE
+    ./build.ps1 Package -NoBuild -OutputPath /tmp/pkg
+    Packages the current build into /tmp/pkg/HiApi.Video/<version>/ without building first (what the Pester
+    packaging test does after a build).
 #>
 [CmdletBinding()]
 param(
@@ -21,7 +26,13 @@ param(
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Debug'
+    [string] $Configuration = 'Debug',
+
+    # Package: the folder that receives HiApi.Video/<version>/ (default: out/ in the repository).
+    [string] $OutputPath = (Join-Path $PSScriptRoot 'out'),
+
+    # Package: use the module already built into ./bin and ./en-US instead of building first.
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -83,19 +94,25 @@ function Invoke-PesterTests {
 
 function Invoke-Package {
     $manifest = Import-PowerShellDataFile (Join-Path $root 'HiApi.Video.psd1')
-    $target = Join-Path $root "out/HiApi.Video/$($manifest.ModuleVersion)"
+    $target = Join-Path ([IO.Path]::GetFullPath($OutputPath, (Get-Location).ProviderPath)) "HiApi.Video/$($manifest.ModuleVersion)"
     if (Test-Path $target) { Remove-Item $target -Recurse -Force }
-    New-Item -ItemType Directory -Path (Join-Path $target 'bin') -Force | Out-Null
+    New-Item -ItemType Directory -Path (Join-Path $target 'bin'), (Join-Path $target 'en-US') -Force | Out-Null
     Copy-Item (Join-Path $root 'HiApi.Video.psd1'), (Join-Path $root 'README.md'), (Join-Path $root 'LICENSE') -Destination $target
     # Only the module's own files: no pdb, no PowerShell assemblies (the host provides them).
     Get-ChildItem (Join-Path $root 'bin') -File |
         Where-Object { $_.Extension -in '.dll', '.ps1xml' } |
         Copy-Item -Destination (Join-Path $target 'bin')
-    if (Test-Path (Join-Path $root 'bin/en-US')) {
-        Copy-Item (Join-Path $root 'bin/en-US') -Destination (Join-Path $target 'bin') -Recurse
-    }
+    # Help lives under the module base (<base>/en-US/), where Get-Help looks for a binary module's MAML and about_ topics.
+    $help = @('HiApi.Video.dll-Help.xml', 'about_HiApi.Video.help.txt') | ForEach-Object { Join-Path $root "en-US/$_" }
+    $missing = @($help | Where-Object { -not (Test-Path $_) })
+    if ($missing) { throw "Help is missing from the build: $($missing -join ', '). Run: dotnet build HiApiPS.sln" }
+    Copy-Item $help -Destination (Join-Path $target 'en-US')
     if (Get-ChildItem $target -Recurse -Filter 'System.Management.Automation.dll') {
         throw 'System.Management.Automation.dll must not be shipped with the module.'
+    }
+    # Every file the manifest names must be in the package.
+    foreach ($file in @($manifest.RootModule) + @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess']) | Where-Object { $_ }) {
+        if (-not (Test-Path (Join-Path $target $file))) { throw "The manifest names $file, which is not in the package." }
     }
     Test-ModuleManifest (Join-Path $target 'HiApi.Video.psd1') | Out-Null
     Write-Host "Packaged $target"
@@ -133,7 +150,7 @@ foreach ($step in $Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Build; Invoke-XunitTests; Invoke-PesterTests }
         'Pester' { Invoke-PesterTests }
-        'Package' { Invoke-Build; Invoke-Package }
+        'Package' { if (-not $NoBuild) { Invoke-Build }; Invoke-Package }
         'Demo' { Invoke-Build; Invoke-Demo }
         'Bench' { Invoke-Bench }
     }

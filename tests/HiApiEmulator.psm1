@@ -107,6 +107,56 @@ function Get-PwshCommand {
     }
 }
 
+function Invoke-HiApiChildPwsh {
+    <#
+        Runs a script in a fresh pwsh (started as Get-PwshCommand says, -NoProfile -NonInteractive) and returns its
+        standard output as one string; throws with its standard error if it exits non-zero or outlives the timeout.
+        -Environment adds (or, with $null, removes) variables in the child only: the caller's environment is left
+        alone, so a test can give the child another time zone (TZ), module path or data folder.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Script,
+        [string[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSeconds = 300
+    )
+    $file = Join-Path ([IO.Path]::GetTempPath()) "hiapi-child-$([guid]::NewGuid().ToString('n')).ps1"
+    Set-Content -LiteralPath $file -Value $Script -Encoding utf8
+    try {
+        $pwsh = Get-PwshCommand
+        $info = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+        foreach ($argument in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', $file) + $ArgumentList) {
+            $info.ArgumentList.Add($argument)
+        }
+        $info.UseShellExecute = $false
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.WorkingDirectory = [IO.Path]::GetTempPath()
+        # Plain text: no ANSI colours in what the test reads.
+        $info.Environment['NO_COLOR'] = '1'
+        foreach ($name in $Environment.Keys) {
+            if ($null -eq $Environment[$name]) { [void] $info.Environment.Remove($name) }
+            else { $info.Environment[$name] = [string] $Environment[$name] }
+        }
+        $process = [Diagnostics.Process]::Start($info)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "The child pwsh did not finish within $TimeoutSeconds s. Output so far: $($stdout.Result)"
+        }
+        $process.WaitForExit()
+        if ($process.ExitCode -ne 0) {
+            throw "The child pwsh exited with code $($process.ExitCode): $($stderr.Result) $($stdout.Result)"
+        }
+        $stdout.Result
+    }
+    finally {
+        Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
+    }
+}
+
 function Enter-HiApiTestSession {
     <#
         Starts an emulator and points the module at it through the environment (base URL, key) with a ledger of
@@ -144,4 +194,4 @@ function Exit-HiApiTestSession {
     Stop-HiApiEmulator $Session.Emulator
 }
 
-Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession, Get-PwshCommand
+Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession, Get-PwshCommand, Invoke-HiApiChildPwsh

@@ -1,0 +1,171 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
+# How tasks look in a console: the default table at 80 and 120 columns, the list view, local times.
+# Real tasks from the local HiAPI emulator: queued, succeeded, failed ([[fail]]) and image-to-video.
+
+BeforeAll {
+    $repositoryRoot = Split-Path $PSScriptRoot -Parent
+    Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
+    $script:testSession = Enter-HiApiTestSession
+    Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1') -Force
+
+    $script:queued = New-HiApiVideoTask 'a vintage paper plane gliding above neon Tokyo at night, cinematic, slow dolly in' -Duration 8 -Resolution 1080p
+    $script:succeeded = New-HiApiVideoTask 'a calm ocean wave at sunset over the old harbour' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+    New-HiApiVideoTask 'a dragon made of smoke over the harbour [[fail]]' -Duration 5 |
+        Wait-HiApiTask -PollIntervalSeconds 0.2 -ErrorVariable failure -ErrorAction SilentlyContinue
+    $script:failed = $failure[0].TargetObject
+    $script:image = New-HiApiVideoTask -ImageUrl 'https://example.com/stills/harbour-dawn.jpg' -Prompt 'she turns and smiles at the camera' -Duration 4
+    $script:tasks = $queued, $succeeded, $failed, $image
+
+    function Format-Console([object[]] $InputObject, [int] $Width, [string] $As = 'Table') {
+        $text = if ($As -eq 'List') { $InputObject | Format-List | Out-String -Width $Width } else { $InputObject | Format-Table | Out-String -Width $Width }
+        @($text -split '\r?\n' | Where-Object { $_.Trim() })
+    }
+
+    function Get-Row([string[]] $Lines, $Task) {
+        $Lines | Where-Object { $_.StartsWith($Task.TaskId) }
+    }
+}
+
+AfterAll {
+    Remove-Module HiApi.Video -ErrorAction SilentlyContinue
+    Exit-HiApiTestSession $testSession
+}
+
+Describe 'The task table in an 80-column console' {
+    BeforeAll {
+        $script:lines = Format-Console $tasks -Width 80
+    }
+
+    It 'the tasks are what the test means: queued, success, fail, image-to-video' {
+        $queued.Status | Should -Be 'Queued'
+        $succeeded.Status | Should -Be 'Success'
+        $failed.Status | Should -Be 'Fail'
+        $image.ImageUrl | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has no line longer than 80 characters' {
+        $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+    }
+
+    It 'prints the headers across, one line each, and one line per task' {
+        $lines[0] | Should -Match '^TaskId\s+Status\s+Dur\s+Details$'
+        $lines[1] | Should -Match '^-+\s+-+\s+-+\s+-+$'
+        $lines.Count | Should -Be (2 + $tasks.Count) -Because 'no header printed vertically, no task wrapped over lines'
+    }
+
+    It 'shows the whole task id, the status, the duration and the start of the prompt of <Name>' -ForEach @(
+        @{ Name = 'a queued task'; Key = 'queued' }
+        @{ Name = 'a task that succeeded'; Key = 'succeeded' }
+        @{ Name = 'a failed task'; Key = 'failed' }
+        @{ Name = 'an image-to-video task'; Key = 'image' }
+    ) {
+        $task = Get-Variable $Key -ValueOnly
+        $row = @(Get-Row $lines $task)
+        $row | Should -HaveCount 1 -Because "the whole id $($task.TaskId) starts its row"
+        $row[0] | Should -Match "^$([regex]::Escape($task.TaskId)) +$($task.Status) +$($task.Duration)s "
+        $row[0] | Should -Match ([regex]::Escape($task.Prompt.Substring(0, 8)))
+    }
+
+    It 'says when the video of a task that succeeded expires' {
+        @(Get-Row $lines $succeeded)[0] | Should -Match ' expires '
+    }
+
+    It 'names the image of an image-to-video task' {
+        @(Get-Row $lines $image)[0] | Should -Match 'harbour-dawn\.jpg'
+    }
+}
+
+Describe 'The task table in a 120-column console' {
+    BeforeAll {
+        $script:wide = Format-Console $tasks -Width 120
+        $script:narrow = Format-Console $tasks -Width 80
+    }
+
+    It 'has no line longer than 120 characters and one line per task' {
+        $wide | Where-Object Length -GT 120 | Should -BeNullOrEmpty
+        $wide.Count | Should -Be (2 + $tasks.Count)
+    }
+
+    It 'gives the prompt the extra width' {
+        $row = @(Get-Row $wide $queued)[0]
+        $row | Should -Match ([regex]::Escape($queued.Prompt.Substring(0, 60)))
+        $row.Length | Should -BeGreaterThan @(Get-Row $narrow $queued)[0].Length
+        @(Get-Row $wide $image)[0] | Should -Match 'harbour-dawn\.jpg · she turns and smiles at the camera'
+        @(Get-Row $wide $succeeded)[0] | Should -Match ([regex]::Escape($succeeded.Prompt))
+    }
+
+    It 'shows why a task failed after its prompt' {
+        @(Get-Row $wide $failed)[0] | Should -Match "$([regex]::Escape($failed.Prompt)) · $([regex]::Escape($failed.Error.Message.Substring(0, 10)))"
+    }
+}
+
+Describe 'Other views of a task' {
+    It 'Format-List shows every field, the request included, at 80 columns' {
+        $list = Format-Console $succeeded -Width 80 -As List
+        $labels = $list | ForEach-Object { if ($_ -match '^(\w+)\s*:') { $Matches[1] } }
+        foreach ($label in 'TaskId', 'Status', 'Model', 'Prompt', 'ImageUrl', 'Duration', 'Resolution', 'AspectRatio',
+            'CallbackUrl', 'SubmittedAt', 'RetrievedAt', 'VideoUrl', 'ExpiresAt', 'Error') {
+            $labels | Should -Contain $label
+        }
+        $list | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+        $list -match '^Duration\s+: 3s$' | Should -HaveCount 1
+    }
+
+    It 'Format-List shows why a task failed' {
+        Format-Console $failed -Width 120 -As List | Where-Object { $_ -match "^Error\s+: $([regex]::Escape($failed.Error))$" } |
+            Should -HaveCount 1
+    }
+
+    It 'Format-Wide lists the task ids' {
+        $text = $tasks | Format-Wide | Out-String -Width 80
+        foreach ($task in $tasks) { $text | Should -Match $task.TaskId }
+    }
+
+    It 'a task known only by its id (no ledger, no request) shows without errors' {
+        $bare = Get-HiApiTask $succeeded.TaskId -NoLedger
+        $row = @(Get-Row (Format-Console $bare -Width 80) $bare)[0]
+        $row | Should -Match "^$([regex]::Escape($bare.TaskId)) +Success +expires "
+    }
+}
+
+Describe 'Times in local time' {
+    BeforeAll {
+        # A fresh pwsh in Tokyo (UTC+9, no daylight saving), invariant culture: the emulator and key come from the
+        # environment that Enter-HiApiTestSession set, which the child inherits.
+        $tokyo = @'
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $args[0]
+$task = New-HiApiVideoTask 'a lantern festival on the river' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+[pscustomobject]@{
+    Zone      = [TimeZoneInfo]::Local.BaseUtcOffset.TotalHours
+    ExpiresAt = $task.ExpiresAt.ToString('o')
+    Offset    = $task.ExpiresAt.Offset.TotalHours
+    Table     = $task | Format-Table | Out-String -Width 80
+    List      = $task | Format-List | Out-String -Width 80
+} | ConvertTo-Json
+'@
+        $script:child = Invoke-HiApiChildPwsh $tokyo -ArgumentList (Join-Path $repositoryRoot 'HiApi.Video.psd1') `
+            -Environment @{ TZ = 'Asia/Tokyo'; LANG = 'C'; LC_ALL = 'C' } | ConvertFrom-Json
+        $script:expiresUtc = [DateTimeOffset]::Parse($child.ExpiresAt, [cultureinfo]::InvariantCulture)
+        $script:expiresTokyo = $expiresUtc.ToOffset([TimeSpan]::FromHours(9))
+    }
+
+    It 'the child really runs in Tokyo' {
+        $child.Zone | Should -Be 9
+    }
+
+    It 'keeps the value itself in UTC' {
+        $child.Offset | Should -Be 0
+    }
+
+    It 'the table shows the Tokyo hour the video expires' {
+        $child.Table | Should -Match "expires (\w{3} )?$($expiresTokyo.ToString('HH:mm'))"
+        $child.Table | Should -Not -Match "expires (\w{3} )?$($expiresUtc.ToString('HH:mm'))"
+    }
+
+    It 'the list shows ExpiresAt in Tokyo time, with its offset' {
+        $child.List | Should -Match "ExpiresAt\s+: .*$($expiresTokyo.ToString('HH:mm:ss')) \+09:00"
+    }
+}
