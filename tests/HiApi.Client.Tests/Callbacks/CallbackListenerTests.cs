@@ -173,30 +173,9 @@ public sealed class CallbackListenerTests
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         Assert.Equal("tk-hiapi-LISTENER1", (await endpoint.NextReceiptAsync()).Task!.TaskId);
         using var readLimit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var answer = await ReadUntilClosedAsync(stream, readLimit.Token);
+        var answer = await RawHttp.ReadUntilClosedAsync(stream, readLimit.Token);
         Assert.StartsWith("HTTP/1.1 408", answer);
         Assert.Contains("did not arrive within 1 s", answer);
-    }
-
-    /// <summary>Everything the listener sent before closing the connection (which proves it was closed).</summary>
-    private static async Task<string> ReadUntilClosedAsync(NetworkStream stream, CancellationToken ct)
-    {
-        var received = new MemoryStream();
-        var buffer = new byte[1024];
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, ct)) > 0)
-            {
-                received.Write(buffer, 0, read);
-            }
-        }
-        catch (IOException)
-        {
-            // A reset after the answer also closes it.
-        }
-
-        return Encoding.ASCII.GetString(received.ToArray());
     }
 
     [Fact]
