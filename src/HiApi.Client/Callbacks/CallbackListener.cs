@@ -77,6 +77,9 @@ public sealed class CallbackListener : IAsyncDisposable
 
     public IReadOnlyList<string> Prefixes => _options.Prefixes;
 
+    /// <summary>True when a webhook signing key is configured: unsigned callbacks are refused.</summary>
+    public bool RequiresSignature => _options.WebhookSecret is not null;
+
     public bool IsListening
     {
         get
@@ -309,18 +312,35 @@ public sealed class CallbackListener : IAsyncDisposable
                 return;
             }
 
+            var signature = CallbackSignatureCheck.NotChecked;
+            if (_options.WebhookSecret is { } secret)
+            {
+                if (!CallbackSignature.TryVerify(secret, head[CallbackSignature.TimestampHeader], head[CallbackSignature.SignatureHeader], body, receivedAt, out var why))
+                {
+                    // The same few words whatever failed: the sender learns nothing that helps it forge.
+                    await AnswerAndCloseAsync(connection, 401, "invalid signature").ConfigureAwait(false);
+                    Publish(new CallbackReceipt(receivedAt, remote, null, $"refused with 401 because {why}; nothing was fetched.")
+                    {
+                        Signature = CallbackSignatureCheck.Invalid,
+                    });
+                    return;
+                }
+
+                signature = CallbackSignatureCheck.Valid;
+            }
+
             var task = CallbackParser.TryParse(body, receivedAt, out var problem);
             if (task is null)
             {
                 await AnswerAndCloseAsync(connection, 400, $"not a HiAPI task: {problem}").ConfigureAwait(false);
-                Publish(new CallbackReceipt(receivedAt, remote, null, CallbackParser.Malformed(problem!, body).Message));
+                Publish(new CallbackReceipt(receivedAt, remote, null, CallbackParser.Malformed(problem!, body).Message) { Signature = signature });
                 return;
             }
 
             await AnswerAsync(connection, 200, error: null).ConfigureAwait(false);
             try
             {
-                await _receipts.Writer.WriteAsync(new CallbackReceipt(receivedAt, remote, task, null), _stopping.Token).ConfigureAwait(false);
+                await _receipts.Writer.WriteAsync(new CallbackReceipt(receivedAt, remote, task, null) { Signature = signature }, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -41,4 +41,10 @@ public sealed class CallbackListenerOptions
         get => _maxConnections;
         init => _maxConnections = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxConnections), "Must be positive.");
     }
+
+    /// <summary>
+    /// With a key, every callback must be signed with it (<see cref="CallbackSignature"/>): others are answered 401, and
+    /// signed ones need no verifying GET. Null: callbacks are unsigned hints.
+    /// </summary>
+    public WebhookSecret? WebhookSecret { get; init; }
 }

@@ -27,6 +27,7 @@ public sealed class CallbackEndpoint : IAsyncDisposable
         TimeSpan? bodyReadTimeout = null,
         TimeSpan? headReadTimeout = null,
         int maxConnections = 256,
+        WebhookSecret? secret = null,
         string host = "127.0.0.1")
     {
         // The free port is found by binding port 0 and releasing it; another test may grab it in between, so retry.
@@ -42,6 +43,7 @@ public sealed class CallbackEndpoint : IAsyncDisposable
                 BodyReadTimeout = bodyReadTimeout ?? TimeSpan.FromSeconds(30),
                 HeadReadTimeout = headReadTimeout ?? TimeSpan.FromSeconds(10),
                 MaxConnections = maxConnections,
+                WebhookSecret = secret,
             });
             try
             {
@@ -75,6 +77,19 @@ public sealed class CallbackEndpoint : IAsyncDisposable
 
     public Task<HttpResponseMessage> PostAsync(string body) =>
         Http.PostAsync(Url, new StringContent(body, Encoding.UTF8, "application/json"));
+
+    /// <summary>POSTs <paramref name="body"/> as HiAPI would with a signing key: timestamp and signature headers.</summary>
+    public Task<HttpResponseMessage> PostSignedAsync(string body, WebhookSecret secret, DateTimeOffset? signedAt = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var timestamp = (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = content };
+        request.Headers.Add(CallbackSignature.TimestampHeader, timestamp);
+        request.Headers.Add(CallbackSignature.SignatureHeader, CallbackSignature.Compute(secret, timestamp, bytes));
+        return Http.SendAsync(request);
+    }
 
     /// <summary>Sends raw bytes on a new connection and returns everything the listener answered until it closed.</summary>
     public Task<string> SendRawAsync(string request, TimeSpan? limit = null) => RawHttp.SendAsync(Url.Port, request, limit);
