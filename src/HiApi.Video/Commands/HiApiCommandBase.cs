@@ -82,6 +82,23 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     protected void ThrowHiApiError(HiApiException exception, object? target = null)
         => ThrowTerminatingError(ErrorRecordFactory.Create(exception, target));
 
+    /// <summary>
+    /// The webhook signing key from a cmdlet's -WebhookSecret, else $env:HIAPI_WEBHOOK_SECRET; null when neither is set.
+    /// An empty -WebhookSecret ends the command: accepting unsigned callbacks by mistake would be worse.
+    /// </summary>
+    protected WebhookSecret? ResolveWebhookSecret(SecureString? secret)
+    {
+        try
+        {
+            return WebhookSecret.Resolve(secret.ToPlainText());
+        }
+        catch (HiApiException exception)
+        {
+            ThrowHiApiError(exception);
+            throw; // unreachable: ThrowTerminatingError always throws
+        }
+    }
+
     /// <summary>Resolves a path against the PowerShell location (not the process directory), like the web cmdlets.</summary>
     protected string ResolveFileSystemPath(string path)
         => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
