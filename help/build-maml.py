@@ -518,6 +518,8 @@ FULL_TYPES = {
     "SecureString?": "System.Security.SecureString",
     "SwitchParameter": "System.Management.Automation.SwitchParameter",
     "HiApiTask[]": "HiApi.Client.HiApiTask[]",
+    "IDictionary": "System.Collections.IDictionary",
+    "IDictionary?": "System.Collections.IDictionary",
 }
 
 
