@@ -91,6 +91,14 @@ public sealed class CallbackEndpoint : IAsyncDisposable
         return Http.SendAsync(request);
     }
 
+    /// <summary>A plain TCP connection to the listener, for requests written by hand.</summary>
+    public async Task<TcpClient> ConnectAsync()
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Url.Port);
+        return client;
+    }
+
     /// <summary>Sends raw bytes on a new connection and returns everything the listener answered until it closed.</summary>
     public Task<string> SendRawAsync(string request, TimeSpan? limit = null) => RawHttp.SendAsync(Url.Port, request, limit);
 

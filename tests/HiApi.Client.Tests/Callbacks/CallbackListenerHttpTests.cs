@@ -88,8 +88,7 @@ public sealed class CallbackListenerHttpTests
     public async Task ExpectContinue_GetsA100_BeforeTheBodyIsSent()
     {
         await using var endpoint = CallbackEndpoint.Create();
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, endpoint.Url.Port);
+        using var client = await endpoint.ConnectAsync();
         var stream = client.GetStream();
         var head = $"POST /hooks/ HTTP/1.1\r\nHost: 127.0.0.1:{endpoint.Url.Port}\r\nExpect: 100-continue\r\nContent-Length: {ValidBody.Length}\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
@@ -156,8 +155,7 @@ public sealed class CallbackListenerHttpTests
     public async Task ATrickledHead_IsAnswered408_AtTheHeadDeadline()
     {
         await using var endpoint = CallbackEndpoint.Create(headReadTimeout: TimeSpan.FromSeconds(1));
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, endpoint.Url.Port);
+        using var client = await endpoint.ConnectAsync();
         var stream = client.GetStream();
         var clock = Stopwatch.StartNew();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -190,8 +188,7 @@ public sealed class CallbackListenerHttpTests
     public async Task ASilentConnection_IsClosed_AtTheHeadDeadline()
     {
         await using var endpoint = CallbackEndpoint.Create(headReadTimeout: TimeSpan.FromSeconds(1));
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, endpoint.Url.Port);
+        using var client = await endpoint.ConnectAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
 
         var answer = await RawHttp.ReadUntilClosedAsync(client.GetStream(), limit.Token);
@@ -209,9 +206,7 @@ public sealed class CallbackListenerHttpTests
         {
             for (var i = 0; i < 4; i++)
             {
-                var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, endpoint.Url.Port);
-                silent.Add(client);
+                silent.Add(await endpoint.ConnectAsync());
             }
 
             // The listener counts a connection once it has accepted it: wait until the cap is reached.

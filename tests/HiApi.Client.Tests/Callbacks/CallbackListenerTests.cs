@@ -159,8 +159,7 @@ public sealed class CallbackListenerTests
     public async Task ASenderTricklingItsBody_IsAnswered408AndCutOff_AndOthersAreStillServed()
     {
         await using var endpoint = CallbackEndpoint.Create(bodyReadTimeout: TimeSpan.FromSeconds(1));
-        using var slow = new TcpClient();
-        await slow.ConnectAsync(IPAddress.Loopback, endpoint.Url.Port);
+        using var slow = await endpoint.ConnectAsync();
         var stream = slow.GetStream();
         var head = $"POST {endpoint.Url.AbsolutePath} HTTP/1.1\r\nHost: 127.0.0.1:{endpoint.Url.Port}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{{\"taskId\":";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));

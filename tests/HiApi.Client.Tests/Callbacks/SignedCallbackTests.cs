@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using static HiApi.Client.Tests.ScriptedReceiverTasks;
 
 namespace HiApi.Client.Tests;
 
@@ -11,23 +12,6 @@ public sealed class SignedCallbackTests
 {
     private const string Key = "whsec_listener_test_key";
     private static readonly WebhookSecret Secret = new(Key);
-    private static readonly CallbackReceiverOptions NoSweep = new() { SweepAfter = TimeSpan.FromMinutes(5) };
-
-    private static HiApiTask Submitted(string id) => new(id)
-    {
-        Status = HiApiTaskStatus.Queued,
-        Model = HiApiModels.TextToVideo,
-        Prompt = $"prompt of {id}",
-        SubmittedAt = DateTimeOffset.UtcNow,
-    };
-
-    private static string Success(string id) => ApiJson.Success(id, $"https://temp.example/{id}.mp4", 1783131245);
-
-    /// <summary>Any GET is a test failure: the point of a signature is that none is needed.</summary>
-    private static FakeHttpHandler NoApi() => new((_, _) => FakeHttpHandler.Json(500, ApiJson.Internal));
-
-    private static async Task<CallbackEvent> NextAsync(CallbackReceiver receiver) =>
-        (await Eventually.WithinAsync(receiver.ReadAsync(CancellationToken.None)))!;
 
     [Fact]
     public async Task ASignedCallback_IsAnswered200_AndItsReceiptIsMarkedValid()
@@ -90,130 +74,103 @@ public sealed class SignedCallbackTests
     [Fact]
     public async Task ASignedCallback_ForAnAwaitedTask_IsReported_WithoutAnyGet()
     {
-        var api = NoApi();
-        await using var endpoint = CallbackEndpoint.Create(start: false, secret: Secret);
-        await using var receiver = new CallbackReceiver(TestClients.Create(api), endpoint.Listener, _ => null, NoSweep);
-        receiver.Await(Submitted("tk-1"));
-        receiver.Start();
+        await using var signed = SignedReceiver.Start(awaited: "tk-1");
 
-        using var answer = await endpoint.PostSignedAsync(Success("tk-1"), Secret);
-        var reported = await NextAsync(receiver);
+        using var answer = await signed.Endpoint.PostSignedAsync(Success("tk-1"), Secret);
+        var reported = await signed.NextAsync();
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal(CallbackEventKind.Succeeded, reported.Kind);
         Assert.Equal("https://temp.example/tk-1.mp4", reported.Task!.VideoUrl); // the signed body's URL
         Assert.Equal("prompt of tk-1", reported.Task.Prompt); // with the request fields the receiver knew
         Assert.Contains("signature verified", reported.Note);
-        Assert.Equal(0, receiver.PendingCount);
-        Assert.Equal(0, api.Count);
+        Assert.Equal(0, signed.Receiver.PendingCount);
+        Assert.Equal(0, signed.Api.Count);
     }
 
     [Fact]
     public async Task ASignedCallback_DeliveredTwice_IsReportedOnce()
     {
-        var api = NoApi();
-        await using var endpoint = CallbackEndpoint.Create(start: false, secret: Secret);
-        await using var receiver = new CallbackReceiver(TestClients.Create(api), endpoint.Listener, _ => null, NoSweep);
-        receiver.Await(Submitted("tk-1"));
-        receiver.Start();
+        await using var signed = SignedReceiver.Start(awaited: "tk-1");
 
-        using var first = await endpoint.PostSignedAsync(Success("tk-1"), Secret);
-        using var second = await endpoint.PostSignedAsync(Success("tk-1"), Secret);
-        var events = new[] { await NextAsync(receiver), await NextAsync(receiver) };
+        using var first = await signed.Endpoint.PostSignedAsync(Success("tk-1"), Secret);
+        using var second = await signed.Endpoint.PostSignedAsync(Success("tk-1"), Secret);
+        var events = new[] { await signed.NextAsync(), await signed.NextAsync() };
 
         Assert.Equal(CallbackEventKind.Succeeded, events[0].Kind);
         Assert.Equal(CallbackEventKind.Ignored, events[1].Kind);
         Assert.Contains("duplicate", events[1].Note);
-        Assert.Equal(0, api.Count);
+        Assert.Equal(0, signed.Api.Count);
     }
 
     [Fact]
     public async Task ASignedFailure_IsReportedAsFailed_WithoutAnyGet()
     {
-        var api = NoApi();
-        await using var endpoint = CallbackEndpoint.Create(start: false, secret: Secret);
-        await using var receiver = new CallbackReceiver(TestClients.Create(api), endpoint.Listener, _ => null, NoSweep);
-        receiver.Await(Submitted("tk-f"));
-        receiver.Start();
+        await using var signed = SignedReceiver.Start(awaited: "tk-f");
 
-        using var answer = await endpoint.PostSignedAsync(ApiJson.Failed("tk-f", "generation_failed", "no video"), Secret);
-        var failed = await NextAsync(receiver);
+        using var answer = await signed.Endpoint.PostSignedAsync(ApiJson.Failed("tk-f", "generation_failed", "no video"), Secret);
+        var failed = await signed.NextAsync();
 
         Assert.Equal(CallbackEventKind.Failed, failed.Kind);
         Assert.Equal("generation_failed", failed.Error!.ErrorCode);
-        Assert.Equal(0, api.Count);
+        Assert.Equal(0, signed.Api.Count);
     }
 
     [Fact]
     public async Task ASignedCallback_ForATaskOnlyTheLedgerKnows_IsReported_WithoutAnyGet()
     {
-        var api = NoApi();
-        await using var endpoint = CallbackEndpoint.Create(start: false, secret: Secret);
-        await using var receiver = new CallbackReceiver(
-            TestClients.Create(api), endpoint.Listener, id => id == "tk-ledger" ? Submitted(id) : null, NoSweep);
-        receiver.Start();
+        await using var signed = SignedReceiver.Start(lookup: id => id == "tk-ledger" ? Submitted(id) : null);
 
-        using var answer = await endpoint.PostSignedAsync(Success("tk-ledger"), Secret);
-        var reported = await NextAsync(receiver);
+        using var answer = await signed.Endpoint.PostSignedAsync(Success("tk-ledger"), Secret);
+        var reported = await signed.NextAsync();
 
         Assert.Equal((CallbackEventKind.Succeeded, "tk-ledger"), (reported.Kind, reported.TaskId));
-        Assert.Equal(0, api.Count);
+        Assert.Equal(0, signed.Api.Count);
     }
 
     [Fact]
     public async Task ASignedCallback_ForAnUnknownId_IsStillIgnored()
     {
-        var api = NoApi();
-        await using var endpoint = CallbackEndpoint.Create(start: false, secret: Secret);
-        await using var receiver = new CallbackReceiver(TestClients.Create(api), endpoint.Listener, _ => null, NoSweep);
-        receiver.Start();
+        await using var signed = SignedReceiver.Start();
 
-        using var answer = await endpoint.PostSignedAsync(Success("tk-foreign"), Secret);
-        var ignored = await NextAsync(receiver);
+        using var answer = await signed.Endpoint.PostSignedAsync(Success("tk-foreign"), Secret);
+        var ignored = await signed.NextAsync();
 
         Assert.Equal(CallbackEventKind.Ignored, ignored.Kind);
         Assert.Null(ignored.Task);
         Assert.Contains("not in the ledger", ignored.Note);
-        Assert.Equal(0, api.Count);
+        Assert.Equal(0, signed.Api.Count);
     }
 
     [Fact]
     public async Task ASignedCallback_ThatIsNotFinal_LeavesTheTaskAwaited()
     {
-        var api = NoApi();
-        await using var endpoint = CallbackEndpoint.Create(start: false, secret: Secret);
-        await using var receiver = new CallbackReceiver(TestClients.Create(api), endpoint.Listener, _ => null, NoSweep);
-        receiver.Await(Submitted("tk-1"));
-        receiver.Start();
+        await using var signed = SignedReceiver.Start(awaited: "tk-1");
 
-        using var early = await endpoint.PostSignedAsync(ApiJson.Task("tk-1", "handling"), Secret);
-        var ignored = await NextAsync(receiver);
-        using var final = await endpoint.PostSignedAsync(Success("tk-1"), Secret);
-        var reported = await NextAsync(receiver);
+        using var early = await signed.Endpoint.PostSignedAsync(ApiJson.Task("tk-1", "handling"), Secret);
+        var ignored = await signed.NextAsync();
+        using var final = await signed.Endpoint.PostSignedAsync(Success("tk-1"), Secret);
+        var reported = await signed.NextAsync();
 
         Assert.Equal(CallbackEventKind.Ignored, ignored.Kind);
         Assert.Contains("not final yet", ignored.Note);
         Assert.Equal(CallbackEventKind.Succeeded, reported.Kind);
-        Assert.Equal(0, api.Count);
+        Assert.Equal(0, signed.Api.Count);
     }
 
     [Fact]
     public async Task AForgedCallback_IsIgnored_NamingTheSender_AndNothingIsFetched()
     {
-        var api = NoApi();
-        await using var endpoint = CallbackEndpoint.Create(start: false, secret: Secret);
-        await using var receiver = new CallbackReceiver(TestClients.Create(api), endpoint.Listener, _ => null, NoSweep);
-        receiver.Await(Submitted("tk-1"));
-        receiver.Start();
+        await using var signed = SignedReceiver.Start(awaited: "tk-1");
 
-        using var forged = await endpoint.PostAsync(Success("tk-1"));
-        var ignored = await NextAsync(receiver);
+        using var forged = await signed.Endpoint.PostAsync(Success("tk-1"));
+        var ignored = await signed.NextAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal(CallbackEventKind.Ignored, ignored.Kind);
         Assert.StartsWith("Callback from 127.0.0.1 refused with 401 because it has no X-HiAPI-Signature", ignored.Note);
-        Assert.Equal(1, receiver.PendingCount);
-        Assert.Equal(0, api.Count);
+        Assert.Equal(1, signed.Receiver.PendingCount);
+        Assert.Equal(0, signed.Api.Count);
     }
 
     [Fact]
@@ -227,5 +184,45 @@ public sealed class SignedCallbackTests
         Assert.Equal(CallbackSignatureCheck.NotChecked, (await endpoint.NextReceiptAsync()).Signature);
         using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.True(answer.RootElement.GetProperty("ok").GetBoolean());
+    }
+
+    /// <summary>A started receiver behind a listener that requires <see cref="Secret"/>, over an API no test may call.</summary>
+    private sealed class SignedReceiver : IAsyncDisposable
+    {
+        private SignedReceiver(FakeHttpHandler api, CallbackEndpoint endpoint, CallbackReceiver receiver)
+        {
+            Api = api;
+            Endpoint = endpoint;
+            Receiver = receiver;
+        }
+
+        /// <summary>Any GET is a failure of the test: the point of a signature is that none is needed.</summary>
+        public FakeHttpHandler Api { get; }
+
+        public CallbackEndpoint Endpoint { get; }
+
+        public CallbackReceiver Receiver { get; }
+
+        public static SignedReceiver Start(Func<string, HiApiTask?>? lookup = null, params string[] awaited)
+        {
+            var api = new FakeHttpHandler((_, _) => FakeHttpHandler.Json(500, ApiJson.Internal));
+            var endpoint = CallbackEndpoint.Create(start: false, secret: Secret);
+            var receiver = new CallbackReceiver(TestClients.Create(api), endpoint.Listener, lookup ?? (_ => null), NoSweep);
+            foreach (var id in awaited)
+            {
+                receiver.Await(Submitted(id));
+            }
+
+            receiver.Start();
+            return new SignedReceiver(api, endpoint, receiver);
+        }
+
+        public Task<CallbackEvent> NextAsync() => ScriptedReceiverTasks.NextAsync(Receiver);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Receiver.DisposeAsync();
+            await Endpoint.DisposeAsync();
+        }
     }
 }
