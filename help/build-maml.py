@@ -522,6 +522,8 @@ FULL_TYPES = {
     "PSObject?": "System.Management.Automation.PSObject",
     "PSObject[]": "System.Management.Automation.PSObject[]",
     "DateTime?": "System.Nullable`1[System.DateTime]",
+    "IDictionary": "System.Collections.IDictionary",
+    "IDictionary?": "System.Collections.IDictionary",
 }
 
 

@@ -166,7 +166,7 @@ function Enter-HiApiTestSession {
     param([hashtable] $Setting = @{ QueuedMs = 100; HandlingMs = 300; ArchivingMs = 100 })
 
     $saved = @{}
-    foreach ($name in 'HIAPI_BASE_URL', 'HIAPI_API_KEY', 'HIAPI_KEY', 'HIAPI_LEDGER_PATH', 'HIAPI_LEDGER') {
+    foreach ($name in 'HIAPI_BASE_URL', 'HIAPI_API_KEY', 'HIAPI_KEY', 'HIAPI_LEDGER_PATH', 'HIAPI_LEDGER', 'HIAPI_WEBHOOK_SECRET') {
         $saved[$name] = [Environment]::GetEnvironmentVariable($name)
     }
     $emulator = Start-HiApiEmulator -Setting $Setting
@@ -174,7 +174,8 @@ function Enter-HiApiTestSession {
     $env:HIAPI_BASE_URL = $emulator.BaseUri
     $env:HIAPI_API_KEY = $emulator.ApiKey
     $env:HIAPI_LEDGER_PATH = $ledgerPath
-    Remove-Item Env:HIAPI_KEY, Env:HIAPI_LEDGER -ErrorAction SilentlyContinue
+    # A signing key of the user's would make the listener refuse the emulator's unsigned callbacks.
+    Remove-Item Env:HIAPI_KEY, Env:HIAPI_LEDGER, Env:HIAPI_WEBHOOK_SECRET -ErrorAction SilentlyContinue
 
     [pscustomobject]@{
         PSTypeName       = 'HiApi.TestSession'

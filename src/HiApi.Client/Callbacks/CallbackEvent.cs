@@ -1,8 +1,9 @@
 namespace HiApi.Client;
 
 /// <summary>
-/// What a <see cref="CallbackReceiver"/> made of a callback or a sweep. <see cref="Task"/> is never the callback body:
-/// it is the state read back with the key (merged with the request fields the caller knew), or the known task.
+/// What a <see cref="CallbackReceiver"/> made of a callback or a sweep. <see cref="Task"/> is never an unsigned callback
+/// body: it is the state read back with the key, or the body of a callback whose signature verified (either merged with
+/// the request fields the caller knew), or the known task.
 /// </summary>
 public sealed class CallbackEvent
 {

@@ -2,7 +2,7 @@ namespace HiApi.Client;
 
 public enum CallbackEventKind
 {
-    /// <summary>HiAPI confirmed (by a GET with the key) that the task succeeded; its video URL is the server's.</summary>
+    /// <summary>HiAPI confirmed (by a GET with the key, or a signed callback) that the task succeeded; its video URL is the server's.</summary>
     Succeeded,
 
     /// <summary>HiAPI confirmed that the task failed.</summary>
@@ -14,6 +14,6 @@ public enum CallbackEventKind
     /// <summary>Reading the task to verify or sweep it failed (retries included).</summary>
     Errored,
 
-    /// <summary>A request that led to nothing: malformed, unknown task, duplicate, or not final when verified.</summary>
+    /// <summary>A request that led to nothing: malformed, badly signed, unknown task, duplicate, or not final when verified.</summary>
     Ignored,
 }

@@ -1,25 +1,48 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
 namespace HiApi.Client;
 
 /// <summary>
-/// Receives HiAPI webhooks on <see cref="HttpListener"/> and answers each one at once, before anything is verified
-/// or downloaded: the platform delivers best effort and a slow receiver invites re-deliveries. Every request becomes a
-/// <see cref="CallbackReceipt"/> (a claimed task or a problem); a bad request never stops the loop.
+/// Receives HiAPI webhooks on a small HTTP/1.1 server of its own (plain sockets, async all the way) and answers each
+/// one at once, before anything is verified or downloaded: the platform delivers best effort and a slow receiver
+/// invites re-deliveries. Every request to a prefix becomes a <see cref="CallbackReceipt"/> (a claimed task or a
+/// problem); a bad request never stops the loop.
 /// </summary>
+/// <remarks>
+/// Not <see cref="HttpListener"/>: on Unix its managed implementation answers a request whose Host matches no prefix
+/// by reading the rest of the body synchronously on a thread-pool thread, so a few dozen slow senders starve the pool
+/// and delay every real callback by seconds. Here no thread waits on a connection, every connection has deadlines
+/// for its head and body, and their number is capped. It also needs no URL reservation on Windows.
+/// </remarks>
 public sealed class CallbackListener : IAsyncDisposable
 {
     /// <summary>Receipts nobody reads yet; beyond this, problem receipts are dropped (valid ones wait for room).</summary>
     private const int ReceiptCapacity = 1024;
 
+    private const int MaxHeadBytes = 16 * 1024;
+    private const int Backlog = 512;
+
     private static readonly TimeSpan DisposeGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long an answered connection is drained before it is closed (see <see cref="HttpConnection.CloseAsync"/>).</summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
+
+    /// <summary>An answer is a few bytes; a peer that does not take them in this long is cut off.</summary>
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Written without a read or an allocation when too many connections are open.</summary>
+    private static readonly byte[] BusyAnswer = Encoding.ASCII.GetBytes(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 42\r\n" +
+        "Retry-After: 1\r\nConnection: close\r\n\r\n{\"ok\":false,\"error\":\"too many connections\"}");
+
     private readonly CallbackListenerOptions _options;
-    private readonly HttpListener _listener = new() { IgnoreWriteExceptions = true };
+    private readonly IReadOnlyList<ListenerPrefix> _prefixes;
     private readonly Channel<CallbackReceipt> _receipts = Channel.CreateBounded<CallbackReceipt>(new BoundedChannelOptions(ReceiptCapacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
@@ -28,14 +51,16 @@ public sealed class CallbackListener : IAsyncDisposable
     });
 
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<long, Task> _handlers = new();
+    private readonly ConcurrentDictionary<long, (HttpConnection Connection, Task Serving)> _connections = new();
+    private readonly List<Socket> _sockets = new();
+    private readonly List<Task> _acceptLoops = new();
     private readonly object _gate = new();
-    private Task? _acceptLoop;
-    private long _nextHandlerId;
+    private long _nextConnectionId;
+    private int _open;
     private bool _started;
     private bool _disposed;
 
-    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.Configuration"/>: no prefix, or a prefix HttpListener rejects.</exception>
+    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.Configuration"/>: no prefix, a malformed one, or https.</exception>
     public CallbackListener(CallbackListenerOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -44,26 +69,16 @@ public sealed class CallbackListener : IAsyncDisposable
             throw new HiApiException(HiApiErrorKind.Configuration, "A callback listener needs at least one prefix, e.g. http://+:8080/hooks/hiapi/.");
         }
 
-        foreach (var prefix in options.Prefixes)
-        {
-            try
-            {
-                _listener.Prefixes.Add(prefix);
-            }
-            catch (Exception ex) when (ex is ArgumentException or HttpListenerException)
-            {
-                throw new HiApiException(
-                    HiApiErrorKind.Configuration,
-                    $"'{prefix}' is not a valid listener prefix: {ex.Message} A prefix looks like http://+:8080/hooks/hiapi/ (scheme, host or + or *, port, path ending with /).",
-                    ex);
-            }
-        }
+        _prefixes = options.Prefixes.Select(ListenerPrefix.Parse).ToList();
     }
 
-    /// <summary>Every answered request, in the order answered. Completes when the listener is disposed.</summary>
+    /// <summary>Every answered request to a prefix, in the order answered. Completes when the listener is disposed.</summary>
     public ChannelReader<CallbackReceipt> Receipts => _receipts.Reader;
 
     public IReadOnlyList<string> Prefixes => _options.Prefixes;
+
+    /// <summary>True when a webhook signing key is configured: unsigned callbacks are refused.</summary>
+    public bool RequiresSignature => _options.WebhookSecret is not null;
 
     public bool IsListening
     {
@@ -76,8 +91,8 @@ public sealed class CallbackListener : IAsyncDisposable
         }
     }
 
-    /// <summary>Binds the prefixes and starts answering. A second call does nothing.</summary>
-    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.Configuration"/>: a prefix cannot be bound (port in use, no permission).</exception>
+    /// <summary>Binds the prefixes' addresses and starts answering. A second call does nothing.</summary>
+    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.Configuration"/>: an address cannot be bound (port in use, no permission).</exception>
     public void Start()
     {
         lock (_gate)
@@ -90,27 +105,35 @@ public sealed class CallbackListener : IAsyncDisposable
 
             try
             {
-                _listener.Start();
+                foreach (var endpoint in ListenerBindings.Plan(_prefixes))
+                {
+                    if (ListenerBindings.Bind(endpoint, Backlog) is { } socket)
+                    {
+                        _sockets.Add(socket);
+                    }
+                }
             }
-            catch (Exception ex) when (ex is HttpListenerException or System.Net.Sockets.SocketException or InvalidOperationException)
+            catch (SocketException ex)
             {
+                CloseSockets();
                 throw new HiApiException(
                     HiApiErrorKind.Configuration,
                     $"Cannot listen for callbacks on {string.Join(", ", _options.Prefixes)}: {ex.Message}. " +
-                    "Is another program using that port? Ports below 1024 need elevated rights; on Windows, a prefix other than " +
-                    "http://localhost:<port>/ needs an elevated session or a URL reservation (netsh http add urlacl url=<prefix> user=<you>).",
+                    "Is another program using that port? Ports below 1024 need elevated rights on Linux and macOS.",
                     ex);
             }
 
             _started = true;
-            _acceptLoop = Task.Run(AcceptLoopAsync);
+            foreach (var socket in _sockets)
+            {
+                _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(socket)));
+            }
         }
     }
 
     /// <summary>Stops listening (open connections are cut), waits briefly for requests being answered, then completes <see cref="Receipts"/>.</summary>
     public async ValueTask DisposeAsync()
     {
-        Task? acceptLoop;
         lock (_gate)
         {
             if (_disposed)
@@ -119,113 +142,233 @@ public sealed class CallbackListener : IAsyncDisposable
             }
 
             _disposed = true;
-            acceptLoop = _acceptLoop;
         }
 
         _stopping.Cancel();
-        try
+        lock (_gate)
         {
-            _listener.Close();
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-        {
+            CloseSockets();
         }
 
-        if (acceptLoop is not null)
-        {
-            await acceptLoop.ConfigureAwait(false);
-        }
-
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_handlers.Values.ToArray()).WaitAsync(DisposeGrace).ConfigureAwait(false);
+            await Task.WhenAll(_connections.Values.Select(c => c.Serving).ToArray()).WaitAsync(DisposeGrace).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            // A handler stuck on a dead connection must not hold the caller; it ends when its socket does.
+            // A peer that does not take its answer must not hold the caller.
+            foreach (var (connection, _) in _connections.Values)
+            {
+                connection.Dispose();
+            }
         }
 
-        // _stopping is not disposed: a handler past the grace period may still read its token.
+        // _stopping is not disposed: a connection past the grace period may still read its token.
         _receipts.Writer.TryComplete();
     }
 
-    private async Task AcceptLoopAsync()
+    private void CloseSockets()
+    {
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listening)
     {
         while (!_stopping.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            Socket accepted;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                accepted = await listening.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
-                if (_stopping.IsCancellationRequested || !_listener.IsListening)
+                return;
+            }
+            catch (SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
                 {
                     return;
                 }
 
-                continue; // one broken connection; the listener itself is fine
+                // Out of file descriptors, or a connection reset before it was accepted: try again, without spinning.
+                await Task.Delay(50).ConfigureAwait(false);
+                continue;
             }
 
-            var id = Interlocked.Increment(ref _nextHandlerId);
-            var handler = HandleAsync(context);
-            _handlers[id] = handler;
-            _ = handler.ContinueWith(_ => _handlers.TryRemove(id, out Task? _), TaskScheduler.Default);
+            if (Interlocked.Increment(ref _open) > _options.MaxConnections)
+            {
+                Interlocked.Decrement(ref _open);
+                RefuseBusy(accepted);
+                continue;
+            }
+
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            var connection = new HttpConnection(accepted);
+            var serving = Task.Run(() => ServeAsync(connection));
+            _connections[id] = (connection, serving);
+            _ = serving.ContinueWith(
+                _ =>
+                {
+                    _connections.TryRemove(id, out (HttpConnection, Task) _);
+                    Interlocked.Decrement(ref _open);
+                },
+                TaskScheduler.Default);
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    /// <summary>A fixed answer into an empty send buffer never waits; the request is never read.</summary>
+    private static void RefuseBusy(Socket accepted)
     {
-        var receivedAt = DateTimeOffset.UtcNow;
-        var remote = RemoteAddressOf(context);
         try
         {
-            var request = context.Request;
-            if (!string.Equals(request.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase))
+            accepted.Blocking = false;
+            accepted.Send(BusyAnswer, SocketFlags.None, out _);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            accepted.Dispose();
+        }
+    }
+
+    private async Task ServeAsync(HttpConnection connection)
+    {
+        HttpRequestHead? head;
+        using (var headDeadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+        {
+            headDeadline.CancelAfter(_options.HeadReadTimeout);
+            try
             {
-                context.Response.AddHeader("Allow", "POST");
-                await AnswerAsync(context, 405, "only POST is accepted", closeConnection: request.HasEntityBody).ConfigureAwait(false);
-                Publish(new CallbackReceipt(receivedAt, remote, null, $"A {request.HttpMethod} request was refused with 405: only POST is accepted."));
+                head = await connection.ReadHeadAsync(MaxHeadBytes, headDeadline.Token).ConfigureAwait(false);
+            }
+            catch (HttpProtocolException bad)
+            {
+                await AnswerAndCloseAsync(connection, bad.Status, bad.Message).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested && connection.ReceivedAnything)
+            {
+                await AnswerAndCloseAsync(connection, 408, $"the request head did not arrive within {Seconds(_options.HeadReadTimeout)} s").ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+            {
+                connection.Dispose();
+                return;
+            }
+        }
+
+        if (head is null)
+        {
+            connection.Dispose();
+            return;
+        }
+
+        // Not a receipt: scanners and misrouted requests are not callbacks, and must not flood the warnings.
+        if (!_prefixes.Any(prefix => prefix.MatchesHost(head.Authority) && prefix.MatchesPath(head.Path)))
+        {
+            await AnswerAndCloseAsync(connection, 404, "no callback listener at this address").ConfigureAwait(false);
+            return;
+        }
+
+        await HandleAsync(connection, head).ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpConnection connection, HttpRequestHead head)
+    {
+        var receivedAt = DateTimeOffset.UtcNow;
+        var remote = connection.RemoteAddress;
+        try
+        {
+            if (!string.Equals(head.Method, "POST", StringComparison.OrdinalIgnoreCase))
+            {
+                await AnswerAndCloseAsync(connection, 405, "only POST is accepted", "Allow: POST").ConfigureAwait(false);
+                Publish(new CallbackReceipt(receivedAt, remote, null, $"A {head.Method} request was refused with 405: only POST is accepted."));
                 return;
             }
 
-            var body = request.ContentLength64 > _options.MaxBodyBytes ? null : await ReadBodyAsync(context).ConfigureAwait(false);
+            if (head.ContentLength < 0 && !head.IsChunked)
+            {
+                await AnswerAndCloseAsync(connection, 411, "a Content-Length or a chunked body is required").ConfigureAwait(false);
+                Publish(new CallbackReceipt(receivedAt, remote, null, "A POST without a Content-Length or chunked body was refused with 411."));
+                return;
+            }
+
+            var body = await ReadBodyAsync(connection, head).ConfigureAwait(false);
             if (body is null)
             {
-                // Connection: close, so the rest of the body is never read (HttpListener would drain it otherwise).
-                await AnswerAsync(context, 413, $"the body is larger than {_options.MaxBodyBytes} bytes", closeConnection: true).ConfigureAwait(false);
+                // The rest of the body is never read: the answer goes out and the connection closes.
+                await AnswerAndCloseAsync(connection, 413, $"the body is larger than {_options.MaxBodyBytes} bytes").ConfigureAwait(false);
                 Publish(new CallbackReceipt(receivedAt, remote, null,
                     $"A body larger than {_options.MaxBodyBytes} bytes was refused with 413; reading stopped at the limit."));
                 return;
             }
 
+            var signature = CallbackSignatureCheck.NotChecked;
+            if (_options.WebhookSecret is { } secret)
+            {
+                if (!CallbackSignature.TryVerify(secret, head[CallbackSignature.TimestampHeader], head[CallbackSignature.SignatureHeader], body, receivedAt, out var why))
+                {
+                    // The same few words whatever failed: the sender learns nothing that helps it forge.
+                    await AnswerAndCloseAsync(connection, 401, "invalid signature").ConfigureAwait(false);
+                    Publish(new CallbackReceipt(receivedAt, remote, null, $"refused with 401 because {why}; nothing was fetched.")
+                    {
+                        Signature = CallbackSignatureCheck.Invalid,
+                    });
+                    return;
+                }
+
+                signature = CallbackSignatureCheck.Valid;
+            }
+
             var task = CallbackParser.TryParse(body, receivedAt, out var problem);
             if (task is null)
             {
-                await AnswerAsync(context, 400, $"not a HiAPI task: {problem}", closeConnection: false).ConfigureAwait(false);
-                Publish(new CallbackReceipt(receivedAt, remote, null, CallbackParser.Malformed(problem!, body).Message));
+                await AnswerAndCloseAsync(connection, 400, $"not a HiAPI task: {problem}").ConfigureAwait(false);
+                Publish(new CallbackReceipt(receivedAt, remote, null, CallbackParser.Malformed(problem!, body).Message) { Signature = signature });
                 return;
             }
 
-            await AnswerAsync(context, 200, error: null, closeConnection: false).ConfigureAwait(false);
-            await _receipts.Writer.WriteAsync(new CallbackReceipt(receivedAt, remote, task, null), _stopping.Token).ConfigureAwait(false);
+            await AnswerAsync(connection, 200, error: null).ConfigureAwait(false);
+            try
+            {
+                await _receipts.Writer.WriteAsync(new CallbackReceipt(receivedAt, remote, task, null) { Signature = signature }, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping with nobody reading: the task stays in the ledger, and a sweep or Get-HiApiTask finds it.
+            }
+
+            await connection.CloseAsync(Linger).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             // Not a 200: a sender cut off mid-body must know its callback was not taken.
-            await TryAnswerAsync(context, 503, "the receiver is stopping").ConfigureAwait(false);
+            await AnswerAndCloseAsync(connection, 503, "the receiver is stopping").ConfigureAwait(false);
         }
-        catch (BodyTimeoutException)
+        catch (OperationCanceledException)
         {
-            await TryAnswerAsync(context, 408, $"the body did not arrive within {_options.BodyReadTimeout.TotalSeconds:0.##} s").ConfigureAwait(false);
+            await AnswerAndCloseAsync(connection, 408, $"the body did not arrive within {Seconds(_options.BodyReadTimeout)} s").ConfigureAwait(false);
             Publish(new CallbackReceipt(receivedAt, remote, null,
-                $"The body did not arrive within {_options.BodyReadTimeout.TotalSeconds:0.##} s; answered 408 and closed the connection."));
+                $"The body did not arrive within {Seconds(_options.BodyReadTimeout)} s; answered 408 and closed the connection."));
         }
-        catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        catch (HttpProtocolException bad)
         {
-            // Usually the sender is gone; if not (say, broken chunked encoding), it learns its request failed.
-            await TryAnswerAsync(context, 400, "the request could not be read").ConfigureAwait(false);
+            await AnswerAndCloseAsync(connection, bad.Status, bad.Message).ConfigureAwait(false);
+            Publish(new CallbackReceipt(receivedAt, remote, null, $"The request was refused with {bad.Status}: {bad.Message}."));
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Usually the sender is gone; if not, it learns its request failed.
+            await AnswerAndCloseAsync(connection, 400, "the request could not be read").ConfigureAwait(false);
             if (!_stopping.IsCancellationRequested)
             {
                 Publish(new CallbackReceipt(receivedAt, remote, null, $"The request failed before it was answered: {ex.Message}"));
@@ -233,78 +376,45 @@ public sealed class CallbackListener : IAsyncDisposable
         }
     }
 
-    /// <summary>The body, or null when it is larger than the limit (reading stops there).</summary>
-    private async Task<byte[]?> ReadBodyAsync(HttpListenerContext context)
+    /// <summary>The body within <see cref="CallbackListenerOptions.BodyReadTimeout"/>, or null when it is larger than the limit.</summary>
+    private async Task<byte[]?> ReadBodyAsync(HttpConnection connection, HttpRequestHead head)
     {
-        var limit = _options.MaxBodyBytes;
-        var declared = context.Request.ContentLength64;
-        using var output = new MemoryStream(declared > 0 ? (int)Math.Min(declared, 64 * 1024) : 4096);
-        // Not pooled: after a timeout the abandoned read may still write into it.
-        var chunk = new byte[(int)Math.Min(limit + 1, 16 * 1024)];
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        timeout.CancelAfter(_options.BodyReadTimeout);
-        var stream = context.Request.InputStream;
-        long total = 0;
-        while (true)
+        if (head.ContentLength > _options.MaxBodyBytes)
         {
-            // HttpListener's request stream may ignore a token, so the wait is cancelled instead of the read; the
-            // read ends when the answer closes the connection.
-            var read = stream.ReadAsync(chunk, 0, chunk.Length);
-            int count;
-            try
-            {
-                count = await read.WaitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _ = read.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-                _stopping.Token.ThrowIfCancellationRequested();
-                throw new BodyTimeoutException();
-            }
-
-            if (count == 0)
-            {
-                return output.ToArray();
-            }
-
-            total += count;
-            if (total > limit)
-            {
-                return null;
-            }
-
-            output.Write(chunk, 0, count);
+            return null;
         }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        deadline.CancelAfter(_options.BodyReadTimeout);
+        if (head.ExpectsContinue && head.IsHttp11)
+        {
+            await connection.SendContinueAsync(deadline.Token).ConfigureAwait(false);
+        }
+
+        return await connection.ReadBodyAsync(head, _options.MaxBodyBytes, deadline.Token).ConfigureAwait(false);
     }
 
-    /// <summary>Answers and closes the connection if the answer has not started; otherwise just cuts it.</summary>
-    private async Task TryAnswerAsync(HttpListenerContext context, int status, string error)
+    /// <summary>Answers and closes; a peer that is gone or will not take the answer is simply cut off.</summary>
+    private static async Task AnswerAndCloseAsync(HttpConnection connection, int status, string error, string? extraHeader = null)
     {
         try
         {
-            await AnswerAsync(context, status, error, closeConnection: true).ConfigureAwait(false);
+            await AnswerAsync(connection, status, error, extraHeader).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or HttpListenerException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
         {
-            Abort(context);
+            connection.Dispose();
+            return;
         }
+
+        await connection.CloseAsync(Linger).ConfigureAwait(false);
     }
 
-    private async Task AnswerAsync(HttpListenerContext context, int status, string? error, bool closeConnection)
+    /// <summary>No stopping token: a 503 must still go out while stopping; the answer's own deadline bounds it.</summary>
+    private static async Task AnswerAsync(HttpConnection connection, int status, string? error, string? extraHeader = null)
     {
-        var response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json; charset=utf-8";
-        if (closeConnection)
-        {
-            response.KeepAlive = false;
-        }
-
-        var body = AnswerBody(error);
-        response.ContentLength64 = body.Length;
-        // No token: the answer is a few bytes, and a 503 must still go out while stopping.
-        await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
-        response.Close();
+        using var deadline = new CancellationTokenSource(AnswerTimeout);
+        await connection.AnswerAsync(status, AnswerBody(error), extraHeader, deadline.Token).ConfigureAwait(false);
     }
 
     /// <summary><c>{"ok":true}</c>, or <c>{"ok":false,"error":"..."}</c> with the text JSON-escaped.</summary>
@@ -329,30 +439,5 @@ public sealed class CallbackListener : IAsyncDisposable
     /// <summary>Problems are dropped when nobody reads: a flood of junk must not grow memory without bound.</summary>
     private void Publish(CallbackReceipt problemReceipt) => _receipts.Writer.TryWrite(problemReceipt);
 
-    private static string? RemoteAddressOf(HttpListenerContext context)
-    {
-        try
-        {
-            return context.Request.RemoteEndPoint?.Address.ToString();
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
-        {
-            return null;
-        }
-    }
-
-    private static void Abort(HttpListenerContext context)
-    {
-        try
-        {
-            context.Response.Abort();
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or HttpListenerException or IOException)
-        {
-        }
-    }
-
-    private sealed class BodyTimeoutException : Exception
-    {
-    }
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -5,10 +5,12 @@ public sealed class CallbackListenerOptions
 {
     private readonly long _maxBodyBytes = 1024 * 1024;
     private readonly TimeSpan _bodyReadTimeout = TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _headReadTimeout = TimeSpan.FromSeconds(10);
+    private readonly int _maxConnections = 256;
 
     /// <summary>
-    /// <see cref="System.Net.HttpListener"/> prefixes, each ending with '/', e.g. <c>http://+:8080/hooks/hiapi/</c>
-    /// or <c>http://127.0.0.1:8080/hooks/</c>.
+    /// Prefixes in <see cref="System.Net.HttpListener"/>'s syntax, each ending with '/', e.g. <c>http://+:8080/hooks/hiapi/</c>
+    /// (any host, every interface) or <c>http://127.0.0.1:8080/hooks/</c> (that address, and only that Host header).
     /// </summary>
     public IReadOnlyList<string> Prefixes { get; init; } = Array.Empty<string>();
 
@@ -25,4 +27,24 @@ public sealed class CallbackListenerOptions
         get => _bodyReadTimeout;
         init => _bodyReadTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(BodyReadTimeout), "Must be positive.");
     }
+
+    /// <summary>A connection whose request line and headers have not all arrived this long after it opened is closed.</summary>
+    public TimeSpan HeadReadTimeout
+    {
+        get => _headReadTimeout;
+        init => _headReadTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(HeadReadTimeout), "Must be positive.");
+    }
+
+    /// <summary>Open connections at once; beyond this a new one is answered 503 and closed without reading it.</summary>
+    public int MaxConnections
+    {
+        get => _maxConnections;
+        init => _maxConnections = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxConnections), "Must be positive.");
+    }
+
+    /// <summary>
+    /// With a key, every callback must be signed with it (<see cref="CallbackSignature"/>): others are answered 401, and
+    /// signed ones need no verifying GET. Null: callbacks are unsigned hints.
+    /// </summary>
+    public WebhookSecret? WebhookSecret { get; init; }
 }

@@ -4,11 +4,12 @@ using System.Threading.Channels;
 namespace HiApi.Client;
 
 /// <summary>
-/// Turns the receipts of a <see cref="CallbackListener"/> into trustworthy results. Callbacks are unsigned, so a body
-/// is only a hint: its task id must be known (awaited, or found by <c>lookupKnownTask</c>, i.e. the ledger), and
-/// then the task is read again with the key; nothing in the body (status, URL) is ever used. Each task is reported
-/// once, whether its callback came, came twice, or never came and the sweeper (a <see cref="TaskWaiter"/> whose first
-/// poll waits <see cref="CallbackReceiverOptions.SweepAfter"/>) found it.
+/// Turns the receipts of a <see cref="CallbackListener"/> into trustworthy results. An unsigned callback is only a
+/// hint: its task id must be known (awaited, or found by <c>lookupKnownTask</c>, i.e. the ledger), and then the task is
+/// read again with the key; nothing in the body (status, URL) is ever used. A callback whose signature the listener
+/// verified (<see cref="CallbackSignatureCheck.Valid"/>) is HiAPI's own word: for a known id its body is used as it
+/// is, without the GET. Each task is reported once, whether its callback came, came twice, or never came and the
+/// sweeper (a <see cref="TaskWaiter"/> whose first poll waits <see cref="CallbackReceiverOptions.SweepAfter"/>) found it.
 /// </summary>
 public sealed class CallbackReceiver : IAsyncDisposable
 {
@@ -177,7 +178,9 @@ public sealed class CallbackReceiver : IAsyncDisposable
         var from = receipt.RemoteAddress ?? "an unknown address";
         if (receipt.Task is not { } claimed)
         {
-            Emit(Ignored(null, null, $"Malformed callback from {from}: {receipt.Problem}"));
+            Emit(Ignored(null, null, receipt.Signature == CallbackSignatureCheck.Invalid
+                ? $"Callback from {from} {receipt.Problem}"
+                : $"Malformed callback from {from}: {receipt.Problem}"));
             return;
         }
 
@@ -191,6 +194,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
         }
 
         string? duplicateNote = null;
+        bool? signedAndAwaited = null;
         lock (_gate)
         {
             if (_disposed)
@@ -208,6 +212,15 @@ public sealed class CallbackReceiver : IAsyncDisposable
                 running.CheckAgain = true;
                 duplicateNote = $"Callback from {from} for task {taskId}: duplicate, the task is being verified already.";
             }
+            else if (receipt.Signature == CallbackSignatureCheck.Valid)
+            {
+                signedAndAwaited = _awaited.ContainsKey(taskId);
+                if (claimed.IsTerminal)
+                {
+                    _reported.Add(taskId);
+                    _pending.Remove(taskId);
+                }
+            }
             else
             {
                 _verifying.Add(taskId, new Verification());
@@ -222,6 +235,38 @@ public sealed class CallbackReceiver : IAsyncDisposable
         {
             Emit(Ignored(taskId, known, duplicateNote));
         }
+        else if (signedAndAwaited is { } awaited)
+        {
+            ReportSigned(known, claimed, awaited, from);
+        }
+    }
+
+    /// <summary>A verified signature makes the body HiAPI's own: it is used as it is, and nothing is fetched.</summary>
+    private void ReportSigned(HiApiTask known, HiApiTask signed, bool awaited, string from)
+    {
+        var merged = known.WithServerState(signed);
+        _sweeper.Notify(signed);
+        if (merged.IsTerminal)
+        {
+            Emit(Final(merged, $"Callback from {from}, signature verified: trusted without a GET.", fromSweeper: false));
+            return;
+        }
+
+        try
+        {
+            if (!awaited)
+            {
+                // Known from the ledger only: now that it is expected, let the sweeper make sure it is not lost.
+                Await(merged);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // the receiver is going away
+        }
+
+        Emit(Ignored(known.TaskId, merged,
+            $"Signed callback from {from} for task {known.TaskId} says {merged.DescribeStatus()}: not final yet; the task is still awaited."));
     }
 
     private HiApiTask? FindKnown(string taskId, out string? problem)

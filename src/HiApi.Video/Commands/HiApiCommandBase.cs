@@ -149,6 +149,23 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
         => ThrowTerminatingError(ErrorRecordFactory.Create(exception, target));
 
     /// <summary>
+    /// The webhook signing key from a cmdlet's -WebhookSecret, else $env:HIAPI_WEBHOOK_SECRET; null when neither is set.
+    /// An empty -WebhookSecret ends the command: accepting unsigned callbacks by mistake would be worse.
+    /// </summary>
+    protected WebhookSecret? ResolveWebhookSecret(SecureString? secret)
+    {
+        try
+        {
+            return WebhookSecret.Resolve(secret.ToPlainText());
+        }
+        catch (HiApiException exception)
+        {
+            ThrowHiApiError(exception);
+            throw; // unreachable: ThrowTerminatingError always throws
+        }
+    }
+
+    /// <summary>
     /// Resolves a path against the PowerShell location (not the process directory), like the web cmdlets. A path on
     /// another provider's drive (Env:, Variable:, a registry hive) ends the command: writing there would otherwise land
     /// in the process's working directory under a strange name.

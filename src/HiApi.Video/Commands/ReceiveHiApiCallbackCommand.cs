@@ -1,13 +1,16 @@
 using System.Management.Automation;
+using System.Security;
 using HiApi.Client;
+using HiApi.Video.Infrastructure;
 
 namespace HiApi.Video.Commands;
 
 /// <summary>
-/// Receive-HiApiCallback: listens for HiAPI's webhook POSTs (System.Net.HttpListener), answers 200 at once, and
-/// writes each task to the pipeline as its callback arrives, once per task id. Callbacks are unsigned, so each one
-/// is only a hint: the task must be known (piped in, or in the ledger) and is re-read with the key before it is
-/// written. Awaited tasks whose callback never comes are polled (swept) after -SweepAfterSeconds.
+/// Receive-HiApiCallback: listens for HiAPI's webhook POSTs (the client's own small HTTP server), answers 200 at once,
+/// and writes each task to the pipeline as its callback arrives, once per task id. The task must be known (piped in,
+/// or in the ledger). An unsigned callback is only a hint, re-read with the key before it is written; with a webhook
+/// signing key, unsigned or badly signed callbacks are refused with 401 and signed ones are trusted without a GET.
+/// Awaited tasks whose callback never comes are polled (swept) after -SweepAfterSeconds.
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "HiApiCallback")]
 [OutputType(typeof(HiApiTask))]
@@ -21,7 +24,7 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
     private CallbackReceiver? _receiver;
     private int _written;
 
-    /// <summary>HttpListener prefixes, e.g. http://+:8080/hooks/hiapi/ (must end with '/').</summary>
+    /// <summary>Prefixes in HttpListener's syntax, e.g. http://+:8080/hooks/hiapi/ (must end with '/').</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string[] Prefix { get; set; } = Array.Empty<string>();
@@ -60,15 +63,22 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
     [ValidateRange(1024, 64 * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The webhook signing key set in the HiAPI console. Defaults to $env:HIAPI_WEBHOOK_SECRET.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    [SecureStringTransformation]
+    public SecureString? WebhookSecret { get; set; }
+
     private DateTimeOffset? Deadline { get; set; }
 
     protected override void BeginProcessing()
     {
         Deadline = TimeoutSeconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(TimeoutSeconds) : null;
+        var secret = ResolveWebhookSecret(WebhookSecret);
         try
         {
             // A malformed prefix, or one the OS will not let us bind, ends the command with HiApi.Configuration.
-            _listener = new CallbackListener(new CallbackListenerOptions { Prefixes = Prefix, MaxBodyBytes = MaxBodyBytes });
+            _listener = new CallbackListener(new CallbackListenerOptions { Prefixes = Prefix, MaxBodyBytes = MaxBodyBytes, WebhookSecret = secret });
             _receiver = new CallbackReceiver(Client, _listener, LookUpKnownTask, new CallbackReceiverOptions
             {
                 SweepAfter = TimeSpan.FromSeconds(SweepAfterSeconds),
@@ -81,7 +91,9 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
             ThrowHiApiError(cannotListen, Prefix);
         }
 
-        WriteVerbose($"Listening on {string.Join(", ", Prefix)}.");
+        WriteVerbose(secret is null
+            ? $"Listening on {string.Join(", ", Prefix)}; callbacks are unsigned, so each is verified with a GET."
+            : $"Listening on {string.Join(", ", Prefix)}; only callbacks signed with the webhook signing key are accepted.");
         if (Pending)
         {
             var now = DateTimeOffset.UtcNow;

@@ -14,18 +14,24 @@ internal static class CallbackBodyReader
 {
     private static readonly string[] BodyPropertyNames = ["RawBody", "Body", "Content", "Data"];
 
-    public static byte[] ReadUtf8(object? body, long maxBytes)
+    /// <summary>
+    /// The body's bytes. <paramref name="isRaw"/> is false when they had to be written from a parsed object: such bytes
+    /// are not the ones HiAPI sent, so no signature can be checked over them.
+    /// </summary>
+    public static byte[] ReadUtf8(object? body, long maxBytes, out bool isRaw)
     {
+        isRaw = true;
         switch (body)
         {
             case null:
                 throw new ArgumentException("The callback body is empty.");
             case PSObject { BaseObject: PSCustomObject } custom when FindBodyProperty(custom) is { } inner:
-                return ReadUtf8(inner, maxBytes);
+                return ReadUtf8(inner, maxBytes, out isRaw);
             case PSObject { BaseObject: PSCustomObject } parsed:
+                isRaw = false;
                 return Limit(PSObjectJsonWriter.ToUtf8Json(parsed), maxBytes);
             case PSObject wrapped:
-                return ReadUtf8(wrapped.BaseObject, maxBytes);
+                return ReadUtf8(wrapped.BaseObject, maxBytes, out isRaw);
             case string text:
                 return Limit(Encoding.UTF8.GetBytes(text), maxBytes);
             case byte[] bytes:
@@ -37,12 +43,13 @@ internal static class CallbackBodyReader
             case HttpListenerRequest request:
                 return ReadStream(request.InputStream, maxBytes);
             case IDictionary dictionary:
+                isRaw = false;
                 return Limit(PSObjectJsonWriter.ToUtf8Json(dictionary), maxBytes);
             default:
                 var property = FindBodyProperty(PSObject.AsPSObject(body));
                 if (property is not null)
                 {
-                    return ReadUtf8(property, maxBytes);
+                    return ReadUtf8(property, maxBytes, out isRaw);
                 }
 
                 throw new ArgumentException($"A callback body of type {body.GetType().FullName} cannot be read: pass its JSON text, bytes, a stream, or the parsed object.");

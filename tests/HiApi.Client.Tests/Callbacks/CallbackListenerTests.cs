@@ -159,8 +159,7 @@ public sealed class CallbackListenerTests
     public async Task ASenderTricklingItsBody_IsAnswered408AndCutOff_AndOthersAreStillServed()
     {
         await using var endpoint = CallbackEndpoint.Create(bodyReadTimeout: TimeSpan.FromSeconds(1));
-        using var slow = new TcpClient();
-        await slow.ConnectAsync(IPAddress.Loopback, endpoint.Url.Port);
+        using var slow = await endpoint.ConnectAsync();
         var stream = slow.GetStream();
         var head = $"POST {endpoint.Url.AbsolutePath} HTTP/1.1\r\nHost: 127.0.0.1:{endpoint.Url.Port}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{{\"taskId\":";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
@@ -173,30 +172,9 @@ public sealed class CallbackListenerTests
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         Assert.Equal("tk-hiapi-LISTENER1", (await endpoint.NextReceiptAsync()).Task!.TaskId);
         using var readLimit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var answer = await ReadUntilClosedAsync(stream, readLimit.Token);
+        var answer = await RawHttp.ReadUntilClosedAsync(stream, readLimit.Token);
         Assert.StartsWith("HTTP/1.1 408", answer);
         Assert.Contains("did not arrive within 1 s", answer);
-    }
-
-    /// <summary>Everything the listener sent before closing the connection (which proves it was closed).</summary>
-    private static async Task<string> ReadUntilClosedAsync(NetworkStream stream, CancellationToken ct)
-    {
-        var received = new MemoryStream();
-        var buffer = new byte[1024];
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, ct)) > 0)
-            {
-                received.Write(buffer, 0, read);
-            }
-        }
-        catch (IOException)
-        {
-            // A reset after the answer also closes it.
-        }
-
-        return Encoding.ASCII.GetString(received.ToArray());
     }
 
     [Fact]

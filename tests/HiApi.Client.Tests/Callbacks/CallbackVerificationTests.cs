@@ -1,25 +1,11 @@
 using System.Net;
+using static HiApi.Client.Tests.ScriptedReceiverTasks;
 
 namespace HiApi.Client.Tests;
 
 /// <summary>The receiver with a scripted API, for what the emulator cannot stage: a GET that hangs, a GET that fails.</summary>
 public sealed class CallbackVerificationTests
 {
-    private static readonly CallbackReceiverOptions NoSweep = new() { SweepAfter = TimeSpan.FromMinutes(5) };
-
-    private static HiApiTask Submitted(string id) => new(id)
-    {
-        Status = HiApiTaskStatus.Queued,
-        Model = HiApiModels.TextToVideo,
-        Prompt = $"prompt of {id}",
-        SubmittedAt = DateTimeOffset.UtcNow,
-    };
-
-    private static string Success(string id) => ApiJson.Success(id, $"https://temp.example/{id}.mp4", 1783131245);
-
-    private static async Task<CallbackEvent> NextAsync(CallbackReceiver receiver) =>
-        (await Eventually.WithinAsync(receiver.ReadAsync(CancellationToken.None)))!;
-
     [Fact]
     public async Task ASlowVerification_DelaysNeitherAnswersNorOtherTasks()
     {

@@ -1,0 +1,21 @@
+namespace HiApi.Client.Tests;
+
+/// <summary>What the receiver tests with a scripted API share: a submitted task, its success body, the next event.</summary>
+public static class ScriptedReceiverTasks
+{
+    /// <summary>Long enough that the sweeper never runs in a test about the callback path.</summary>
+    public static readonly CallbackReceiverOptions NoSweep = new() { SweepAfter = TimeSpan.FromMinutes(5) };
+
+    public static HiApiTask Submitted(string id) => new(id)
+    {
+        Status = HiApiTaskStatus.Queued,
+        Model = HiApiModels.TextToVideo,
+        Prompt = $"prompt of {id}",
+        SubmittedAt = DateTimeOffset.UtcNow,
+    };
+
+    public static string Success(string id) => ApiJson.Success(id, $"https://temp.example/{id}.mp4", 1783131245);
+
+    public static async Task<CallbackEvent> NextAsync(CallbackReceiver receiver) =>
+        (await Eventually.WithinAsync(receiver.ReadAsync(CancellationToken.None)))!;
+}
