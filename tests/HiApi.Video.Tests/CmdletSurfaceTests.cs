@@ -119,7 +119,8 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadataFixture>
         var parameters = CmdletParameter.Of(_module.Cmdlet("Receive-HiApiCallback"));
         Assert.True(parameters["Prefix"].Flag("__AllParameterSets", "Mandatory"));
         Assert.Equal(0, parameters["Prefix"].Position("__AllParameterSets"));
-        Assert.True(parameters["InputObject"].Flag("__AllParameterSets", "ValueFromPipeline"));
+        Assert.True(parameters["Task"].Flag("__AllParameterSets", "ValueFromPipeline"));
+        Assert.Equal("System.Management.Automation.PSObject[]", parameters["Task"].TypeName);
         Assert.NotNull(parameters["Count"].ValidateRange);
         Assert.NotNull(parameters["SweepAfterSeconds"].ValidateRange);
     }

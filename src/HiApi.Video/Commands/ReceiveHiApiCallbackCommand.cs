@@ -29,10 +29,14 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
     [ValidateNotNullOrEmpty]
     public string[] Prefix { get; set; } = Array.Empty<string>();
 
-    /// <summary>Tasks to expect: known for verification, and swept if their callback does not come.</summary>
+    /// <summary>
+    /// Tasks to expect, the same way every cmdlet takes them: task objects, task ids, or objects with a TaskId
+    /// property. Expected tasks are known for verification, and swept if their callback does not come.
+    /// </summary>
     [Parameter(ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public HiApiTask[] InputObject { get; set; } = Array.Empty<HiApiTask>();
+    [Alias("TaskId", "Id", "InputObject")]
+    [ArgumentCompleter(typeof(TaskIdCompleter))]
+    public PSObject[] Task { get; set; } = Array.Empty<PSObject>();
 
     /// <summary>Also expect every unfinished task of the ledger.</summary>
     [Parameter]
@@ -106,8 +110,14 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
 
     protected override void ProcessRecord()
     {
-        foreach (var task in InputObject)
+        foreach (var input in Task)
         {
+            if (TaskInput.Resolve(input, out var problem) is not { } task)
+            {
+                WriteError(Infrastructure.ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
+                continue;
+            }
+
             Expect(task);
         }
 
