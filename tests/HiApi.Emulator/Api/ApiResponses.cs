@@ -62,6 +62,26 @@ internal static class ApiResponses
     public static Task NotFoundAsync(HttpContext context, string message) =>
         WriteJsonAsync(context, StatusCodes.Status404NotFound, ErrorEnvelope(404, "NOT_FOUND", message));
 
+    /// <summary>The success answer of a create; a replay sends exactly the same bytes.</summary>
+    public static byte[] TaskCreatedBody(string taskId) => SuccessEnvelope(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("taskId", taskId);
+        w.WriteEndObject();
+    });
+
+    public static Task IdempotencyKeyProcessingAsync(HttpContext context)
+    {
+        // The first request usually finishes within a second; the contract says to honour Retry-After.
+        context.Response.Headers.RetryAfter = "1";
+        return WriteJsonAsync(context, StatusCodes.Status409Conflict, ErrorEnvelope(409, "IDEMPOTENCY_KEY_PROCESSING",
+            "a request with this Idempotency-Key is still being processed"));
+    }
+
+    public static Task IdempotencyKeyMismatchAsync(HttpContext context) =>
+        WriteJsonAsync(context, StatusCodes.Status422UnprocessableEntity, ErrorEnvelope(422, "IDEMPOTENCY_KEY_MISMATCH",
+            "this Idempotency-Key was already used with a different request body"));
+
     public static Task TooManyRequestsAsync(HttpContext context, int retryAfterSeconds)
     {
         context.Response.Headers.RetryAfter = Math.Max(0, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

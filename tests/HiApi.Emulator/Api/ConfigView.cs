@@ -18,6 +18,8 @@ internal sealed class ConfigView
     public decimal? PricePerSecond { get; set; }
     public long? VideoSizeBytes { get; set; }
     public bool? RecordRequests { get; set; }
+    public int? IdempotencyWindowSeconds { get; set; }
+    public int? CreateProcessingMs { get; set; }
 
     public static ConfigView From(EmulatorOptions options) => new()
     {
@@ -33,6 +35,8 @@ internal sealed class ConfigView
         PricePerSecond = options.PricePerSecond,
         VideoSizeBytes = options.VideoSizeBytes ?? 0,
         RecordRequests = options.RecordRequests,
+        IdempotencyWindowSeconds = options.IdempotencyWindowSeconds,
+        CreateProcessingMs = options.CreateProcessingMs,
     };
 
     public EmulatorOptions ApplyTo(EmulatorOptions options)
@@ -49,6 +53,8 @@ internal sealed class ConfigView
         if (PricePerSecond is { } price) options.PricePerSecond = price;
         if (VideoSizeBytes is { } size) options.VideoSizeBytes = size == 0 ? null : size;
         if (RecordRequests is { } record) options.RecordRequests = record;
+        if (IdempotencyWindowSeconds is { } idempotencyWindow) options.IdempotencyWindowSeconds = idempotencyWindow;
+        if (CreateProcessingMs is { } processing) options.CreateProcessingMs = processing;
         return options;
     }
 }

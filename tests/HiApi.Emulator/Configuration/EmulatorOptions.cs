@@ -43,6 +43,18 @@ public sealed class EmulatorOptions
     /// <summary>When set, the MP4 is served padded with a trailing <c>free</c> box to exactly this many bytes.</summary>
     public long? VideoSizeBytes { get; set; }
 
+    /// <summary>
+    /// Seconds a create's <c>Idempotency-Key</c> stays bound to its task (on the emulator's clock, from creation):
+    /// the same key and body within it replay the first answer.
+    /// </summary>
+    public int IdempotencyWindowSeconds { get; set; } = 86400;
+
+    /// <summary>
+    /// Milliseconds a create holds after its checks and before the task is made, so "the first request with this key
+    /// is still being processed" (409) can be observed.
+    /// </summary>
+    public int CreateProcessingMs { get; set; }
+
     /// <summary>Injected faults; all rates are probabilities per request.</summary>
     public FaultOptions Faults { get; set; } = new();
 

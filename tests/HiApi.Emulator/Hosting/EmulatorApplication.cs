@@ -1,3 +1,4 @@
+using System.Text;
 using HiApi.Emulator.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,7 +21,12 @@ internal static class EmulatorApplication
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls(urls);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Idempotency-Key is limited in UTF-8 bytes, so non-ASCII header values must arrive, decoded as UTF-8.
+            kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -24,6 +24,8 @@ internal static class OptionsValidator
         Require(options.CallbackDeliveries >= 0, "CallbackDeliveries must be >= 0");
         Require(options.PricePerSecond >= 0, "PricePerSecond must be >= 0");
         Require(options.VideoSizeBytes is null or >= 0, "VideoSizeBytes must be null or >= 0");
+        Require(options.IdempotencyWindowSeconds >= 0, "IdempotencyWindowSeconds must be >= 0");
+        Require(options.CreateProcessingMs >= 0, "CreateProcessingMs must be >= 0");
         problems.AddRange(FaultProblems(options.Faults));
         problems.AddRange(KeyProblems(options.ApiKeys));
         return problems;

@@ -6,7 +6,8 @@ namespace HiApi.Emulator.Hosting;
 
 /// <summary>
 /// Logs every request to <c>/v1/...</c> and <c>/storage/...</c> after it was answered. Keeps only whether an
-/// Authorization header was present, never its value. A dropped connection is logged with status 0.
+/// Authorization header was present, never its value; the Idempotency-Key is kept (it is not a secret).
+/// A dropped connection is logged with status 0.
 /// </summary>
 internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorState state)
 {
@@ -39,7 +40,9 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorS
                     context.Request.Headers.ContainsKey("Authorization"),
                     dropped ? 0 : context.Response.StatusCode,
                     bodyBytes,
-                    KindOf(context.Request.Method, path)),
+                    KindOf(context.Request.Method, path),
+                    IdempotencyKeyHeader.ForLog(context.Request),
+                    context.Items.ContainsKey(IdempotencyKeyHeader.ReplayItemKey)),
                 state.Options.RecordRequests);
         }
     }
