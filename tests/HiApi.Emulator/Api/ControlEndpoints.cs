@@ -59,6 +59,7 @@ internal sealed class ControlEndpoints(EmulatorState state)
             {
                 create = state.Requests.CountOf(RequestLog.Create),
                 get = state.Requests.CountOf(RequestLog.Get),
+                list = state.Requests.CountOf(RequestLog.List),
                 download = state.Requests.CountOf(RequestLog.Download),
                 other = state.Requests.CountOf(RequestLog.Other),
             },

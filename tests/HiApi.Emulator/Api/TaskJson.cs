@@ -6,8 +6,8 @@ namespace HiApi.Emulator.Api;
 
 /// <summary>
 /// The task object of <c>GET /v1/tasks/{taskId}</c> and of callbacks:
-/// <c>{"taskId","model","status","storage":"temp","output":[...],"error":{...}}</c>.
-/// <c>output</c> is empty until success; <c>error</c> appears only on fail.
+/// <c>{"taskId","model","status","storage":"temp","created","output":[...],"error":{...}}</c>.
+/// <c>created</c> is Unix seconds; <c>output</c> is empty until success; <c>error</c> appears only on fail.
 /// </summary>
 internal static class TaskJson
 {
@@ -19,6 +19,7 @@ internal static class TaskJson
         w.WriteString("model", task.Model);
         w.WriteString("status", status);
         w.WriteString("storage", "temp");
+        w.WriteNumber("created", task.CreatedAt.ToUnixTimeSeconds());
         w.WritePropertyName("output");
         w.WriteStartArray();
         if (status == TaskStatuses.Success)

@@ -43,6 +43,7 @@ internal static class EmulatorApplication
         var tasks = new TaskEndpoints(state);
         app.MapPost("/v1/tasks", new RequestDelegate(tasks.CreateAsync));
         app.MapGet("/v1/tasks/{taskId}", new RequestDelegate(tasks.GetAsync));
+        app.MapGet("/v1/tasks", new RequestDelegate(new TaskListEndpoint(state).ListAsync));
         app.Map("/v1/{**rest}", new RequestDelegate(TaskEndpoints.UnknownRouteAsync));
 
         var storage = new StorageEndpoints(state);

@@ -76,6 +76,10 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorS
         {
             return RequestLog.Create;
         }
+        if (segments is ["v1", "tasks"] && HttpMethods.IsGet(method))
+        {
+            return RequestLog.List;
+        }
         if (segments is ["v1", "tasks", _] && HttpMethods.IsGet(method))
         {
             return RequestLog.Get;

@@ -19,6 +19,16 @@ internal sealed class TaskStore
 
     public EmulatedTask? Find(string id) => _byId.TryGetValue(id, out var task) ? task : null;
 
+    /// <summary>The key's tasks, newest first: by creation time, then the later-added first.</summary>
+    public IReadOnlyList<EmulatedTask> NewestFirstOwnedBy(string apiKey) =>
+        _inOrder
+            .Select((task, index) => (Task: task, Index: index))
+            .Where(entry => string.Equals(entry.Task.ApiKey, apiKey, StringComparison.Ordinal))
+            .OrderByDescending(entry => entry.Task.CreatedAt)
+            .ThenByDescending(entry => entry.Index)
+            .Select(entry => entry.Task)
+            .ToList();
+
     public IReadOnlyList<EmulatedTaskInfo> Snapshot() => _inOrder.Select(task => task.ToInfo()).ToArray();
 
     public int Count => _byId.Count;
