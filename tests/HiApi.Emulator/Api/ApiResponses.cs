@@ -82,6 +82,17 @@ internal static class ApiResponses
         WriteJsonAsync(context, StatusCodes.Status422UnprocessableEntity, ErrorEnvelope(422, "IDEMPOTENCY_KEY_MISMATCH",
             "this Idempotency-Key was already used with a different request body"));
 
+    public static Task ModelUnavailableAsync(HttpContext context, string model, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(0, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable,
+            ErrorEnvelope(503, "MODEL_UNAVAILABLE", $"model unavailable: {model} is temporarily unavailable, retry shortly"));
+    }
+
+    /// <summary>A synchronous rejection: the create is refused outright, no task is made.</summary>
+    public static Task TaskRejectedAsync(HttpContext context) =>
+        WriteJsonAsync(context, StatusCodes.Status400BadRequest, ErrorEnvelope(400, "TASK_FAILED", "task failed: the request was rejected"));
+
     public static Task TooManyRequestsAsync(HttpContext context, int retryAfterSeconds)
     {
         context.Response.Headers.RetryAfter = Math.Max(0, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

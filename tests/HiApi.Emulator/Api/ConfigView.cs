@@ -20,6 +20,7 @@ internal sealed class ConfigView
     public bool? RecordRequests { get; set; }
     public int? IdempotencyWindowSeconds { get; set; }
     public int? CreateProcessingMs { get; set; }
+    public double? ModelUnavailableRate { get; set; }
 
     public static ConfigView From(EmulatorOptions options) => new()
     {
@@ -37,6 +38,7 @@ internal sealed class ConfigView
         RecordRequests = options.RecordRequests,
         IdempotencyWindowSeconds = options.IdempotencyWindowSeconds,
         CreateProcessingMs = options.CreateProcessingMs,
+        ModelUnavailableRate = options.ModelUnavailableRate,
     };
 
     public EmulatorOptions ApplyTo(EmulatorOptions options)
@@ -55,6 +57,7 @@ internal sealed class ConfigView
         if (RecordRequests is { } record) options.RecordRequests = record;
         if (IdempotencyWindowSeconds is { } idempotencyWindow) options.IdempotencyWindowSeconds = idempotencyWindow;
         if (CreateProcessingMs is { } processing) options.CreateProcessingMs = processing;
+        if (ModelUnavailableRate is { } unavailable) options.ModelUnavailableRate = unavailable;
         return options;
     }
 }

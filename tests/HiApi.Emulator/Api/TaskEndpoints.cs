@@ -10,7 +10,7 @@ namespace HiApi.Emulator.Api;
 /// <summary>
 /// <c>POST /v1/tasks</c> and <c>GET /v1/tasks/{taskId}</c>. Checks run in a fixed order: fault dice, auth (401),
 /// rate limit (429), the Idempotency-Key (400, replay, 422, 409), body validation (400), model permission (401),
-/// balance (402), then the task is created.
+/// a scripted rejection (400 TASK_FAILED), model availability (503), balance (402), then the task is created.
 /// </summary>
 internal sealed class TaskEndpoints(EmulatorState state)
 {
@@ -84,6 +84,19 @@ internal sealed class TaskEndpoints(EmulatorState state)
         if (key.AllowedModels is { } allowed && !allowed.Contains(request.Model, StringComparer.Ordinal))
         {
             await ApiResponses.PermissionDeniedAsync(context);
+            return;
+        }
+
+        if (ScriptedRejection.IsRequestedBy(request.Prompt))
+        {
+            await ApiResponses.TaskRejectedAsync(context);
+            return;
+        }
+
+        if (state.Faults.Roll(state.Options.ModelUnavailableRate))
+        {
+            state.Faults.Counters.CountModelUnavailable();
+            await ApiResponses.ModelUnavailableAsync(context, request.Model, state.Options.RetryAfterSeconds);
             return;
         }
 

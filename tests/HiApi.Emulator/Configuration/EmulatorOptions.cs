@@ -55,6 +55,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public int CreateProcessingMs { get; set; }
 
+    /// <summary>
+    /// Probability per create (after validation, before anything is reserved) of a 503 <c>MODEL_UNAVAILABLE</c> with
+    /// <c>Retry-After</c>: the model is briefly out of capacity.
+    /// </summary>
+    public double ModelUnavailableRate { get; set; }
+
     /// <summary>Injected faults; all rates are probabilities per request.</summary>
     public FaultOptions Faults { get; set; } = new();
 

@@ -26,6 +26,7 @@ internal static class OptionsValidator
         Require(options.VideoSizeBytes is null or >= 0, "VideoSizeBytes must be null or >= 0");
         Require(options.IdempotencyWindowSeconds >= 0, "IdempotencyWindowSeconds must be >= 0");
         Require(options.CreateProcessingMs >= 0, "CreateProcessingMs must be >= 0");
+        Require(options.ModelUnavailableRate is >= 0 and <= 1, "ModelUnavailableRate must be between 0 and 1");
         problems.AddRange(FaultProblems(options.Faults));
         problems.AddRange(KeyProblems(options.ApiKeys));
         return problems;
