@@ -21,6 +21,8 @@ internal sealed class ConfigView
     public int? IdempotencyWindowSeconds { get; set; }
     public int? CreateProcessingMs { get; set; }
     public double? ModelUnavailableRate { get; set; }
+    public int? LatencyMs { get; set; }
+    public long? DownloadBytesPerSecond { get; set; }
 
     public static ConfigView From(EmulatorOptions options) => new()
     {
@@ -39,6 +41,8 @@ internal sealed class ConfigView
         IdempotencyWindowSeconds = options.IdempotencyWindowSeconds,
         CreateProcessingMs = options.CreateProcessingMs,
         ModelUnavailableRate = options.ModelUnavailableRate,
+        LatencyMs = options.LatencyMs,
+        DownloadBytesPerSecond = options.DownloadBytesPerSecond ?? 0,
     };
 
     public EmulatorOptions ApplyTo(EmulatorOptions options)
@@ -58,6 +62,8 @@ internal sealed class ConfigView
         if (IdempotencyWindowSeconds is { } idempotencyWindow) options.IdempotencyWindowSeconds = idempotencyWindow;
         if (CreateProcessingMs is { } processing) options.CreateProcessingMs = processing;
         if (ModelUnavailableRate is { } unavailable) options.ModelUnavailableRate = unavailable;
+        if (LatencyMs is { } latency) options.LatencyMs = latency;
+        if (DownloadBytesPerSecond is { } rate) options.DownloadBytesPerSecond = rate == 0 ? null : rate;
         return options;
     }
 }

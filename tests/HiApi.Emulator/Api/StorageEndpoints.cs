@@ -1,5 +1,6 @@
 using System.Globalization;
 using HiApi.Emulator.Hosting;
+using HiApi.Emulator.Storage;
 using HiApi.Emulator.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -77,11 +78,12 @@ internal sealed class StorageEndpoints(EmulatorState state)
             return;
         }
 
+        var pacer = new DownloadPacer(state.Options.DownloadBytesPerSecond);
         if (state.Faults.Roll(faults.TruncateDownloadRate))
         {
             // The full length was announced; stop after about half and cut the connection.
             state.Faults.Counters.CountTruncatedDownload();
-            await state.Video.WriteAsync(context.Response.Body, total, start, length / 2, context.RequestAborted);
+            await state.Video.WriteAsync(context.Response.Body, total, start, length / 2, pacer, context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
             // A flush only hands the bytes to Kestrel's transport; give it time to put them on the wire, or the
             // abort would discard them and the client would see a reset before even the status line.
@@ -90,7 +92,7 @@ internal sealed class StorageEndpoints(EmulatorState state)
             return;
         }
 
-        await state.Video.WriteAsync(context.Response.Body, total, start, length, context.RequestAborted);
+        await state.Video.WriteAsync(context.Response.Body, total, start, length, pacer, context.RequestAborted);
     }
 
     /// <summary>

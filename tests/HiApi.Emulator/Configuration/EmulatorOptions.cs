@@ -61,6 +61,15 @@ public sealed class EmulatorOptions
     /// </summary>
     public double ModelUnavailableRate { get; set; }
 
+    /// <summary>
+    /// Network round trip: milliseconds added before every API answer (errors included) and before a download's first
+    /// byte. Real time, not the emulator's clock: it models the wire.
+    /// </summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Per-connection rate at which a video is streamed; null or 0: unlimited.</summary>
+    public long? DownloadBytesPerSecond { get; set; }
+
     /// <summary>Injected faults; all rates are probabilities per request.</summary>
     public FaultOptions Faults { get; set; } = new();
 

@@ -37,6 +37,9 @@ internal static class EmulatorApplication
         var app = builder.Build();
         app.UseMiddleware<RequestRecordingMiddleware>(state);
         app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/v1") || context.Request.Path.StartsWithSegments("/storage"),
+            network => network.UseMiddleware<NetworkLatencyMiddleware>(state));
+        app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/_emulator"),
             control => control.UseMiddleware<LoopbackOnlyMiddleware>());
 

@@ -27,6 +27,8 @@ internal static class OptionsValidator
         Require(options.IdempotencyWindowSeconds >= 0, "IdempotencyWindowSeconds must be >= 0");
         Require(options.CreateProcessingMs >= 0, "CreateProcessingMs must be >= 0");
         Require(options.ModelUnavailableRate is >= 0 and <= 1, "ModelUnavailableRate must be between 0 and 1");
+        Require(options.LatencyMs >= 0, "LatencyMs must be >= 0");
+        Require(options.DownloadBytesPerSecond is null or >= 0, "DownloadBytesPerSecond must be null or >= 0");
         problems.AddRange(FaultProblems(options.Faults));
         problems.AddRange(KeyProblems(options.ApiKeys));
         return problems;
