@@ -5,21 +5,29 @@ namespace HiApi.Emulator.Api;
 
 /// <summary>
 /// The checks every API request passes before its own work, shared by create, get and list so their order cannot
-/// drift apart: the random 429, the other faults (not on create), then auth (401) and the rate limit (429).
+/// drift apart: the hang, the random 429, the other faults (not on create), then auth (401) and the rate limit (429).
 /// </summary>
 internal sealed class ApiAdmission(EmulatorState state)
 {
-    /// <summary>True when a random 429, or (with <paramref name="injectFaults"/>) slow/drop/5xx, answered the request.</summary>
-    public async Task<bool> RejectedByFaultsAsync(HttpContext context, bool injectFaults)
+    /// <summary>
+    /// True when a fault answered (or hung) the request. Get and list: hang, random 429, slow / drop / 5xx. A create:
+    /// the random 429, and the hang unless <see cref="FaultOptions.FaultCreate"/> moves it (with the other faults)
+    /// to after the task was made.
+    /// </summary>
+    public async Task<bool> RejectedByFaultsAsync(HttpContext context, bool isCreate)
     {
         var faults = state.Options.Faults;
+        if ((!isCreate || !faults.FaultCreate) && await HangingRequest.TryHangAsync(context, state))
+        {
+            return true;
+        }
         if (state.Faults.Roll(faults.TooManyRequestsRate))
         {
             state.Faults.Counters.CountTooManyRequests();
             await ApiResponses.TooManyRequestsAsync(context, state.Options.RetryAfterSeconds);
             return true;
         }
-        return injectFaults && await FaultInjection.TryInjectAsync(context, state, faults);
+        return !isCreate && await FaultInjection.TryInjectAsync(context, state, faults);
     }
 
     /// <summary>The caller's key, or null after answering 401 (no or unknown key) or 429 (rate limit).</summary>

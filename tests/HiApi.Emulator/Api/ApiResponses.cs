@@ -101,10 +101,10 @@ internal static class ApiResponses
 
     public static Task ServerErrorAsync(HttpContext context, ServerErrorKind kind) => kind switch
     {
-        ServerErrorKind.BadGatewayHtml => WriteHtmlAsync(context, StatusCodes.Status502BadGateway, BadGatewayHtml),
-        ServerErrorKind.ServiceUnavailable => WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable,
+        ServerErrorKind.BadGatewayHtml => WriteHtmlAsync(context, StatusCodeOf(kind), BadGatewayHtml),
+        ServerErrorKind.ServiceUnavailable => WriteJsonAsync(context, StatusCodeOf(kind),
             ErrorEnvelope(503, "SERVICE_UNAVAILABLE", "service unavailable")),
-        _ => WriteJsonAsync(context, StatusCodes.Status500InternalServerError, ErrorEnvelope(500, "INTERNAL_ERROR", "internal error")),
+        _ => WriteJsonAsync(context, StatusCodeOf(kind), ErrorEnvelope(500, "INTERNAL_ERROR", "internal error")),
     };
 
     public static Task WritePlainTextAsync(HttpContext context, int statusCode, string text)
@@ -116,7 +116,14 @@ internal static class ApiResponses
         return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
-    private static Task WriteHtmlAsync(HttpContext context, int statusCode, byte[] body)
+    public static int StatusCodeOf(ServerErrorKind kind) => kind switch
+    {
+        ServerErrorKind.BadGatewayHtml => StatusCodes.Status502BadGateway,
+        ServerErrorKind.ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static Task WriteHtmlAsync(HttpContext context, int statusCode, byte[] body)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "text/html";

@@ -1,8 +1,8 @@
 namespace HiApi.Emulator.Api;
 
 /// <summary>
-/// The settings <c>/_emulator/config</c> shows and changes. Null means "not given" in a PUT; for the two settings
-/// where null is meaningful (no rate limit, no padding) use 0 to switch them off.
+/// The settings <c>/_emulator/config</c> shows and changes. Null means "not given" in a PUT; for the settings where
+/// null is meaningful (off, unlimited, the default), 0 switches a number off and "" a text.
 /// </summary>
 internal sealed class ConfigView
 {
@@ -23,6 +23,16 @@ internal sealed class ConfigView
     public double? ModelUnavailableRate { get; set; }
     public int? LatencyMs { get; set; }
     public long? DownloadBytesPerSecond { get; set; }
+    public double? HangRate { get; set; }
+    public long? HugeBodyBytes { get; set; }
+    public bool? EchoAuthorizationInErrorPages { get; set; }
+    public int? EchoAuthorizationAtOffset { get; set; }
+    public bool? StorageServesHtml { get; set; }
+    public string? StorageContentType { get; set; }
+    public bool? StorageOmitContentLength { get; set; }
+    public long? TruncateEveryDownloadAtBytes { get; set; }
+    public bool? StorageIgnoresRange { get; set; }
+    public string? StorageRedirectTo { get; set; }
 
     public static ConfigView From(EmulatorOptions options) => new()
     {
@@ -43,6 +53,16 @@ internal sealed class ConfigView
         ModelUnavailableRate = options.ModelUnavailableRate,
         LatencyMs = options.LatencyMs,
         DownloadBytesPerSecond = options.DownloadBytesPerSecond ?? 0,
+        HangRate = options.HangRate,
+        HugeBodyBytes = options.HugeBodyBytes ?? 0,
+        EchoAuthorizationInErrorPages = options.EchoAuthorizationInErrorPages,
+        EchoAuthorizationAtOffset = options.EchoAuthorizationAtOffset,
+        StorageServesHtml = options.StorageServesHtml,
+        StorageContentType = options.StorageContentType ?? "",
+        StorageOmitContentLength = options.StorageOmitContentLength,
+        TruncateEveryDownloadAtBytes = options.TruncateEveryDownloadAtBytes ?? 0,
+        StorageIgnoresRange = options.StorageIgnoresRange,
+        StorageRedirectTo = options.StorageRedirectTo ?? "",
     };
 
     public EmulatorOptions ApplyTo(EmulatorOptions options)
@@ -64,6 +84,16 @@ internal sealed class ConfigView
         if (ModelUnavailableRate is { } unavailable) options.ModelUnavailableRate = unavailable;
         if (LatencyMs is { } latency) options.LatencyMs = latency;
         if (DownloadBytesPerSecond is { } rate) options.DownloadBytesPerSecond = rate == 0 ? null : rate;
+        if (HangRate is { } hang) options.HangRate = hang;
+        if (HugeBodyBytes is { } huge) options.HugeBodyBytes = huge == 0 ? null : huge;
+        if (EchoAuthorizationInErrorPages is { } echo) options.EchoAuthorizationInErrorPages = echo;
+        if (EchoAuthorizationAtOffset is { } offset) options.EchoAuthorizationAtOffset = offset;
+        if (StorageServesHtml is { } html) options.StorageServesHtml = html;
+        if (StorageContentType is { } contentType) options.StorageContentType = contentType.Length == 0 ? null : contentType;
+        if (StorageOmitContentLength is { } omit) options.StorageOmitContentLength = omit;
+        if (TruncateEveryDownloadAtBytes is { } cut) options.TruncateEveryDownloadAtBytes = cut == 0 ? null : cut;
+        if (StorageIgnoresRange is { } ignoreRange) options.StorageIgnoresRange = ignoreRange;
+        if (StorageRedirectTo is { } location) options.StorageRedirectTo = location.Length == 0 ? null : location;
         return options;
     }
 }

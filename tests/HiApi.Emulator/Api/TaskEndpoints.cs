@@ -21,7 +21,7 @@ internal sealed class TaskEndpoints(EmulatorState state)
 
     public async Task CreateAsync(HttpContext context)
     {
-        if (await _admission.RejectedByFaultsAsync(context, injectFaults: false))
+        if (await _admission.RejectedByFaultsAsync(context, isCreate: true))
         {
             return;
         }
@@ -125,7 +125,8 @@ internal sealed class TaskEndpoints(EmulatorState state)
     private async Task AnswerCreatedAsync(HttpContext context, string taskId, bool replay)
     {
         var faults = state.Options.Faults;
-        if (faults.FaultCreate && await FaultInjection.TryInjectAsync(context, state, faults))
+        if (faults.FaultCreate
+            && (await HangingRequest.TryHangAsync(context, state) || await FaultInjection.TryInjectAsync(context, state, faults)))
         {
             return;
         }
@@ -140,7 +141,7 @@ internal sealed class TaskEndpoints(EmulatorState state)
 
     public async Task GetAsync(HttpContext context)
     {
-        if (await _admission.RejectedByFaultsAsync(context, injectFaults: true)
+        if (await _admission.RejectedByFaultsAsync(context, isCreate: false)
             || await _admission.AuthenticateAsync(context) is not { } key)
         {
             return;
@@ -155,8 +156,13 @@ internal sealed class TaskEndpoints(EmulatorState state)
             return;
         }
 
-        await ApiResponses.WriteJsonAsync(context, StatusCodes.Status200OK,
-            ApiResponses.SuccessEnvelope(w => TaskJson.WriteTask(w, task, state.BaseAddress, state.Signer)));
+        var body = ApiResponses.SuccessEnvelope(w => TaskJson.WriteTask(w, task, state.BaseAddress, state.Signer));
+        if (state.Options.HugeBodyBytes is { } hugeBytes and > 0)
+        {
+            await PaddedJsonBody.WriteAsync(context, body, hugeBytes);
+            return;
+        }
+        await ApiResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
     }
 
     /// <summary>Any other path under /v1.</summary>

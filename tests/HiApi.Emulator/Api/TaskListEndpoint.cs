@@ -13,7 +13,7 @@ internal sealed class TaskListEndpoint(EmulatorState state)
 
     public async Task ListAsync(HttpContext context)
     {
-        if (await _admission.RejectedByFaultsAsync(context, injectFaults: true)
+        if (await _admission.RejectedByFaultsAsync(context, isCreate: false)
             || await _admission.AuthenticateAsync(context) is not { } key)
         {
             return;

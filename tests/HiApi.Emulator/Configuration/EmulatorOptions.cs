@@ -70,6 +70,49 @@ public sealed class EmulatorOptions
     /// <summary>Per-connection rate at which a video is streamed; null or 0: unlimited.</summary>
     public long? DownloadBytesPerSecond { get; set; }
 
+    /// <summary>
+    /// Hostile: probability per API request (create, get, list) of never answering it. The request is held, without
+    /// a thread, until the client disconnects or the emulator stops; then the connection is closed unanswered.
+    /// </summary>
+    public double HangRate { get; set; }
+
+    /// <summary>
+    /// Hostile: <c>GET /v1/tasks/{id}</c> answers 200 with the valid envelope padded with whitespace to exactly this
+    /// many bytes, streamed, so even GiBs cost the emulator no memory. Null or 0: off.
+    /// </summary>
+    public long? HugeBodyBytes { get; set; }
+
+    /// <summary>
+    /// Hostile: injected 5xx answers become an HTML page whose text is <see cref="EchoAuthorizationAtOffset"/>
+    /// characters of filler and then the request's whole Authorization header, to catch a client that quotes error
+    /// pages (and so the key) in its messages. Loopback only, like the emulator.
+    /// </summary>
+    public bool EchoAuthorizationInErrorPages { get; set; }
+
+    /// <summary>Characters of filler before the echoed Authorization value (190: a 200-character excerpt cuts the key).</summary>
+    public int EchoAuthorizationAtOffset { get; set; } = 190;
+
+    /// <summary>Hostile storage: a download answers 200 <c>text/html</c> with a small error page instead of the MP4.</summary>
+    public bool StorageServesHtml { get; set; }
+
+    /// <summary>Hostile storage: the Content-Type of real MP4 answers (200 and 206); null: <c>video/mp4</c>.</summary>
+    public string? StorageContentType { get; set; }
+
+    /// <summary>Hostile storage: MP4 answers are sent chunked, without Content-Length.</summary>
+    public bool StorageOmitContentLength { get; set; }
+
+    /// <summary>
+    /// Hostile storage: every download attempt's body is cut after this many bytes (the connection is closed);
+    /// a body no longer than this is sent whole. Null or 0: off.
+    /// </summary>
+    public long? TruncateEveryDownloadAtBytes { get; set; }
+
+    /// <summary>Hostile storage: every Range request is answered 200 with the whole file from byte 0.</summary>
+    public bool StorageIgnoresRange { get; set; }
+
+    /// <summary>Hostile storage: a download answers 302 with this <c>Location</c> (absolute or relative, any scheme).</summary>
+    public string? StorageRedirectTo { get; set; }
+
     /// <summary>Injected faults; all rates are probabilities per request.</summary>
     public FaultOptions Faults { get; set; } = new();
 
