@@ -147,7 +147,7 @@ internal sealed class TaskEndpoints(EmulatorState state)
             return;
         }
 
-        var taskId = context.Request.RouteValues["taskId"] as string ?? "";
+        var taskId = TaskIdInPath.Read(context);
         var task = state.Tasks.Find(taskId);
         // Another key's task is as invisible as a task that does not exist.
         if (task is null || !string.Equals(task.ApiKey, key.Key, StringComparison.Ordinal))

@@ -13,6 +13,11 @@ internal static class TaskJson
 {
     public static void WriteTask(Utf8JsonWriter w, EmulatedTask task, Uri baseAddress, SignedUrlSigner signer)
     {
+        if (task.Planted is { } planted)
+        {
+            WritePlanted(w, task, planted);
+            return;
+        }
         var status = task.Status;
         w.WriteStartObject();
         w.WriteString("taskId", task.Id);
@@ -40,5 +45,50 @@ internal static class TaskJson
             w.WriteEndObject();
         }
         w.WriteEndObject();
+    }
+
+    /// <summary>A planted task as planted: <c>model</c> only if given, <c>output</c> <c>[]</c> if not, <c>error</c> if given.</summary>
+    private static void WritePlanted(Utf8JsonWriter w, EmulatedTask task, PlantedContent planted)
+    {
+        w.WriteStartObject();
+        w.WriteString("taskId", task.Id);
+        if (planted.Model is not null)
+        {
+            w.WriteString("model", planted.Model);
+        }
+        w.WriteString("status", planted.Status);
+        w.WriteString("storage", "temp");
+        w.WriteNumber("created", task.CreatedAt.ToUnixTimeSeconds());
+        w.WritePropertyName("output");
+        w.WriteStartArray();
+        foreach (var output in planted.Output ?? [])
+        {
+            w.WriteStartObject();
+            WriteIfGiven(w, "type", output.Type);
+            WriteIfGiven(w, "url", output.Url);
+            if (output.ExpireAt is { } expireAt)
+            {
+                w.WriteNumber("expireAt", expireAt);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (planted.Error is { } error)
+        {
+            w.WritePropertyName("error");
+            w.WriteStartObject();
+            WriteIfGiven(w, "code", error.Code);
+            WriteIfGiven(w, "message", error.Message);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteIfGiven(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
     }
 }

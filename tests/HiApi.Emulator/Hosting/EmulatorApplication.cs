@@ -12,6 +12,8 @@ namespace HiApi.Emulator.Hosting;
 /// <summary>Builds the ASP.NET Core app: Kestrel on the given loopback URL, the routes, and quiet logging.</summary>
 internal static class EmulatorApplication
 {
+    public const int MaxRequestLineBytes = 256 * 1024;
+
     public static WebApplication Build(EmulatorState state, string urls)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -26,6 +28,10 @@ internal static class EmulatorApplication
             kestrel.AddServerHeader = false;
             // Idempotency-Key is limited in UTF-8 bytes, so non-ASCII header values must arrive, decoded as UTF-8.
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            // Planted task ids may be long; their escaped form must fit in the request line (Kestrel: 8 KiB; the
+            // request buffer, 1 MiB, must hold the headers).
+            kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestLineBytes + 64 * 1024;
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
@@ -57,6 +63,7 @@ internal static class EmulatorApplication
         app.MapDelete("/_emulator/requests", new RequestDelegate(control.ClearRequestsAsync));
         app.MapGet("/_emulator/callbacks", new RequestDelegate(control.GetCallbacksAsync));
         app.MapGet("/_emulator/tasks", new RequestDelegate(control.GetTasksAsync));
+        app.MapPost("/_emulator/tasks", new RequestDelegate(control.PlantTaskAsync));
         app.MapGet("/_emulator/faults", new RequestDelegate(control.GetFaultsAsync));
         app.MapPut("/_emulator/faults", new RequestDelegate(control.PutFaultsAsync));
         app.MapGet("/_emulator/stats", new RequestDelegate(control.GetStatsAsync));
