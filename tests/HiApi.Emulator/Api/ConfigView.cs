@@ -33,6 +33,8 @@ internal sealed class ConfigView
     public long? TruncateEveryDownloadAtBytes { get; set; }
     public bool? StorageIgnoresRange { get; set; }
     public string? StorageRedirectTo { get; set; }
+    public string? WebhookSigningKey { get; set; }
+    public int? WebhookTimestampSkewSeconds { get; set; }
 
     public static ConfigView From(EmulatorOptions options) => new()
     {
@@ -63,6 +65,8 @@ internal sealed class ConfigView
         TruncateEveryDownloadAtBytes = options.TruncateEveryDownloadAtBytes ?? 0,
         StorageIgnoresRange = options.StorageIgnoresRange,
         StorageRedirectTo = options.StorageRedirectTo ?? "",
+        WebhookSigningKey = options.WebhookSigningKey ?? "",
+        WebhookTimestampSkewSeconds = options.WebhookTimestampSkewSeconds,
     };
 
     public EmulatorOptions ApplyTo(EmulatorOptions options)
@@ -94,6 +98,8 @@ internal sealed class ConfigView
         if (TruncateEveryDownloadAtBytes is { } cut) options.TruncateEveryDownloadAtBytes = cut == 0 ? null : cut;
         if (StorageIgnoresRange is { } ignoreRange) options.StorageIgnoresRange = ignoreRange;
         if (StorageRedirectTo is { } location) options.StorageRedirectTo = location.Length == 0 ? null : location;
+        if (WebhookSigningKey is { } signingKey) options.WebhookSigningKey = signingKey.Length == 0 ? null : signingKey;
+        if (WebhookTimestampSkewSeconds is { } skew) options.WebhookTimestampSkewSeconds = skew;
         return options;
     }
 }

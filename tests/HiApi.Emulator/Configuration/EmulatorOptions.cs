@@ -113,6 +113,16 @@ public sealed class EmulatorOptions
     /// <summary>Hostile storage: a download answers 302 with this <c>Location</c> (absolute or relative, any scheme).</summary>
     public string? StorageRedirectTo { get; set; }
 
+    /// <summary>
+    /// The webhook signing key of the account: when set, every callback delivery carries <c>X-HiAPI-Timestamp</c> and
+    /// <c>X-HiAPI-Signature</c> (HMAC-SHA256 over timestamp, ".", raw body). Null: callbacks are unsigned, as the seeds
+    /// describe.
+    /// </summary>
+    public string? WebhookSigningKey { get; set; }
+
+    /// <summary>Seconds added to the signed timestamp (negative: in the past), to test stale-timestamp rejection.</summary>
+    public int WebhookTimestampSkewSeconds { get; set; }
+
     /// <summary>Injected faults; all rates are probabilities per request.</summary>
     public FaultOptions Faults { get; set; } = new();
 
