@@ -28,7 +28,7 @@ public sealed class MoreErrorCodeTests : EmulatorTestBase
         Assert.Equal(1, Server.Faults.ModelUnavailable);
         // The key was released and nothing was reserved: the retry is a fresh create that fits the 0.05 balance.
         Assert.Equal(HttpStatusCode.OK, retried.Status);
-        Assert.False(retried.Headers.Contains("Idempotent-Replay"));
+        Assert.False(retried.IsIdempotentReplay);
         Assert.Single(Server.Tasks);
     }
 

@@ -43,7 +43,7 @@ public sealed class HangTests : EmulatorTestBase
         var retried = await Client.CreateAsync(Body, idempotencyKey: "hung");
 
         Assert.Equal(HttpStatusCode.OK, retried.Status);
-        Assert.False(retried.Headers.Contains("Idempotent-Replay"));
+        Assert.False(retried.IsIdempotentReplay);
         Assert.Single(Server.Tasks);
     }
 
@@ -58,7 +58,7 @@ public sealed class HangTests : EmulatorTestBase
         Server.Options.HangRate = 0;
         var retried = await Client.CreateAsync(Body, idempotencyKey: "timed-out");
 
-        Assert.True(retried.Headers.Contains("Idempotent-Replay"));
+        Assert.True(retried.IsIdempotentReplay);
         Assert.Equal(Assert.Single(Server.Tasks).TaskId, retried.TaskId);
     }
 

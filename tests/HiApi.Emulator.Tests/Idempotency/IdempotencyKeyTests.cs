@@ -13,9 +13,6 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
 {
     private const string Body = """{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"a calm ocean wave","duration":3}}""";
 
-    private static bool IsReplay(ApiResponse response) =>
-        response.Headers.TryGetValues("Idempotent-Replay", out var values) && values.Single() == "true";
-
     [Fact]
     public async Task A_replay_answers_the_first_task_with_the_replay_header_and_no_new_task_or_charge()
     {
@@ -25,9 +22,9 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
         var reserved = JsonDocument.Parse(await balance.Content.ReadAsStringAsync()).RootElement.GetProperty("reserved").GetDecimal();
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
-        Assert.False(IsReplay(first));
+        Assert.False(first.IsIdempotentReplay);
         Assert.Equal(HttpStatusCode.OK, again.Status);
-        Assert.True(IsReplay(again));
+        Assert.True(again.IsIdempotentReplay);
         Assert.Equal(first.Body, again.Body);
         Assert.Equal(first.TaskId, again.TaskId);
         Assert.Single(Server.Tasks);
@@ -47,7 +44,7 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
         await Client.WaitForTerminalAsync(created.TaskId);
         await Poll.UntilAsync(() => Server.PendingCallbacks == 0 && receiver.Bodies.Count >= 1, "the callback");
 
-        Assert.True(IsReplay(replayed));
+        Assert.True(replayed.IsIdempotentReplay);
         Assert.Single(receiver.Bodies);
         Assert.Single(Server.CallbackDeliveries);
     }
@@ -59,7 +56,7 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
         var second = await Client.CreateAsync(Body);
 
         Assert.NotEqual(first.TaskId, second.TaskId);
-        Assert.False(IsReplay(second));
+        Assert.False(second.IsIdempotentReplay);
         Assert.Equal(2, Server.Tasks.Count);
         Assert.All(Server.Requests, r => Assert.Null(r.IdempotencyKey));
     }
@@ -100,7 +97,7 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
             conflict.Body);
         Assert.Equal("1", Assert.Single(conflict.Headers.GetValues("Retry-After")));
         Assert.Single(Server.Tasks);
-        Assert.True(IsReplay(afterwards));
+        Assert.True(afterwards.IsIdempotentReplay);
         Assert.Equal(winner.TaskId, afterwards.TaskId);
     }
 
@@ -119,7 +116,7 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
 
         Assert.Equal(HttpStatusCode.BadRequest, invalid.Status);
         Assert.Equal(HttpStatusCode.OK, fixedUp.Status);
-        Assert.False(IsReplay(fixedUp));
+        Assert.False(fixedUp.IsIdempotentReplay);
         Assert.Equal(HttpStatusCode.PaymentRequired, tooExpensive.Status);
         Assert.Equal(HttpStatusCode.OK, cheaper.Status);
         Assert.Equal(HttpStatusCode.Unauthorized, notAllowed.Status);
@@ -144,7 +141,7 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
         }, "the abandoned claim to be released", TimeSpan.FromSeconds(15));
 
         Assert.Equal(HttpStatusCode.OK, retry.Status);
-        Assert.False(IsReplay(retry));
+        Assert.False(retry.IsIdempotentReplay);
         Assert.Single(Server.Tasks);
     }
 
@@ -158,7 +155,7 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
 
         Assert.Equal(HttpStatusCode.InternalServerError, lost.Status);
         Assert.Equal(HttpStatusCode.OK, retried.Status);
-        Assert.True(IsReplay(retried));
+        Assert.True(retried.IsIdempotentReplay);
         Assert.Equal(Assert.Single(Server.Tasks).TaskId, retried.TaskId);
     }
 
@@ -170,7 +167,7 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
         Server.Options.Faults = new FaultOptions();
         var retried = await Client.CreateAsync(Body, idempotencyKey: "retry-after-drop");
 
-        Assert.True(IsReplay(retried));
+        Assert.True(retried.IsIdempotentReplay);
         Assert.Equal(Assert.Single(Server.Tasks).TaskId, retried.TaskId);
     }
 
@@ -182,7 +179,7 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
         var theirsOtherBody = await Client.CreateAsync(Body.Replace("calm", "wild"), TestKeys.LowBalance, idempotencyKey: "shared-name");
 
         Assert.Equal(HttpStatusCode.OK, theirs.Status);
-        Assert.False(IsReplay(theirs));
+        Assert.False(theirs.IsIdempotentReplay);
         Assert.NotEqual(mine.TaskId, theirs.TaskId);
         Assert.Equal(HttpStatusCode.OK, theirsOtherBody.Status);
         Assert.Equal(3, Server.Tasks.Count);

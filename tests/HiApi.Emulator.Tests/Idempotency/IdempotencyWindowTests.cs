@@ -25,10 +25,10 @@ public sealed class IdempotencyWindowTests
         var afterExpiry = await client.CreateTextTaskAsync(idempotencyKey: "nightly");
 
         Assert.Equal(first.TaskId, lastMoment.TaskId);
-        Assert.True(lastMoment.Headers.Contains("Idempotent-Replay"));
+        Assert.True(lastMoment.IsIdempotentReplay);
         Assert.Equal(HttpStatusCode.OK, expired.Status);
         Assert.NotEqual(first.TaskId, expired.TaskId);
-        Assert.False(expired.Headers.Contains("Idempotent-Replay"));
+        Assert.False(expired.IsIdempotentReplay);
         Assert.Equal(expired.TaskId, afterExpiry.TaskId);
         Assert.Equal(2, server.Tasks.Count);
     }

@@ -73,7 +73,7 @@ internal static class ApiResponses
     public static Task IdempotencyKeyProcessingAsync(HttpContext context)
     {
         // The first request usually finishes within a second; the contract says to honour Retry-After.
-        context.Response.Headers.RetryAfter = "1";
+        SetRetryAfter(context, 1);
         return WriteJsonAsync(context, StatusCodes.Status409Conflict, ErrorEnvelope(409, "IDEMPOTENCY_KEY_PROCESSING",
             "a request with this Idempotency-Key is still being processed"));
     }
@@ -84,7 +84,7 @@ internal static class ApiResponses
 
     public static Task ModelUnavailableAsync(HttpContext context, string model, int retryAfterSeconds)
     {
-        context.Response.Headers.RetryAfter = Math.Max(0, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRetryAfter(context, retryAfterSeconds);
         return WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable,
             ErrorEnvelope(503, "MODEL_UNAVAILABLE", $"model unavailable: {model} is temporarily unavailable, retry shortly"));
     }
@@ -95,7 +95,7 @@ internal static class ApiResponses
 
     public static Task TooManyRequestsAsync(HttpContext context, int retryAfterSeconds)
     {
-        context.Response.Headers.RetryAfter = Math.Max(0, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRetryAfter(context, retryAfterSeconds);
         return WriteJsonAsync(context, StatusCodes.Status429TooManyRequests, ErrorEnvelope(429, "RATE_LIMITED", "rate limit exceeded"));
     }
 
@@ -106,6 +106,9 @@ internal static class ApiResponses
             ErrorEnvelope(503, "SERVICE_UNAVAILABLE", "service unavailable")),
         _ => WriteJsonAsync(context, StatusCodeOf(kind), ErrorEnvelope(500, "INTERNAL_ERROR", "internal error")),
     };
+
+    private static void SetRetryAfter(HttpContext context, int seconds) =>
+        context.Response.Headers.RetryAfter = Math.Max(0, seconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static Task WritePlainTextAsync(HttpContext context, int statusCode, string text)
     {

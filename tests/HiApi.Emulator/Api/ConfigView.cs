@@ -75,31 +75,37 @@ internal sealed class ConfigView
         if (HandlingMs is { } handling) options.HandlingMs = handling;
         if (ArchivingMs is { } archiving) options.ArchivingMs = archiving;
         if (OutputLifetimeSeconds is { } lifetime) options.OutputLifetimeSeconds = lifetime;
-        if (RateLimitRequests is { } limit) options.RateLimitRequests = limit == 0 ? null : limit;
+        if (RateLimitRequests is { } limit) options.RateLimitRequests = ZeroMeansOff(limit);
         if (RateLimitWindowMs is { } window) options.RateLimitWindowMs = window;
         if (RetryAfterSeconds is { } retryAfter) options.RetryAfterSeconds = retryAfter;
         if (CallbackDeliveries is { } deliveries) options.CallbackDeliveries = deliveries;
         if (CallbackWrapped is { } wrapped) options.CallbackWrapped = wrapped;
         if (PricePerSecond is { } price) options.PricePerSecond = price;
-        if (VideoSizeBytes is { } size) options.VideoSizeBytes = size == 0 ? null : size;
+        if (VideoSizeBytes is { } size) options.VideoSizeBytes = ZeroMeansOff(size);
         if (RecordRequests is { } record) options.RecordRequests = record;
         if (IdempotencyWindowSeconds is { } idempotencyWindow) options.IdempotencyWindowSeconds = idempotencyWindow;
         if (CreateProcessingMs is { } processing) options.CreateProcessingMs = processing;
         if (ModelUnavailableRate is { } unavailable) options.ModelUnavailableRate = unavailable;
         if (LatencyMs is { } latency) options.LatencyMs = latency;
-        if (DownloadBytesPerSecond is { } rate) options.DownloadBytesPerSecond = rate == 0 ? null : rate;
+        if (DownloadBytesPerSecond is { } rate) options.DownloadBytesPerSecond = ZeroMeansOff(rate);
         if (HangRate is { } hang) options.HangRate = hang;
-        if (HugeBodyBytes is { } huge) options.HugeBodyBytes = huge == 0 ? null : huge;
+        if (HugeBodyBytes is { } huge) options.HugeBodyBytes = ZeroMeansOff(huge);
         if (EchoAuthorizationInErrorPages is { } echo) options.EchoAuthorizationInErrorPages = echo;
         if (EchoAuthorizationAtOffset is { } offset) options.EchoAuthorizationAtOffset = offset;
         if (StorageServesHtml is { } html) options.StorageServesHtml = html;
-        if (StorageContentType is { } contentType) options.StorageContentType = contentType.Length == 0 ? null : contentType;
+        if (StorageContentType is { } contentType) options.StorageContentType = EmptyMeansOff(contentType);
         if (StorageOmitContentLength is { } omit) options.StorageOmitContentLength = omit;
-        if (TruncateEveryDownloadAtBytes is { } cut) options.TruncateEveryDownloadAtBytes = cut == 0 ? null : cut;
+        if (TruncateEveryDownloadAtBytes is { } cut) options.TruncateEveryDownloadAtBytes = ZeroMeansOff(cut);
         if (StorageIgnoresRange is { } ignoreRange) options.StorageIgnoresRange = ignoreRange;
-        if (StorageRedirectTo is { } location) options.StorageRedirectTo = location.Length == 0 ? null : location;
-        if (WebhookSigningKey is { } signingKey) options.WebhookSigningKey = signingKey.Length == 0 ? null : signingKey;
+        if (StorageRedirectTo is { } location) options.StorageRedirectTo = EmptyMeansOff(location);
+        if (WebhookSigningKey is { } signingKey) options.WebhookSigningKey = EmptyMeansOff(signingKey);
         if (WebhookTimestampSkewSeconds is { } skew) options.WebhookTimestampSkewSeconds = skew;
         return options;
     }
+
+    /// <summary>In a PUT, null means "not given", so 0 stands for the null that switches a number off.</summary>
+    private static T? ZeroMeansOff<T>(T value) where T : struct, System.Numerics.INumber<T> => T.IsZero(value) ? null : value;
+
+    /// <summary>In a PUT, null means "not given", so "" stands for the null that switches a text off.</summary>
+    private static string? EmptyMeansOff(string value) => value.Length == 0 ? null : value;
 }
