@@ -30,6 +30,7 @@ public sealed class CallbackTests
         Assert.Equal("success", document.RootElement.GetProperty("message").GetString());
         // The seed's receiver does body.get("data", body): the data is exactly what GET returns.
         Assert.Equal(polled.Json.GetProperty("data").GetRawText(), document.RootElement.GetProperty("data").GetRawText());
+        Assert.Equal(JsonValueKind.Number, document.RootElement.GetProperty("data").GetProperty("created").ValueKind);
 
         var delivery = Assert.Single(server.CallbackDeliveries);
         Assert.Equal(created.TaskId, delivery.TaskId);

@@ -14,4 +14,7 @@ public sealed record ApiResponse(HttpStatusCode Status, string Body, HttpRespons
     public string TaskId => Json.GetProperty("data").GetProperty("taskId").GetString()!;
 
     public string TaskStatus => Json.GetProperty("data").GetProperty("status").GetString()!;
+
+    /// <summary>True when a create was answered as an idempotent replay (<c>Idempotent-Replay: true</c>).</summary>
+    public bool IsIdempotentReplay => Headers.TryGetValues("Idempotent-Replay", out var values) && values.SingleOrDefault() == "true";
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,15 +11,20 @@ using Microsoft.Extensions.Logging;
 
 namespace HiApi.Emulator.Tests.Support;
 
-/// <summary>A webhook receiver on 127.0.0.1:0 that keeps every body it is POSTed and answers a chosen status.</summary>
+/// <summary>
+/// A webhook receiver on 127.0.0.1:0 that keeps every body it is POSTed (the raw bytes, with the signature headers)
+/// and answers a chosen status.
+/// </summary>
 public sealed class CallbackReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentQueue<string> _bodies = new();
+    private readonly ConcurrentQueue<ReceivedCallback> _received = new();
 
     private CallbackReceiver(WebApplication app) => _app = app;
 
-    public IReadOnlyList<string> Bodies => _bodies.ToArray();
+    public IReadOnlyList<string> Bodies => _received.Select(r => Encoding.UTF8.GetString(r.Body)).ToArray();
+
+    public IReadOnlyList<ReceivedCallback> Received => _received.ToArray();
 
     public string Url { get; private set; } = "";
 
@@ -31,8 +37,12 @@ public sealed class CallbackReceiver : IAsyncDisposable
         var receiver = new CallbackReceiver(app);
         app.MapPost("/hooks/hiapi", new RequestDelegate(async context =>
         {
-            using var reader = new StreamReader(context.Request.Body);
-            receiver._bodies.Enqueue(await reader.ReadToEndAsync());
+            using var raw = new MemoryStream();
+            await context.Request.Body.CopyToAsync(raw);
+            receiver._received.Enqueue(new ReceivedCallback(
+                raw.ToArray(),
+                context.Request.Headers["X-HiAPI-Timestamp"].FirstOrDefault(),
+                context.Request.Headers["X-HiAPI-Signature"].FirstOrDefault()));
             context.Response.StatusCode = answerStatus;
         }));
         await app.StartAsync();

@@ -10,7 +10,8 @@ public sealed class EmulatorClient : IDisposable
 
     public EmulatorClient(EmulatorServer server, TimeSpan? timeout = null)
     {
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        // UTF-8 header values, so tests can send non-ASCII Idempotency-Keys.
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 })
         {
             BaseAddress = server.BaseAddress,
             Timeout = timeout ?? TimeSpan.FromSeconds(30),
@@ -19,11 +20,13 @@ public sealed class EmulatorClient : IDisposable
 
     public HttpClient Http => _http;
 
-    public Task<ApiResponse> CreateAsync(string json, string? key = TestKeys.AllModels, string contentType = "application/json") =>
-        SendAsync(HttpMethod.Post, "v1/tasks", key, new StringContent(json, Encoding.UTF8, contentType));
+    public Task<ApiResponse> CreateAsync(string json, string? key = TestKeys.AllModels, string contentType = "application/json",
+        string? idempotencyKey = null) =>
+        SendAsync(HttpMethod.Post, "v1/tasks", key, new StringContent(json, Encoding.UTF8, contentType),
+            idempotencyKey is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey });
 
     public Task<ApiResponse> CreateTextTaskAsync(string prompt = "a calm ocean wave at sunset", int? duration = 3,
-        string? key = TestKeys.AllModels, string? callbackUrl = null)
+        string? key = TestKeys.AllModels, string? callbackUrl = null, string? idempotencyKey = null)
     {
         var input = new Dictionary<string, object> { ["prompt"] = prompt };
         if (duration is { } seconds)
@@ -35,18 +38,23 @@ public sealed class EmulatorClient : IDisposable
         {
             body["callback"] = new Dictionary<string, string> { ["url"] = callbackUrl, ["when"] = "final" };
         }
-        return CreateAsync(System.Text.Json.JsonSerializer.Serialize(body), key);
+        return CreateAsync(System.Text.Json.JsonSerializer.Serialize(body), key, idempotencyKey: idempotencyKey);
     }
 
     public Task<ApiResponse> GetTaskAsync(string taskId, string? key = TestKeys.AllModels) =>
         SendAsync(HttpMethod.Get, $"v1/tasks/{taskId}", key, null);
 
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? key, HttpContent? content)
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? key, HttpContent? content,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (key is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
         }
         using var response = await _http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();

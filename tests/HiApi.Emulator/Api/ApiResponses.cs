@@ -62,19 +62,53 @@ internal static class ApiResponses
     public static Task NotFoundAsync(HttpContext context, string message) =>
         WriteJsonAsync(context, StatusCodes.Status404NotFound, ErrorEnvelope(404, "NOT_FOUND", message));
 
+    /// <summary>The success answer of a create; a replay sends exactly the same bytes.</summary>
+    public static byte[] TaskCreatedBody(string taskId) => SuccessEnvelope(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("taskId", taskId);
+        w.WriteEndObject();
+    });
+
+    public static Task IdempotencyKeyProcessingAsync(HttpContext context)
+    {
+        // The first request usually finishes within a second; the contract says to honour Retry-After.
+        SetRetryAfter(context, 1);
+        return WriteJsonAsync(context, StatusCodes.Status409Conflict, ErrorEnvelope(409, "IDEMPOTENCY_KEY_PROCESSING",
+            "a request with this Idempotency-Key is still being processed"));
+    }
+
+    public static Task IdempotencyKeyMismatchAsync(HttpContext context) =>
+        WriteJsonAsync(context, StatusCodes.Status422UnprocessableEntity, ErrorEnvelope(422, "IDEMPOTENCY_KEY_MISMATCH",
+            "this Idempotency-Key was already used with a different request body"));
+
+    public static Task ModelUnavailableAsync(HttpContext context, string model, int retryAfterSeconds)
+    {
+        SetRetryAfter(context, retryAfterSeconds);
+        return WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable,
+            ErrorEnvelope(503, "MODEL_UNAVAILABLE", $"model unavailable: {model} is temporarily unavailable, retry shortly"));
+    }
+
+    /// <summary>A synchronous rejection: the create is refused outright, no task is made.</summary>
+    public static Task TaskRejectedAsync(HttpContext context) =>
+        WriteJsonAsync(context, StatusCodes.Status400BadRequest, ErrorEnvelope(400, "TASK_FAILED", "task failed: the request was rejected"));
+
     public static Task TooManyRequestsAsync(HttpContext context, int retryAfterSeconds)
     {
-        context.Response.Headers.RetryAfter = Math.Max(0, retryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        SetRetryAfter(context, retryAfterSeconds);
         return WriteJsonAsync(context, StatusCodes.Status429TooManyRequests, ErrorEnvelope(429, "RATE_LIMITED", "rate limit exceeded"));
     }
 
     public static Task ServerErrorAsync(HttpContext context, ServerErrorKind kind) => kind switch
     {
-        ServerErrorKind.BadGatewayHtml => WriteHtmlAsync(context, StatusCodes.Status502BadGateway, BadGatewayHtml),
-        ServerErrorKind.ServiceUnavailable => WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable,
+        ServerErrorKind.BadGatewayHtml => WriteHtmlAsync(context, StatusCodeOf(kind), BadGatewayHtml),
+        ServerErrorKind.ServiceUnavailable => WriteJsonAsync(context, StatusCodeOf(kind),
             ErrorEnvelope(503, "SERVICE_UNAVAILABLE", "service unavailable")),
-        _ => WriteJsonAsync(context, StatusCodes.Status500InternalServerError, ErrorEnvelope(500, "INTERNAL_ERROR", "internal error")),
+        _ => WriteJsonAsync(context, StatusCodeOf(kind), ErrorEnvelope(500, "INTERNAL_ERROR", "internal error")),
     };
+
+    private static void SetRetryAfter(HttpContext context, int seconds) =>
+        context.Response.Headers.RetryAfter = Math.Max(0, seconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static Task WritePlainTextAsync(HttpContext context, int statusCode, string text)
     {
@@ -85,7 +119,14 @@ internal static class ApiResponses
         return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
-    private static Task WriteHtmlAsync(HttpContext context, int statusCode, byte[] body)
+    public static int StatusCodeOf(ServerErrorKind kind) => kind switch
+    {
+        ServerErrorKind.BadGatewayHtml => StatusCodes.Status502BadGateway,
+        ServerErrorKind.ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static Task WriteHtmlAsync(HttpContext context, int statusCode, byte[] body)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "text/html";

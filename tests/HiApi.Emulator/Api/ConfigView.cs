@@ -1,8 +1,8 @@
 namespace HiApi.Emulator.Api;
 
 /// <summary>
-/// The settings <c>/_emulator/config</c> shows and changes. Null means "not given" in a PUT; for the two settings
-/// where null is meaningful (no rate limit, no padding) use 0 to switch them off.
+/// The settings <c>/_emulator/config</c> shows and changes. Null means "not given" in a PUT; for the settings where
+/// null is meaningful (off, unlimited, the default), 0 switches a number off and "" a text.
 /// </summary>
 internal sealed class ConfigView
 {
@@ -18,6 +18,23 @@ internal sealed class ConfigView
     public decimal? PricePerSecond { get; set; }
     public long? VideoSizeBytes { get; set; }
     public bool? RecordRequests { get; set; }
+    public int? IdempotencyWindowSeconds { get; set; }
+    public int? CreateProcessingMs { get; set; }
+    public double? ModelUnavailableRate { get; set; }
+    public int? LatencyMs { get; set; }
+    public long? DownloadBytesPerSecond { get; set; }
+    public double? HangRate { get; set; }
+    public long? HugeBodyBytes { get; set; }
+    public bool? EchoAuthorizationInErrorPages { get; set; }
+    public int? EchoAuthorizationAtOffset { get; set; }
+    public bool? StorageServesHtml { get; set; }
+    public string? StorageContentType { get; set; }
+    public bool? StorageOmitContentLength { get; set; }
+    public long? TruncateEveryDownloadAtBytes { get; set; }
+    public bool? StorageIgnoresRange { get; set; }
+    public string? StorageRedirectTo { get; set; }
+    public string? WebhookSigningKey { get; set; }
+    public int? WebhookTimestampSkewSeconds { get; set; }
 
     public static ConfigView From(EmulatorOptions options) => new()
     {
@@ -33,6 +50,23 @@ internal sealed class ConfigView
         PricePerSecond = options.PricePerSecond,
         VideoSizeBytes = options.VideoSizeBytes ?? 0,
         RecordRequests = options.RecordRequests,
+        IdempotencyWindowSeconds = options.IdempotencyWindowSeconds,
+        CreateProcessingMs = options.CreateProcessingMs,
+        ModelUnavailableRate = options.ModelUnavailableRate,
+        LatencyMs = options.LatencyMs,
+        DownloadBytesPerSecond = options.DownloadBytesPerSecond ?? 0,
+        HangRate = options.HangRate,
+        HugeBodyBytes = options.HugeBodyBytes ?? 0,
+        EchoAuthorizationInErrorPages = options.EchoAuthorizationInErrorPages,
+        EchoAuthorizationAtOffset = options.EchoAuthorizationAtOffset,
+        StorageServesHtml = options.StorageServesHtml,
+        StorageContentType = options.StorageContentType ?? "",
+        StorageOmitContentLength = options.StorageOmitContentLength,
+        TruncateEveryDownloadAtBytes = options.TruncateEveryDownloadAtBytes ?? 0,
+        StorageIgnoresRange = options.StorageIgnoresRange,
+        StorageRedirectTo = options.StorageRedirectTo ?? "",
+        WebhookSigningKey = options.WebhookSigningKey ?? "",
+        WebhookTimestampSkewSeconds = options.WebhookTimestampSkewSeconds,
     };
 
     public EmulatorOptions ApplyTo(EmulatorOptions options)
@@ -41,14 +75,37 @@ internal sealed class ConfigView
         if (HandlingMs is { } handling) options.HandlingMs = handling;
         if (ArchivingMs is { } archiving) options.ArchivingMs = archiving;
         if (OutputLifetimeSeconds is { } lifetime) options.OutputLifetimeSeconds = lifetime;
-        if (RateLimitRequests is { } limit) options.RateLimitRequests = limit == 0 ? null : limit;
+        if (RateLimitRequests is { } limit) options.RateLimitRequests = ZeroMeansOff(limit);
         if (RateLimitWindowMs is { } window) options.RateLimitWindowMs = window;
         if (RetryAfterSeconds is { } retryAfter) options.RetryAfterSeconds = retryAfter;
         if (CallbackDeliveries is { } deliveries) options.CallbackDeliveries = deliveries;
         if (CallbackWrapped is { } wrapped) options.CallbackWrapped = wrapped;
         if (PricePerSecond is { } price) options.PricePerSecond = price;
-        if (VideoSizeBytes is { } size) options.VideoSizeBytes = size == 0 ? null : size;
+        if (VideoSizeBytes is { } size) options.VideoSizeBytes = ZeroMeansOff(size);
         if (RecordRequests is { } record) options.RecordRequests = record;
+        if (IdempotencyWindowSeconds is { } idempotencyWindow) options.IdempotencyWindowSeconds = idempotencyWindow;
+        if (CreateProcessingMs is { } processing) options.CreateProcessingMs = processing;
+        if (ModelUnavailableRate is { } unavailable) options.ModelUnavailableRate = unavailable;
+        if (LatencyMs is { } latency) options.LatencyMs = latency;
+        if (DownloadBytesPerSecond is { } rate) options.DownloadBytesPerSecond = ZeroMeansOff(rate);
+        if (HangRate is { } hang) options.HangRate = hang;
+        if (HugeBodyBytes is { } huge) options.HugeBodyBytes = ZeroMeansOff(huge);
+        if (EchoAuthorizationInErrorPages is { } echo) options.EchoAuthorizationInErrorPages = echo;
+        if (EchoAuthorizationAtOffset is { } offset) options.EchoAuthorizationAtOffset = offset;
+        if (StorageServesHtml is { } html) options.StorageServesHtml = html;
+        if (StorageContentType is { } contentType) options.StorageContentType = EmptyMeansOff(contentType);
+        if (StorageOmitContentLength is { } omit) options.StorageOmitContentLength = omit;
+        if (TruncateEveryDownloadAtBytes is { } cut) options.TruncateEveryDownloadAtBytes = ZeroMeansOff(cut);
+        if (StorageIgnoresRange is { } ignoreRange) options.StorageIgnoresRange = ignoreRange;
+        if (StorageRedirectTo is { } location) options.StorageRedirectTo = EmptyMeansOff(location);
+        if (WebhookSigningKey is { } signingKey) options.WebhookSigningKey = EmptyMeansOff(signingKey);
+        if (WebhookTimestampSkewSeconds is { } skew) options.WebhookTimestampSkewSeconds = skew;
         return options;
     }
+
+    /// <summary>In a PUT, null means "not given", so 0 stands for the null that switches a number off.</summary>
+    private static T? ZeroMeansOff<T>(T value) where T : struct, System.Numerics.INumber<T> => T.IsZero(value) ? null : value;
+
+    /// <summary>In a PUT, null means "not given", so "" stands for the null that switches a text off.</summary>
+    private static string? EmptyMeansOff(string value) => value.Length == 0 ? null : value;
 }

@@ -31,6 +31,44 @@ internal sealed class ControlEndpoints(EmulatorState state)
 
     public Task GetTasksAsync(HttpContext context) => WriteAsync(context, state.Tasks.Snapshot());
 
+    /// <summary>Plants a task verbatim (see <see cref="PlantTaskRequest"/>); answers with its <see cref="EmulatedTaskInfo"/>.</summary>
+    public async Task PlantTaskAsync(HttpContext context)
+    {
+        var request = await ReadAsync<PlantTaskRequest>(context);
+        if (request is null)
+        {
+            return;
+        }
+        var problems = new List<string>();
+        if (request.TaskId is null)
+        {
+            problems.Add("taskId is required");
+        }
+        if (request.Status is null)
+        {
+            problems.Add("status is required");
+        }
+        var key = state.FindKey(request.ApiKey ?? PlantTaskRequest.DefaultApiKey);
+        if (key is null)
+        {
+            problems.Add("apiKey is not a configured key");
+        }
+        if (problems.Count > 0)
+        {
+            await ProblemAsync(context, string.Join("; ", problems));
+            return;
+        }
+
+        var task = PlantedTasks.Create(state, key!, request);
+        if (!state.Tasks.Plant(task))
+        {
+            await WriteAsync(context, new { error = "a task the emulator created has this taskId; only planted tasks can be replaced" },
+                StatusCodes.Status409Conflict);
+            return;
+        }
+        await WriteAsync(context, task.ToInfo());
+    }
+
     public Task GetFaultsAsync(HttpContext context) => WriteAsync(context, state.Options.Faults);
 
     public async Task PutFaultsAsync(HttpContext context)
@@ -59,6 +97,7 @@ internal sealed class ControlEndpoints(EmulatorState state)
             {
                 create = state.Requests.CountOf(RequestLog.Create),
                 get = state.Requests.CountOf(RequestLog.Get),
+                list = state.Requests.CountOf(RequestLog.List),
                 download = state.Requests.CountOf(RequestLog.Download),
                 other = state.Requests.CountOf(RequestLog.Other),
             },

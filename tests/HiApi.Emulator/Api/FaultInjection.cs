@@ -30,7 +30,15 @@ internal static class FaultInjection
         if (state.Faults.Roll(faults.ServerErrorRate))
         {
             state.Faults.Counters.CountServerError();
-            await ApiResponses.ServerErrorAsync(context, state.Faults.NextServerError());
+            var kind = state.Faults.NextServerError();
+            if (state.Options.EchoAuthorizationInErrorPages)
+            {
+                await AuthorizationEchoPage.WriteAsync(context, kind, state.Options.EchoAuthorizationAtOffset);
+            }
+            else
+            {
+                await ApiResponses.ServerErrorAsync(context, kind);
+            }
             return true;
         }
         return false;

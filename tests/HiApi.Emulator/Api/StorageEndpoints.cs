@@ -1,5 +1,6 @@
 using System.Globalization;
 using HiApi.Emulator.Hosting;
+using HiApi.Emulator.Storage;
 using HiApi.Emulator.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -17,6 +18,10 @@ internal sealed class StorageEndpoints(EmulatorState state)
     public const string ExpiredMessage = "Request has expired";
     public const string BadSignatureMessage = "Signature does not match";
     private const int TruncationGraceMs = 250;
+
+    /// <summary>What a misconfigured bucket or a captive portal sends with a 200: not a video.</summary>
+    private static readonly byte[] StorageErrorHtml = System.Text.Encoding.UTF8.GetBytes(
+        "<html><head><title>Service Unavailable</title></head><body><h1>Storage is temporarily unavailable</h1></body></html>\n");
 
     public async Task DownloadAsync(HttpContext context)
     {
@@ -49,11 +54,26 @@ internal sealed class StorageEndpoints(EmulatorState state)
             return;
         }
 
-        var total = state.Video.LengthFor(state.Options.VideoSizeBytes);
-        if (!TryGetRange(context.Request, total, out var start, out var end, out var unsatisfiable))
+        var options = state.Options;
+        if (options.StorageRedirectTo is { } location)
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = location;
+            return;
+        }
+        if (options.StorageServesHtml)
+        {
+            await ApiResponses.WriteHtmlAsync(context, StatusCodes.Status200OK, StorageErrorHtml);
+            return;
+        }
+
+        var total = state.Video.LengthFor(options.VideoSizeBytes);
+        // A storage that ignores Range still advertises it: only the 200 (not 206) tells the client its offset was lost.
+        if (options.StorageIgnoresRange || !TryGetRange(context.Request, total, out var start, out var end, out var unsatisfiable))
         {
             start = 0;
             end = total - 1;
+            unsatisfiable = false;
         }
         if (unsatisfiable)
         {
@@ -65,8 +85,11 @@ internal sealed class StorageEndpoints(EmulatorState state)
         var length = end - start + 1;
         var partial = start != 0 || end != total - 1;
         context.Response.StatusCode = partial ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
-        context.Response.ContentType = "video/mp4";
-        context.Response.ContentLength = length;
+        context.Response.ContentType = options.StorageContentType ?? "video/mp4";
+        if (!options.StorageOmitContentLength)
+        {
+            context.Response.ContentLength = length;
+        }
         context.Response.Headers.AcceptRanges = "bytes";
         if (partial)
         {
@@ -77,11 +100,12 @@ internal sealed class StorageEndpoints(EmulatorState state)
             return;
         }
 
-        if (state.Faults.Roll(faults.TruncateDownloadRate))
+        var pacer = new DownloadPacer(options.DownloadBytesPerSecond);
+        if (CutAfter(faults, options, length) is { } cutAfter)
         {
-            // The full length was announced; stop after about half and cut the connection.
+            // The answer's headers promised more (or, without Content-Length, nothing); stop here and cut the connection.
             state.Faults.Counters.CountTruncatedDownload();
-            await state.Video.WriteAsync(context.Response.Body, total, start, length / 2, context.RequestAborted);
+            await state.Video.WriteAsync(context.Response.Body, total, start, cutAfter, pacer, context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
             // A flush only hands the bytes to Kestrel's transport; give it time to put them on the wire, or the
             // abort would discard them and the client would see a reset before even the status line.
@@ -90,7 +114,20 @@ internal sealed class StorageEndpoints(EmulatorState state)
             return;
         }
 
-        await state.Video.WriteAsync(context.Response.Body, total, start, length, context.RequestAborted);
+        await state.Video.WriteAsync(context.Response.Body, total, start, length, pacer, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// How many body bytes to send before cutting: about half on a <see cref="FaultOptions.TruncateDownloadRate"/> roll,
+    /// else <see cref="EmulatorOptions.TruncateEveryDownloadAtBytes"/> when the body is longer; null to send it whole.
+    /// </summary>
+    private long? CutAfter(FaultOptions faults, EmulatorOptions options, long length)
+    {
+        if (state.Faults.Roll(faults.TruncateDownloadRate))
+        {
+            return length / 2;
+        }
+        return options.TruncateEveryDownloadAtBytes is { } every and > 0 && every < length ? every : null;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using HiApi.Emulator.Hosting;
+using HiApi.Emulator.Idempotency;
 using HiApi.Emulator.Tasks;
 using HiApi.Emulator.Validation;
 using Microsoft.AspNetCore.Http;
@@ -8,38 +9,65 @@ namespace HiApi.Emulator.Api;
 
 /// <summary>
 /// <c>POST /v1/tasks</c> and <c>GET /v1/tasks/{taskId}</c>. Checks run in a fixed order: fault dice, auth (401),
-/// rate limit (429), body validation (400), model permission (401), balance (402), then the task is created.
+/// rate limit (429), the Idempotency-Key (400, replay, 422, 409), body validation (400), model permission (401),
+/// a scripted rejection (400 TASK_FAILED), model availability (503), balance (402), then the task is created.
 /// </summary>
 internal sealed class TaskEndpoints(EmulatorState state)
 {
     /// <summary>Seconds assumed for the cost estimate when the request leaves duration to the model default.</summary>
     public const int DefaultDurationForEstimate = 5;
 
+    private readonly ApiAdmission _admission = new(state);
+
     public async Task CreateAsync(HttpContext context)
     {
-        var faults = state.Options.Faults;
-        if (state.Faults.Roll(faults.TooManyRequestsRate))
+        if (await _admission.RejectedByFaultsAsync(context, isCreate: true))
         {
-            state.Faults.Counters.CountTooManyRequests();
-            await ApiResponses.TooManyRequestsAsync(context, state.Options.RetryAfterSeconds);
             return;
         }
 
         var body = await RequestBody.ReadAsync(context);
 
-        var key = ApiKeyAuthenticator.Authenticate(context, state);
-        if (key is null)
+        if (await _admission.AuthenticateAsync(context) is not { } key)
         {
-            await ApiResponses.PermissionDeniedAsync(context);
             return;
         }
 
-        if (!state.RateLimiter.TryAcquire(key.Key, state.Options.RateLimitRequests, state.Options.RateLimitWindowMs))
+        if (!IdempotencyKeyHeader.TryRead(context.Request, out var idempotencyKey, out var headerProblem))
         {
-            await ApiResponses.TooManyRequestsAsync(context, state.Options.RetryAfterSeconds);
+            await ApiResponses.InvalidRequestAsync(context, headerProblem);
             return;
         }
 
+        IdempotencyClaim? claim = null;
+        if (idempotencyKey is not null)
+        {
+            var window = TimeSpan.FromSeconds(state.Options.IdempotencyWindowSeconds);
+            var lookup = state.Idempotency.Claim(key.Key, idempotencyKey, body, window);
+            switch (lookup.Outcome)
+            {
+                case IdempotencyOutcome.Replay:
+                    await AnswerCreatedAsync(context, lookup.TaskId!, replay: true);
+                    return;
+                case IdempotencyOutcome.Mismatch:
+                    await ApiResponses.IdempotencyKeyMismatchAsync(context);
+                    return;
+                case IdempotencyOutcome.Processing:
+                    await ApiResponses.IdempotencyKeyProcessingAsync(context);
+                    return;
+            }
+            claim = lookup.Claim;
+        }
+
+        // Whatever ends this create without a task (an answer, an exception, a client gone) releases the key.
+        using (claim)
+        {
+            await CreateTaskAsync(context, key, body, claim);
+        }
+    }
+
+    private async Task CreateTaskAsync(HttpContext context, EmulatorApiKey key, byte[] body, IdempotencyClaim? claim)
+    {
         if (!IsJsonContentType(context.Request.ContentType))
         {
             await ApiResponses.InvalidRequestAsync(context, "invalid request: Content-Type must be application/json");
@@ -59,6 +87,24 @@ internal sealed class TaskEndpoints(EmulatorState state)
             return;
         }
 
+        if (ScriptedRejection.IsRequestedBy(request.Prompt))
+        {
+            await ApiResponses.TaskRejectedAsync(context);
+            return;
+        }
+
+        if (state.Faults.Roll(state.Options.ModelUnavailableRate))
+        {
+            state.Faults.Counters.CountModelUnavailable();
+            await ApiResponses.ModelUnavailableAsync(context, request.Model, state.Options.RetryAfterSeconds);
+            return;
+        }
+
+        if (state.Options.CreateProcessingMs > 0)
+        {
+            await Task.Delay(state.Options.CreateProcessingMs, context.RequestAborted);
+        }
+
         var task = NewTask(key, request);
         if (!state.Ledger.TryReserve(key, task, out var available))
         {
@@ -69,50 +115,39 @@ internal sealed class TaskEndpoints(EmulatorState state)
 
         state.Tasks.Add(task);
         state.Callbacks.Schedule(task);
+        // Bound before any answer: a retry after a lost answer must find this task, not make a second one.
+        claim?.Bind(task);
 
-        // The "response lost" case: the task exists and is reserved, but the client may never hear about it.
-        if (faults.FaultCreate && await FaultInjection.TryInjectAsync(context, state, faults))
+        await AnswerCreatedAsync(context, task.Id, replay: false);
+    }
+
+    /// <summary>The answer of a create or of its replay; with FaultCreate the task exists but the answer may be lost.</summary>
+    private async Task AnswerCreatedAsync(HttpContext context, string taskId, bool replay)
+    {
+        var faults = state.Options.Faults;
+        if (faults.FaultCreate
+            && (await HangingRequest.TryHangAsync(context, state) || await FaultInjection.TryInjectAsync(context, state, faults)))
         {
             return;
         }
 
-        await ApiResponses.WriteJsonAsync(context, StatusCodes.Status200OK,
-            ApiResponses.SuccessEnvelope(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("taskId", task.Id);
-                w.WriteEndObject();
-            }));
+        if (replay)
+        {
+            context.Response.Headers[IdempotencyKeyHeader.ReplayHeaderName] = "true";
+            context.Items[IdempotencyKeyHeader.ReplayItemKey] = true;
+        }
+        await ApiResponses.WriteJsonAsync(context, StatusCodes.Status200OK, ApiResponses.TaskCreatedBody(taskId));
     }
 
     public async Task GetAsync(HttpContext context)
     {
-        var faults = state.Options.Faults;
-        if (state.Faults.Roll(faults.TooManyRequestsRate))
-        {
-            state.Faults.Counters.CountTooManyRequests();
-            await ApiResponses.TooManyRequestsAsync(context, state.Options.RetryAfterSeconds);
-            return;
-        }
-        if (await FaultInjection.TryInjectAsync(context, state, faults))
+        if (await _admission.RejectedByFaultsAsync(context, isCreate: false)
+            || await _admission.AuthenticateAsync(context) is not { } key)
         {
             return;
         }
 
-        var key = ApiKeyAuthenticator.Authenticate(context, state);
-        if (key is null)
-        {
-            await ApiResponses.PermissionDeniedAsync(context);
-            return;
-        }
-
-        if (!state.RateLimiter.TryAcquire(key.Key, state.Options.RateLimitRequests, state.Options.RateLimitWindowMs))
-        {
-            await ApiResponses.TooManyRequestsAsync(context, state.Options.RetryAfterSeconds);
-            return;
-        }
-
-        var taskId = context.Request.RouteValues["taskId"] as string ?? "";
+        var taskId = TaskIdInPath.Read(context);
         var task = state.Tasks.Find(taskId);
         // Another key's task is as invisible as a task that does not exist.
         if (task is null || !string.Equals(task.ApiKey, key.Key, StringComparison.Ordinal))
@@ -121,8 +156,13 @@ internal sealed class TaskEndpoints(EmulatorState state)
             return;
         }
 
-        await ApiResponses.WriteJsonAsync(context, StatusCodes.Status200OK,
-            ApiResponses.SuccessEnvelope(w => TaskJson.WriteTask(w, task, state.BaseAddress, state.Signer)));
+        var body = ApiResponses.SuccessEnvelope(w => TaskJson.WriteTask(w, task, state.BaseAddress, state.Signer));
+        if (state.Options.HugeBodyBytes is { } hugeBytes and > 0)
+        {
+            await PaddedJsonBody.WriteAsync(context, body, hugeBytes);
+            return;
+        }
+        await ApiResponses.WriteJsonAsync(context, StatusCodes.Status200OK, body);
     }
 
     /// <summary>Any other path under /v1.</summary>

@@ -102,15 +102,33 @@ internal sealed class CallbackDispatcher : IAsyncDisposable
     {
         try
         {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await _http.PostAsync(url, content, stopping);
-            return new CallbackDelivery(taskId, url, attempt, (int)response.StatusCode, null, _state.Clock.GetUtcNow(), bodyText);
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var (timestamp, signature) = SignIfConfigured(request, body);
+            using var response = await _http.SendAsync(request, stopping);
+            return new CallbackDelivery(taskId, url, attempt, (int)response.StatusCode, null, _state.Clock.GetUtcNow(), bodyText,
+                timestamp, signature);
         }
         catch (Exception error) when (error is HttpRequestException or TaskCanceledException && !stopping.IsCancellationRequested)
         {
             var reason = error is TaskCanceledException ? $"timed out after {ReceiverTimeout.TotalSeconds:0} s" : error.Message;
             return new CallbackDelivery(taskId, url, attempt, null, reason, _state.Clock.GetUtcNow(), bodyText);
         }
+    }
+
+    /// <summary>Signs this attempt (its own timestamp) over exactly the bytes it sends, when a signing key is set.</summary>
+    private (string? Timestamp, string? Signature) SignIfConfigured(HttpRequestMessage request, byte[] body)
+    {
+        var options = _state.Options;
+        if (string.IsNullOrEmpty(options.WebhookSigningKey))
+        {
+            return (null, null);
+        }
+        var seconds = _state.Clock.GetUtcNow().ToUnixTimeSeconds() + options.WebhookTimestampSkewSeconds;
+        var timestamp = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = WebhookSignature.Sign(options.WebhookSigningKey, timestamp, body);
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp);
+        request.Headers.Add(WebhookSignature.SignatureHeader, signature);
+        return (timestamp, signature);
     }
 }

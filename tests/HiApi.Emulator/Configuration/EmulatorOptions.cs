@@ -43,6 +43,86 @@ public sealed class EmulatorOptions
     /// <summary>When set, the MP4 is served padded with a trailing <c>free</c> box to exactly this many bytes.</summary>
     public long? VideoSizeBytes { get; set; }
 
+    /// <summary>
+    /// Seconds a create's <c>Idempotency-Key</c> stays bound to its task (on the emulator's clock, from creation):
+    /// the same key and body within it replay the first answer.
+    /// </summary>
+    public int IdempotencyWindowSeconds { get; set; } = 86400;
+
+    /// <summary>
+    /// Milliseconds a create holds after its checks and before the task is made, so "the first request with this key
+    /// is still being processed" (409) can be observed.
+    /// </summary>
+    public int CreateProcessingMs { get; set; }
+
+    /// <summary>
+    /// Probability per create (after validation, before anything is reserved) of a 503 <c>MODEL_UNAVAILABLE</c> with
+    /// <c>Retry-After</c>: the model is briefly out of capacity.
+    /// </summary>
+    public double ModelUnavailableRate { get; set; }
+
+    /// <summary>
+    /// Network round trip: milliseconds added before every API answer (errors included) and before a download's first
+    /// byte. Real time, not the emulator's clock: it models the wire.
+    /// </summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>Per-connection rate at which a video is streamed; null or 0: unlimited.</summary>
+    public long? DownloadBytesPerSecond { get; set; }
+
+    /// <summary>
+    /// Hostile: probability per API request (create, get, list) of never answering it. The request is held, without
+    /// a thread, until the client disconnects or the emulator stops; then the connection is closed unanswered.
+    /// </summary>
+    public double HangRate { get; set; }
+
+    /// <summary>
+    /// Hostile: <c>GET /v1/tasks/{id}</c> answers 200 with the valid envelope padded with whitespace to exactly this
+    /// many bytes, streamed, so even GiBs cost the emulator no memory. Null or 0: off.
+    /// </summary>
+    public long? HugeBodyBytes { get; set; }
+
+    /// <summary>
+    /// Hostile: injected 5xx answers become an HTML page whose text is <see cref="EchoAuthorizationAtOffset"/>
+    /// characters of filler and then the request's whole Authorization header, to catch a client that quotes error
+    /// pages (and so the key) in its messages. Loopback only, like the emulator.
+    /// </summary>
+    public bool EchoAuthorizationInErrorPages { get; set; }
+
+    /// <summary>Characters of filler before the echoed Authorization value (190: a 200-character excerpt cuts the key).</summary>
+    public int EchoAuthorizationAtOffset { get; set; } = 190;
+
+    /// <summary>Hostile storage: a download answers 200 <c>text/html</c> with a small error page instead of the MP4.</summary>
+    public bool StorageServesHtml { get; set; }
+
+    /// <summary>Hostile storage: the Content-Type of real MP4 answers (200 and 206); null: <c>video/mp4</c>.</summary>
+    public string? StorageContentType { get; set; }
+
+    /// <summary>Hostile storage: MP4 answers are sent chunked, without Content-Length.</summary>
+    public bool StorageOmitContentLength { get; set; }
+
+    /// <summary>
+    /// Hostile storage: every download attempt's body is cut after this many bytes (the connection is closed);
+    /// a body no longer than this is sent whole. Null or 0: off.
+    /// </summary>
+    public long? TruncateEveryDownloadAtBytes { get; set; }
+
+    /// <summary>Hostile storage: every Range request is answered 200 with the whole file from byte 0.</summary>
+    public bool StorageIgnoresRange { get; set; }
+
+    /// <summary>Hostile storage: a download answers 302 with this <c>Location</c> (absolute or relative, any scheme).</summary>
+    public string? StorageRedirectTo { get; set; }
+
+    /// <summary>
+    /// The webhook signing key of the account: when set, every callback delivery carries <c>X-HiAPI-Timestamp</c> and
+    /// <c>X-HiAPI-Signature</c> (HMAC-SHA256 over timestamp, ".", raw body). Null: callbacks are unsigned, as the seeds
+    /// describe.
+    /// </summary>
+    public string? WebhookSigningKey { get; set; }
+
+    /// <summary>Seconds added to the signed timestamp (negative: in the past), to test stale-timestamp rejection.</summary>
+    public int WebhookTimestampSkewSeconds { get; set; }
+
     /// <summary>Injected faults; all rates are probabilities per request.</summary>
     public FaultOptions Faults { get; set; } = new();
 

@@ -1,3 +1,4 @@
+using System.Text;
 using HiApi.Emulator.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,6 +12,8 @@ namespace HiApi.Emulator.Hosting;
 /// <summary>Builds the ASP.NET Core app: Kestrel on the given loopback URL, the routes, and quiet logging.</summary>
 internal static class EmulatorApplication
 {
+    public const int MaxRequestLineBytes = 256 * 1024;
+
     public static WebApplication Build(EmulatorState state, string urls)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -20,7 +23,16 @@ internal static class EmulatorApplication
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls(urls);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Idempotency-Key is limited in UTF-8 bytes, so non-ASCII header values must arrive, decoded as UTF-8.
+            kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            // Planted task ids may be long; their escaped form must fit in the request line (Kestrel: 8 KiB; the
+            // request buffer, 1 MiB, must hold the headers).
+            kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxRequestLineBytes + 64 * 1024;
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -31,12 +43,16 @@ internal static class EmulatorApplication
         var app = builder.Build();
         app.UseMiddleware<RequestRecordingMiddleware>(state);
         app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/v1") || context.Request.Path.StartsWithSegments("/storage"),
+            network => network.UseMiddleware<NetworkLatencyMiddleware>(state));
+        app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/_emulator"),
             control => control.UseMiddleware<LoopbackOnlyMiddleware>());
 
         var tasks = new TaskEndpoints(state);
         app.MapPost("/v1/tasks", new RequestDelegate(tasks.CreateAsync));
         app.MapGet("/v1/tasks/{taskId}", new RequestDelegate(tasks.GetAsync));
+        app.MapGet("/v1/tasks", new RequestDelegate(new TaskListEndpoint(state).ListAsync));
         app.Map("/v1/{**rest}", new RequestDelegate(TaskEndpoints.UnknownRouteAsync));
 
         var storage = new StorageEndpoints(state);
@@ -47,6 +63,7 @@ internal static class EmulatorApplication
         app.MapDelete("/_emulator/requests", new RequestDelegate(control.ClearRequestsAsync));
         app.MapGet("/_emulator/callbacks", new RequestDelegate(control.GetCallbacksAsync));
         app.MapGet("/_emulator/tasks", new RequestDelegate(control.GetTasksAsync));
+        app.MapPost("/_emulator/tasks", new RequestDelegate(control.PlantTaskAsync));
         app.MapGet("/_emulator/faults", new RequestDelegate(control.GetFaultsAsync));
         app.MapPut("/_emulator/faults", new RequestDelegate(control.PutFaultsAsync));
         app.MapGet("/_emulator/stats", new RequestDelegate(control.GetStatsAsync));

@@ -1,6 +1,7 @@
 using HiApi.Emulator.Billing;
 using HiApi.Emulator.Callbacks;
 using HiApi.Emulator.Faults;
+using HiApi.Emulator.Idempotency;
 using HiApi.Emulator.Recording;
 using HiApi.Emulator.Storage;
 using HiApi.Emulator.Tasks;
@@ -16,6 +17,7 @@ internal sealed class EmulatorState
         Options = options;
         Clock = clock;
         RateLimiter = new RateLimiter(clock);
+        Idempotency = new IdempotencyStore(clock);
         Faults = new FaultInjector(options.RandomSeed);
         Callbacks = new CallbackDispatcher(this);
     }
@@ -28,6 +30,7 @@ internal sealed class EmulatorState
     public TaskIdGenerator TaskIds { get; } = new();
     public BalanceLedger Ledger { get; } = new();
     public RateLimiter RateLimiter { get; }
+    public IdempotencyStore Idempotency { get; }
     public FaultInjector Faults { get; }
     public SignedUrlSigner Signer { get; } = new();
     public VideoContent Video { get; } = VideoContent.LoadEmbedded();

@@ -24,6 +24,17 @@ internal static class OptionsValidator
         Require(options.CallbackDeliveries >= 0, "CallbackDeliveries must be >= 0");
         Require(options.PricePerSecond >= 0, "PricePerSecond must be >= 0");
         Require(options.VideoSizeBytes is null or >= 0, "VideoSizeBytes must be null or >= 0");
+        Require(options.IdempotencyWindowSeconds >= 0, "IdempotencyWindowSeconds must be >= 0");
+        Require(options.CreateProcessingMs >= 0, "CreateProcessingMs must be >= 0");
+        Require(options.ModelUnavailableRate is >= 0 and <= 1, "ModelUnavailableRate must be between 0 and 1");
+        Require(options.LatencyMs >= 0, "LatencyMs must be >= 0");
+        Require(options.DownloadBytesPerSecond is null or >= 0, "DownloadBytesPerSecond must be null or >= 0");
+        Require(options.HangRate is >= 0 and <= 1, "HangRate must be between 0 and 1");
+        Require(options.HugeBodyBytes is null or >= 0, "HugeBodyBytes must be null or >= 0");
+        Require(options.EchoAuthorizationAtOffset >= 0, "EchoAuthorizationAtOffset must be >= 0");
+        Require(IsHeaderValue(options.StorageContentType), "StorageContentType must be printable ASCII (it is a header value)");
+        Require(options.TruncateEveryDownloadAtBytes is null or >= 0, "TruncateEveryDownloadAtBytes must be null or >= 0");
+        Require(IsHeaderValue(options.StorageRedirectTo), "StorageRedirectTo must be printable ASCII (it is a header value)");
         problems.AddRange(FaultProblems(options.Faults));
         problems.AddRange(KeyProblems(options.ApiKeys));
         return problems;
@@ -81,6 +92,9 @@ internal static class OptionsValidator
         }
         return problems;
     }
+
+    /// <summary>Kestrel refuses control and non-ASCII characters in response headers; refuse them here, with a name.</summary>
+    private static bool IsHeaderValue(string? value) => value is null || value.All(c => c is >= ' ' and <= '~');
 
     public static void ThrowIfInvalid(EmulatorOptions options)
     {

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Http;
 namespace HiApi.Emulator.Hosting;
 
 /// <summary>
-/// Logs every request to <c>/v1/...</c> and <c>/storage/...</c> after it was answered. Keeps only whether an
-/// Authorization header was present, never its value. A dropped connection is logged with status 0.
+/// Logs every request to <c>/v1/...</c> and <c>/storage/...</c> as its answer starts (or when it ends unanswered).
+/// Keeps only whether an Authorization header was present, never its value; the Idempotency-Key is kept (it is not
+/// a secret). A dropped connection is logged with status 0.
 /// </summary>
 internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorState state)
 {
@@ -20,28 +21,52 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorS
         }
 
         var at = state.Clock.GetUtcNow();
+        var recorded = 0;
+        void RecordOnce()
+        {
+            if (Interlocked.Exchange(ref recorded, 1) == 0)
+            {
+                Record(context, at);
+            }
+        }
+
+        // Logged as the answer starts, not after it ends: a client holding the answer always finds its entry.
+        context.Response.OnStarting(() =>
+        {
+            RecordOnce();
+            return Task.CompletedTask;
+        });
         try
         {
             await next(context);
         }
         finally
         {
-            var dropped = context.Items.TryGetValue(FaultInjection.DroppedItemKey, out var flag) && flag is true;
-            var bodyBytes = context.Items.TryGetValue(RequestBody.BytesItemKey, out var read) && read is long counted
-                ? counted
-                : context.Request.ContentLength ?? 0;
-            state.Requests.Add(
-                new RecordedRequest(
-                    at,
-                    context.Request.Method,
-                    path.Value ?? "",
-                    context.Request.QueryString.HasValue ? context.Request.QueryString.Value : null,
-                    context.Request.Headers.ContainsKey("Authorization"),
-                    dropped ? 0 : context.Response.StatusCode,
-                    bodyBytes,
-                    KindOf(context.Request.Method, path)),
-                state.Options.RecordRequests);
+            // Dropped, hung up or failed before any answer started.
+            RecordOnce();
         }
+    }
+
+    private void Record(HttpContext context, DateTimeOffset at)
+    {
+        var path = context.Request.Path;
+        var dropped = context.Items.TryGetValue(FaultInjection.DroppedItemKey, out var flag) && flag is true;
+        var bodyBytes = context.Items.TryGetValue(RequestBody.BytesItemKey, out var read) && read is long counted
+            ? counted
+            : context.Request.ContentLength ?? 0;
+        state.Requests.Add(
+            new RecordedRequest(
+                at,
+                context.Request.Method,
+                path.Value ?? "",
+                context.Request.QueryString.HasValue ? context.Request.QueryString.Value : null,
+                context.Request.Headers.ContainsKey("Authorization"),
+                dropped ? 0 : context.Response.StatusCode,
+                bodyBytes,
+                KindOf(context.Request.Method, path),
+                IdempotencyKeyHeader.ForLog(context.Request),
+                context.Items.ContainsKey(IdempotencyKeyHeader.ReplayItemKey)),
+            state.Options.RecordRequests);
     }
 
     public static string KindOf(string method, PathString path)
@@ -50,6 +75,10 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorS
         if (segments is ["v1", "tasks"] && HttpMethods.IsPost(method))
         {
             return RequestLog.Create;
+        }
+        if (segments is ["v1", "tasks"] && HttpMethods.IsGet(method))
+        {
+            return RequestLog.List;
         }
         if (segments is ["v1", "tasks", _] && HttpMethods.IsGet(method))
         {

@@ -10,6 +10,7 @@ internal sealed class RequestLog
 {
     public const string Create = "create";
     public const string Get = "get";
+    public const string List = "list";
     public const string Download = "download";
     public const string Other = "other";
 

@@ -33,30 +33,33 @@ internal sealed class VideoContent
     public long LengthFor(long? requestedSize) =>
         requestedSize is { } size && size >= Fixture.Length + 8 ? size : Fixture.Length;
 
-    /// <summary>Writes bytes [start, start+count) of the file of <paramref name="totalLength"/> bytes.</summary>
-    public async Task WriteAsync(Stream output, long totalLength, long start, long count, CancellationToken cancellationToken)
+    /// <summary>Writes bytes [start, start+count) of the file of <paramref name="totalLength"/> bytes, at the pacer's rate.</summary>
+    public async Task WriteAsync(Stream output, long totalLength, long start, long count, DownloadPacer pacer,
+        CancellationToken cancellationToken)
     {
         var header = FreeBoxHeader(totalLength - Fixture.Length);
         var position = start;
         var end = start + count;
         while (position < end)
         {
+            var room = Math.Min(end - position, pacer.SliceBytes);
             ReadOnlyMemory<byte> chunk;
             if (position < Fixture.Length)
             {
-                chunk = Fixture.AsMemory((int)position, (int)Math.Min(Fixture.Length - position, end - position));
+                chunk = Fixture.AsMemory((int)position, (int)Math.Min(Fixture.Length - position, room));
             }
             else if (position < Fixture.Length + header.Length)
             {
                 var offset = (int)(position - Fixture.Length);
-                chunk = header.AsMemory(offset, (int)Math.Min(header.Length - offset, end - position));
+                chunk = header.AsMemory(offset, (int)Math.Min(header.Length - offset, room));
             }
             else
             {
-                chunk = Zeros.AsMemory(0, (int)Math.Min(ChunkSize, end - position));
+                chunk = Zeros.AsMemory(0, (int)Math.Min(ChunkSize, room));
             }
             await output.WriteAsync(chunk, cancellationToken);
             position += chunk.Length;
+            await pacer.SentAsync(chunk.Length, cancellationToken);
         }
     }
 

@@ -31,6 +31,9 @@ internal sealed class EmulatedTask
     /// <summary>Unix seconds after which the output URL stops working (meaningful for success only).</summary>
     public required long ExpireAtUnixSeconds { get; init; }
 
+    /// <summary>Set for a task planted verbatim: its fixed answer replaces the lifecycle.</summary>
+    public PlantedContent? Planted { get; init; }
+
     /// <summary>A failing task fails at the end of handling; a succeeding one after archiving.</summary>
     public TimeSpan TimeToFinish => TimeSpan.FromMilliseconds(
         Failure is null ? (long)QueuedMs + HandlingMs + ArchivingMs : (long)QueuedMs + HandlingMs);
@@ -45,6 +48,10 @@ internal sealed class EmulatedTask
     {
         get
         {
+            if (Planted is { } planted)
+            {
+                return planted.Status;
+            }
             var elapsedMs = Elapsed.TotalMilliseconds;
             if (elapsedMs < QueuedMs)
             {
