@@ -549,11 +549,15 @@ class SourceCmdlet:
     params: list[SourceParam]
 
     def set_names(self) -> list[str]:
+        """The parameter sets PowerShell builds. A DefaultParameterSetName that no parameter names is still a set
+        (like Get-Job's): PowerShell puts it first, holding only the parameters that are in every set."""
         names: list[str] = []
         for param in self.params:
             for name in param.sets:
                 if name != "__AllParameterSets" and name not in names:
                     names.append(name)
+        if names and self.default_set is not None and self.default_set not in names:
+            names.insert(0, self.default_set)
         return names or ["__AllParameterSets"]
 
     def params_in(self, set_name: str) -> list[tuple[SourceParam, dict[str, object]]]:
