@@ -10,11 +10,6 @@ BeforeAll {
     $script:ledgerPath = $testSession.LedgerPath
     Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1') -Force
 
-    function Get-FreePort {
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-    }
     function Set-EmulatorTimings([int] $HandlingMs) {
         Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = $HandlingMs } | Out-Null
     }
@@ -72,7 +67,7 @@ Describe 'ConvertFrom-HiApiCallback' {
 
 Describe 'Receive-HiApiCallback' {
     BeforeAll {
-        $script:port = Get-FreePort
+        $script:port = Get-HiApiFreePort
         $script:prefix = "http://127.0.0.1:$port/hooks/hiapi/"
     }
 
@@ -122,7 +117,7 @@ Describe 'Signed callbacks' {
     BeforeAll {
         $script:signingKey = "whsec_pester_$([guid]::NewGuid().ToString('n'))"
         $script:secureKey = ConvertTo-SecureString $signingKey -AsPlainText -Force
-        $script:signedPort = Get-FreePort
+        $script:signedPort = Get-HiApiFreePort
         $script:signedPrefix = "http://127.0.0.1:$signedPort/hooks/hiapi/"
 
         # What HiAPI sends with a webhook signing key: hex(HMAC-SHA256(key, "<timestamp>.<raw body>")).
@@ -205,7 +200,7 @@ Describe 'Signed callbacks' {
     It 'ConvertFrom-HiApiCallback reads the body and the signature headers of an HttpListenerRequest (a hand-written listener loop)' {
         $task = New-HiApiVideoTask 'own listener' -Duration 3
         $signed = New-SignedCallback $task.TaskId
-        $ownHook = "http://127.0.0.1:$(Get-FreePort)/own/"
+        $ownHook = "http://127.0.0.1:$(Get-HiApiFreePort)/own/"
         $listener = [System.Net.HttpListener]::new()
         $listener.Prefixes.Add($ownHook)
         $listener.Start()

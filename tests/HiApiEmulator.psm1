@@ -157,6 +157,15 @@ function Invoke-HiApiChildPwsh {
     }
 }
 
+function Get-HiApiFreePort {
+    <# A TCP port on the loopback interface that nothing listens on right now. #>
+    [CmdletBinding()]
+    param()
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
 function Enter-HiApiTestSession {
     <#
         Starts an emulator and points the module at it through the environment (base URL, key) with a ledger of
@@ -195,4 +204,4 @@ function Exit-HiApiTestSession {
     Stop-HiApiEmulator $Session.Emulator
 }
 
-Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession, Get-PwshCommand, Invoke-HiApiChildPwsh
+Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession, Get-PwshCommand, Invoke-HiApiChildPwsh, Get-HiApiFreePort
