@@ -79,7 +79,7 @@ BeforeDiscovery {
     }
 
     # README: every ```powershell block, named after the heading above it (numbered when a heading has several).
-    $heading = 'README'
+    $heading = 'Introduction'
     $count = @{}
     $inBlock = $false
     $body = $null
