@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using HiApi.Client;
 
 namespace HiApi.Bench.Hosting;
 
@@ -12,49 +11,17 @@ internal static class PwshScript
 {
     public static async Task<string> RunAsync(string script, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct)
     {
-        var startInfo = new ProcessStartInfo(ChildProcesses.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryLayout.Root,
-        };
-        foreach (var argument in new[] { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", Path.Combine(RepositoryLayout.Root, "bench", "scripts", script) })
+        var startInfo = new ProcessStartInfo(ChildProcesses.DotnetHost) { WorkingDirectory = RepositoryLayout.Root };
+        foreach (var argument in new[] { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File", Path.Combine(RepositoryLayout.Root, "bench", "scripts", script) }.Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment[ApiKey.PrimaryEnvironmentVariable] = EmulatorProcess.ApiKey;
-        startInfo.Environment.Remove(ApiKey.SecondaryEnvironmentVariable);
-
-        using var process = ChildProcesses.Start(startInfo);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            ChildProcesses.Kill(process);
-            ct.ThrowIfCancellationRequested();
-            throw new TimeoutException($"pwsh {script} did not finish within {timeout.TotalMinutes:0} min.");
-        }
-
-        ChildProcesses.Forget(process);
-        var output = await stdout;
-        var errors = await stderr;
+        var (exitCode, output, errors) = await ProcessRun.RunAsync(startInfo, $"pwsh {script}", timeout, ct);
         var last = output.Split('\n').Select(line => line.Trim()).LastOrDefault(line => line.Length > 0);
-        if (process.ExitCode != 0 || last is null)
+        if (exitCode != 0 || last is null)
         {
-            throw new InvalidOperationException($"pwsh {script} failed (exit code {process.ExitCode}).{Environment.NewLine}{errors}{output}");
+            throw new InvalidOperationException($"pwsh {script} failed (exit code {exitCode}).{Environment.NewLine}{errors}{output}");
         }
 
         return last;

@@ -162,20 +162,7 @@ public sealed class TaskLedger
         lock (gate)
         {
             var now = Now;
-            var record = new LedgerRecord
-            {
-                IdempotencyKey = idempotencyKey,
-                Model = request.Model,
-                Prompt = request.Prompt,
-                ImageUrl = request.ImageUrl,
-                AspectRatio = request.AspectRatio,
-                Resolution = request.Resolution,
-                Duration = request.Duration,
-                CallbackUrl = request.CallbackUrl,
-                SubmittedAt = submittedAt ?? now,
-                Status = LedgerSubmission.SubmittingStatus,
-                UpdatedAt = now,
-            };
+            var record = LedgerRecord.ForSubmission(idempotencyKey, request, LedgerSubmission.SubmittingStatus, submittedAt ?? now, now);
             using (AcquireLock(createFolder: true))
             {
                 written = AppendLocked(record, now);
