@@ -92,6 +92,24 @@ Describe 'The ledger records every task and what became of it' {
     }
 }
 
+Describe 'Reconcile: tasks the ledger never heard of' {
+    It 'finds a task of the account that the ledger lacks, records it, and -Pending then finishes it' {
+        $ledger = New-TestLedgerPath
+        $env:HIAPI_LEDGER_PATH = $ledger
+        # A task created behind this ledger's back (another machine, or an answer lost before write-ahead existed).
+        $stranger = New-HiApiVideoTask 'created elsewhere' -Duration 3 -NoLedger
+        (Get-HiApiTask).TaskId | Should -Not -Contain $stranger.TaskId
+
+        $found = Get-HiApiTask -Reconcile -Since ([DateTime]::UtcNow.AddMinutes(-5))
+        $found.TaskId | Should -Contain $stranger.TaskId
+        (Get-HiApiTask -Reconcile -Since ([DateTime]::UtcNow.AddMinutes(-5))).TaskId | Should -Not -Contain $stranger.TaskId -Because 'a second reconcile finds nothing new'
+
+        $files = Get-HiApiTask -Pending | Where-Object TaskId -EQ $stranger.TaskId | Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path (Join-Path $TestDrive 'reconciled')
+        $files.TaskId | Should -Be $stranger.TaskId
+        Remove-Item "$ledger*" -Force -ErrorAction SilentlyContinue
+    }
+}
+
 Describe 'Resume after a crash' {
     It 'recovers every task of a PowerShell process killed mid-wait' {
         $ledger = New-TestLedgerPath

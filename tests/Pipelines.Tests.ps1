@@ -37,6 +37,18 @@ Describe 'A prompt becomes an MP4 on disk in one pipeline' {
         Get-ChildItem $clips -Force | Should -HaveCount 1 -Because 'no temporary file is left behind'
     }
 
+    It 'writes each saved file as Get-ChildItem shows it, with the task id' {
+        $file = New-HiApiVideoTask 'a file like any other' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2 |
+            Save-HiApiVideo -Path (Join-Path $TestDrive 'provider')
+        $file.PSProvider.Name | Should -Be 'FileSystem'
+        $file.PSPath | Should -BeLike 'Microsoft.PowerShell.Core\FileSystem::*'
+        $shown = $file | Out-String -Width 120
+        $shown | Should -Match 'Directory: '
+        $shown | Should -Match ([regex]::Escape("$($file.Length)"))
+        $shown | Should -Match ([regex]::Escape($file.Name.Substring(0, 20)))
+        $file.TaskId | Should -Match '^tk-hiapi-'
+    }
+
     It 'returns a typed task that remembers what was asked for' {
         $task = New-HiApiVideoTask -Prompt 'a paper plane over neon Tokyo' -AspectRatio '16:9' -Resolution 1080p -Duration 4
         $task | Should -BeOfType ([HiApi.Client.HiApiTask])

@@ -2,11 +2,11 @@
     Benchmark row 7 ("batch over a WAN-like link"), run by bench/HiApi.Bench in one pwsh process: the module's
     pipeline for each batch size, then the same prompts through a hand-written ForEach-Object -Parallel around
     Invoke-RestMethod/Invoke-WebRequest (the seeds' recipe, in parallel), in the same process. Writes one JSON line.
-    The emulator adds the latency and paces downloads; this script only runs what a user would type.
+    The emulator adds the latency and paces downloads; this script only runs what a user would type. The key comes
+    from $env:HIAPI_API_KEY, as for a user.
 #>
 param(
     [Parameter(Mandatory)] [string] $BaseUri,
-    [Parameter(Mandatory)] [string] $ApiKey,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $Scratch,
     [int[]] $Tasks = @(200),
@@ -18,7 +18,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $env:HIAPI_BASE_URL = $BaseUri
-$env:HIAPI_API_KEY = $ApiKey
+$ApiKey = $env:HIAPI_API_KEY
 $env:HIAPI_LEDGER_PATH = Join-Path $Scratch 'ledger.jsonl'
 Import-Module $ModulePath
 
@@ -44,8 +44,8 @@ if ($BaselineTasks -gt 0) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     $prompts | ForEach-Object -ThrottleLimit $BaselineThrottleLimit -Parallel {
         $ProgressPreference = 'SilentlyContinue'
-        $root = $using:BaseUri.TrimEnd('/')
-        $headers = @{ Authorization = "Bearer $($using:ApiKey)" }
+        $root = ($using:BaseUri).TrimEnd('/')
+        $headers = @{ Authorization = 'Bearer ' + $using:ApiKey }
         $body = @{ model = 'happyhorse-1.1/text-to-video'; input = @{ prompt = $_; duration = 3 } } | ConvertTo-Json -Compress
         $id = (Invoke-RestMethod -Method Post -Uri "$root/v1/tasks" -Headers $headers -ContentType 'application/json' -Body $body).data.taskId
         do {

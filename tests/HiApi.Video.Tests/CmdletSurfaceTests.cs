@@ -40,7 +40,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadataFixture>
     {
         var parameters = CmdletParameter.Of(_module.Cmdlet("Save-HiApiVideo"));
         Assert.Equal(1, parameters["Path"].Position("__AllParameterSets"));
-        Assert.Equal((1, 32), ((int)parameters["ThrottleLimit"].ValidateRange!.Value.Min, (int)parameters["ThrottleLimit"].ValidateRange!.Value.Max));
+        Assert.Equal((1, 64), ((int)parameters["ThrottleLimit"].ValidateRange!.Value.Min, (int)parameters["ThrottleLimit"].ValidateRange!.Value.Max));
     }
 
     [Fact]

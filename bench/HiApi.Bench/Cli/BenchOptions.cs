@@ -34,6 +34,12 @@ internal sealed class BenchOptions
     /// <summary>Where the Markdown table goes; relative paths are taken from the repository root.</summary>
     public string OutputPath { get; private init; } = "bench/results/latest.md";
 
+    /// <summary>Row 7: the batch sizes the module runs over the WAN-like link (how its time grows).</summary>
+    public IReadOnlyList<int> WanTasks { get; private init; } = [50, 200, 1000];
+
+    /// <summary>Row 7: the batch compared with the hand-written ForEach-Object -Parallel (one of <see cref="WanTasks"/>).</summary>
+    public int WanCompareTasks { get; private init; } = 200;
+
     /// <summary>True when every size is the issue's and the table goes to the default file: such a run may refresh the README.</summary>
     public bool IsIssueDefault => Arguments.Count == 0;
 
@@ -54,12 +60,16 @@ internal sealed class BenchOptions
                 DownloadRounds = 3,
                 OverheadCalls = 1000,
                 WaitTasks = 500,
+                WanTasks = [20, 40],
+                WanCompareTasks = 40,
             }
             : new BenchOptions();
 
         int batch = options.BatchTasks, baseline = options.BaselineTasks, callbacks = options.CallbackTasks;
         int downloadMiB = options.DownloadMiB, rounds = options.DownloadRounds, calls = options.OverheadCalls, wait = options.WaitTasks;
         var output = options.OutputPath;
+        var wanTasks = options.WanTasks;
+        var wanCompare = options.WanCompareTasks;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -90,6 +100,12 @@ internal sealed class BenchOptions
                 case "--output":
                     output = Value(args, ref i);
                     break;
+                case "--wan-tasks":
+                    wanTasks = PositiveInts(args, ref i);
+                    break;
+                case "--wan-compare-tasks":
+                    wanCompare = PositiveInt(args, ref i);
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}");
             }
@@ -106,13 +122,15 @@ internal sealed class BenchOptions
             OverheadCalls = calls,
             WaitTasks = wait,
             OutputPath = output,
+            WanTasks = wanTasks.Contains(wanCompare) ? wanTasks : [.. wanTasks, wanCompare],
+            WanCompareTasks = wanCompare,
             Arguments = args.ToArray(),
         };
     }
 
     public const string Usage =
         "Options: --quick, --batch N, --baseline-tasks N, --callback-tasks N, --download-mib N, --download-rounds N, " +
-        "--overhead-calls N, --wait-tasks N, --output PATH.";
+        "--overhead-calls N, --wait-tasks N, --wan-tasks N,N,..., --wan-compare-tasks N, --output PATH.";
 
     private static string Value(IReadOnlyList<string> args, ref int i)
     {
@@ -122,6 +140,23 @@ internal sealed class BenchOptions
         }
 
         return args[++i];
+    }
+
+    private static int[] PositiveInts(IReadOnlyList<string> args, ref int i)
+    {
+        var name = args[i];
+        var text = Value(args, ref i);
+        var values = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var parsed = new int[values.Length];
+        for (var k = 0; k < values.Length; k++)
+        {
+            if (!int.TryParse(values[k], NumberStyles.None, CultureInfo.InvariantCulture, out parsed[k]) || parsed[k] <= 0)
+            {
+                throw new ArgumentException($"Option '{name}' needs positive whole numbers separated by commas, not '{text}'.");
+            }
+        }
+
+        return parsed.Length > 0 ? parsed : throw new ArgumentException($"Option '{name}' needs at least one number.");
     }
 
     private static int PositiveInt(IReadOnlyList<string> args, ref int i)

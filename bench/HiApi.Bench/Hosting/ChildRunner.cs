@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using HiApi.Client;
 
 namespace HiApi.Bench.Hosting;
 
@@ -17,12 +16,7 @@ internal static class ChildRunner
 
     public static async Task<T> RunAsync<T>(string command, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct)
     {
-        var startInfo = new ProcessStartInfo(ChildProcesses.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var startInfo = new ProcessStartInfo(ChildProcesses.DotnetHost);
         startInfo.ArgumentList.Add(typeof(ChildRunner).Assembly.Location);
         startInfo.ArgumentList.Add(command);
         foreach (var argument in arguments)
@@ -30,34 +24,13 @@ internal static class ChildRunner
             startInfo.ArgumentList.Add(argument);
         }
 
-        startInfo.Environment[ApiKey.PrimaryEnvironmentVariable] = EmulatorProcess.ApiKey;
-        startInfo.Environment.Remove(ApiKey.SecondaryEnvironmentVariable);
         // Same GC settings as the parent's runtimeconfig, stated so an environment override cannot skew memory rows.
         startInfo.Environment["DOTNET_gcServer"] = "0";
-
-        using var process = ChildProcesses.Start(startInfo);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            ChildProcesses.Kill(process);
-            ct.ThrowIfCancellationRequested();
-            throw new TimeoutException($"Child '{command}' did not finish within {timeout.TotalSeconds:0} s.");
-        }
-
-        ChildProcesses.Forget(process);
-        var output = await stdout;
-        var errors = await stderr;
+        var (exitCode, output, errors) = await ProcessRun.RunAsync(startInfo, $"Child '{command}'", timeout, ct);
         var resultLine = output.Split('\n').Select(line => line.TrimEnd('\r')).LastOrDefault(line => line.StartsWith(ResultPrefix, StringComparison.Ordinal));
-        if (process.ExitCode != 0 || resultLine is null)
+        if (exitCode != 0 || resultLine is null)
         {
-            throw new InvalidOperationException($"Child '{command}' failed (exit code {process.ExitCode}).{Environment.NewLine}{errors}{output}");
+            throw new InvalidOperationException($"Child '{command}' failed (exit code {exitCode}).{Environment.NewLine}{errors}{output}");
         }
 
         return JsonSerializer.Deserialize<T>(resultLine[ResultPrefix.Length..], Json)

@@ -25,6 +25,14 @@ internal sealed record EmulatorSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? RecordRequests { get; init; }
 
+    /// <summary>Added before every API answer and a download's first byte; 0 switches it off.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? LatencyMs { get; init; }
+
+    /// <summary>Per-connection pace of a download; 0 switches it off.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? DownloadBytesPerSecond { get; init; }
+
     /// <summary>Queued, handling and archiving times that add up to <paramref name="render"/> (1:4:1, like a real render).</summary>
     public static EmulatorSettings RenderTime(TimeSpan render)
     {

@@ -126,10 +126,10 @@ internal static class BatchRows
 
         var notes = new List<string>
         {
-            $"Rows 1-3: the module's path is the client library the cmdlets use, in the order the pipeline `New-HiApiVideoTask | Wait-HiApiTask | Save-HiApiVideo` runs it: " +
-            "`HiApiSession.SubmitAsync` one record after another (no added parallelism; the ledger in a temporary file records every task), each task added to one `TaskWaiter` " +
-            "with default `WaitOptions`, and every finished task saved with `HiApiSession.SaveAsync` at once, one at a time on the single pipeline thread " +
-            "(a download holds up the next submission, as in PowerShell). Wall time runs from the first submission to the last file on disk.",
+            $"Rows 1-3: the module's path is the client library the cmdlets use, in the order the pipeline `New-HiApiVideoTask | Wait-HiApiTask | Save-HiApiVideo` runs it " +
+            $"with the default -ThrottleLimit of each: `HiApiSession.SubmitAsync` up to {ModulePipeline.SubmissionsInFlight} at once (the ledger in a temporary file records every submission and task), " +
+            $"each task added to one `TaskWaiter` with default `WaitOptions` as soon as it is created, and every finished task saved with `HiApiSession.SaveAsync`, up to {ModulePipeline.DownloadsInFlight} at once " +
+            "(a full download queue holds up the pipeline thread, as in PowerShell). Wall time runs from the first submission to the last file on disk. Row 7 runs the real cmdlets in pwsh.",
             $"Row 1 baseline: the seeds' sequential recipe (submit, GET at once and then every 5 s until success, download, next task) written from scratch in C# with one plain `HttpClient`; " +
             $"it ran on the first {options.BaselineTasks} tasks only and its wall time is **extrapolated** linearly to {options.BatchTasks}. The floor is one render time: no client can save a clip sooner. " +
             $"The target \"within 1.2x of the floor plus 5 s\" is read as 1.2 × floor + 5 s = {Units.Seconds(wallLimit)} (the stricter reading; 1.2 × (floor + 5 s) would allow {Units.Seconds(TimeSpan.FromTicks((long)((floor + PollInterval).Ticks * 1.2)))}).",
@@ -139,9 +139,8 @@ internal static class BatchRows
             $"with default options: every callback is verified with a GET before the task is handed on; its sweeper would poll a task only 10 min after submission. " +
             $"{options.CallbackTasks - swept} of {options.CallbackTasks} tasks came by callback, {swept} by the sweeper; {ignored} receiver events ignored (duplicates, not final).",
             "Row 3: the emulator's request log is cleared before each run and counted after it: creates, GETs and downloads divided by the tasks saved.",
-            $"Rows 1-2, time on the single pipeline thread per task: submission (create + ledger append) {Spread(polled.SubmitTimes.Concat(called.SubmitTimes).ToArray())}; " +
-            $"save (status record, download, fsync, rename, ledger) {Spread(polled.SaveTimes.Concat(called.SaveTimes).ToArray())}. " +
-            "Tasks end at the rate they were submitted; when a save takes longer than a submission, finished tasks queue for the pipeline thread.",
+            $"Rows 1-2, time per task from start to finish: submission (write-ahead ledger line, create, ledger line) {Spread(polled.SubmitTimes.Concat(called.SubmitTimes).ToArray())}; " +
+            $"save (download, verify, fsync, rename, ledger) {Spread(polled.SaveTimes.Concat(called.SaveTimes).ToArray())}.",
         };
 
         if (calledLatency is not null && calledLatency.P95 >= TimeSpan.FromSeconds(1))

@@ -25,6 +25,7 @@ internal static class BenchRun
             groups.Add(await DownloadRow.RunAsync(context));
             groups.Add(await OverheadRow.RunAsync(context));
             groups.Add(await BigBatchRow.RunAsync(context));
+            groups.Add(await WanBatchRow.RunAsync(context));
         }
         finally
         {

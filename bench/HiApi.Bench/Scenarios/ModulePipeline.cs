@@ -5,18 +5,25 @@ namespace HiApi.Bench.Scenarios;
 
 /// <summary>
 /// <c>New-HiApiVideoTask | Wait-HiApiTask | Save-HiApiVideo</c> without PowerShell, step for step as the cmdlets
-/// run it on the single pipeline thread:
+/// run it with their default -ThrottleLimit on the single pipeline thread:
 /// <list type="bullet">
-/// <item>New submits one record at a time (<see cref="HiApiSession.SubmitAsync"/>, ledger included) and passes each task on;</item>
+/// <item>New starts a submission per record (<see cref="HiApiSession.SubmitAsync"/>, ledger included), up to
+/// <see cref="SubmissionsInFlight"/> at once, and passes each task on as soon as it is created;</item>
 /// <item>Wait adds it to its source of results (the waiter's polls, or verified callbacks) and hands on whatever
 /// already finished, without blocking;</item>
-/// <item>Save downloads each handed-on task at once, one at a time, on that same thread (so a download holds up the
-/// next submission, exactly as in the pipeline);</item>
-/// <item>after the last record, Wait's end block hands on each task the moment it ends, and Save saves it.</item>
+/// <item>Save starts a download per handed-on task, up to <see cref="DownloadsInFlight"/> at once (blocking the
+/// pipeline thread while full, exactly as in the pipeline), and writes each file when it is complete;</item>
+/// <item>after the last record, Wait's end block hands on each task the moment it ends, and Save drains.</item>
 /// </list>
 /// </summary>
 internal sealed class ModulePipeline
 {
+    /// <summary>New-HiApiVideoTask's default -ThrottleLimit.</summary>
+    public const int SubmissionsInFlight = 16;
+
+    /// <summary>Save-HiApiVideo's default -ThrottleLimit.</summary>
+    public const int DownloadsInFlight = 64;
+
     private readonly HiApiSession _session;
     private readonly string _folder;
     private readonly Dictionary<string, DateTimeOffset> _savedAt = new(StringComparer.Ordinal);
@@ -24,6 +31,8 @@ internal sealed class ModulePipeline
     private readonly List<string> _problems = new();
     private readonly List<TimeSpan> _submitTimes = new();
     private readonly List<TimeSpan> _saveTimes = new();
+    private readonly BoundedWorkQueue<long, HiApiTask> _submissions = new(SubmissionsInFlight);
+    private readonly BoundedWorkQueue<(FinishedTask Task, long Started), SaveResult> _downloads = new(DownloadsInFlight);
     private int _notSaved;
 
     public ModulePipeline(HiApiSession session, string folder)
@@ -38,20 +47,33 @@ internal sealed class ModulePipeline
         var stopwatch = Stopwatch.StartNew();
         for (var i = 0; i < tasks; i++)
         {
-            var submitStarted = Stopwatch.GetTimestamp();
-            var task = await _session.SubmitAsync(ModuleClients.ClipRequest(i, callbackUrl), ct);
-            _submitTimes.Add(Stopwatch.GetElapsedTime(submitStarted));
-            source.Add(task);
-            while (source.TryRead(out var ready) && ready is not null)
+            while (_submissions.IsFull)
             {
-                await EmitAsync(ready, ct);
+                await _submissions.WaitForCompletionAsync(ct);
+                await HandOnSubmittedAsync(source, ct);
             }
+
+            var request = ModuleClients.ClipRequest(i, callbackUrl);
+            _submissions.Start(Stopwatch.GetTimestamp(), token => _session.SubmitAsync(request, token), ct);
+            await HandOnSubmittedAsync(source, ct);
+        }
+
+        while (_submissions.Outstanding > 0)
+        {
+            await _submissions.WaitForCompletionAsync(ct);
+            await HandOnSubmittedAsync(source, ct);
         }
 
         source.CompleteAdding();
         while (await source.ReadAsync(ct) is { } next)
         {
-            await EmitAsync(next, ct);
+            await StartSaveAsync(next, ct);
+        }
+
+        while (_downloads.Outstanding > 0)
+        {
+            await _downloads.WaitForCompletionAsync(ct);
+            WriteSaved();
         }
 
         stopwatch.Stop();
@@ -67,10 +89,29 @@ internal sealed class ModulePipeline
         };
     }
 
-    /// <summary>Wait-HiApiTask's Emit, then Save-HiApiVideo's ProcessRecord for the same object.</summary>
-    private async Task EmitAsync(FinishedTask finished, CancellationToken ct)
+    /// <summary>New-HiApiVideoTask writing its finished submissions; Wait-HiApiTask taking each and handing on what ended.</summary>
+    private async Task HandOnSubmittedAsync(IFinishedTaskSource source, CancellationToken ct)
     {
-        var started = Stopwatch.GetTimestamp();
+        while (_submissions.TryTake(out var submitted))
+        {
+            if (submitted.Error is not null)
+            {
+                _problems.Add(submitted.Error.Message);
+                continue;
+            }
+
+            _submitTimes.Add(Stopwatch.GetElapsedTime(submitted.Item));
+            source.Add(submitted.Result!);
+            while (source.TryRead(out var ready) && ready is not null)
+            {
+                await StartSaveAsync(ready, ct);
+            }
+        }
+    }
+
+    /// <summary>Wait-HiApiTask's Emit, then Save-HiApiVideo's ProcessRecord for the same object.</summary>
+    private async Task StartSaveAsync(FinishedTask finished, CancellationToken ct)
+    {
         _session.RecordStatus(finished.Task);
         if (!finished.Succeeded)
         {
@@ -79,25 +120,41 @@ internal sealed class ModulePipeline
             return;
         }
 
-        var target = SavePathResolver.ResolveTargetFile(_folder, finished.Task.TaskId);
-        try
+        while (_downloads.IsFull)
         {
-            var result = await _session.SaveAsync(finished.Task, target, new DownloadOptions { Progress = new LatestProgress<DownloadProgress>() }, ct);
-            _savedAt[finished.Task.TaskId] = DateTimeOffset.UtcNow;
-            _saveTimes.Add(Stopwatch.GetElapsedTime(started));
-            if (finished.Task.RetrievedAt is { } retrievedAt)
-            {
-                _knownAt[finished.Task.TaskId] = retrievedAt;
-            }
-            if (result.AlreadySaved)
-            {
-                _problems.Add($"{finished.Task.TaskId}: unexpectedly already saved");
-            }
+            await _downloads.WaitForCompletionAsync(ct);
+            WriteSaved();
         }
-        catch (HiApiException error)
+
+        var target = SavePathResolver.ResolveTargetFile(_folder, finished.Task.TaskId);
+        var options = new DownloadOptions { Progress = new LatestProgress<DownloadProgress>() };
+        _downloads.Start((finished, Stopwatch.GetTimestamp()), token => _session.SaveAsync(finished.Task, target, options, token), ct);
+        WriteSaved();
+    }
+
+    private void WriteSaved()
+    {
+        while (_downloads.TryTake(out var done))
         {
-            _notSaved++;
-            _problems.Add(error.Message);
+            var task = done.Item.Task.Task;
+            if (done.Error is not null)
+            {
+                _notSaved++;
+                _problems.Add(done.Error.Message);
+                continue;
+            }
+
+            _savedAt[task.TaskId] = DateTimeOffset.UtcNow;
+            _saveTimes.Add(Stopwatch.GetElapsedTime(done.Item.Started));
+            if (task.RetrievedAt is { } retrievedAt)
+            {
+                _knownAt[task.TaskId] = retrievedAt;
+            }
+
+            if (done.Result!.AlreadySaved)
+            {
+                _problems.Add($"{task.TaskId}: unexpectedly already saved");
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class ApiRequestGate
     private DateTimeOffset _lastDecrease = DateTimeOffset.MinValue;
     private long _rateLimited;
 
-    public ApiRequestGate(int maxConcurrency = 32, TimeProvider? timeProvider = null)
+    public ApiRequestGate(int maxConcurrency = 64, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
         MaxConcurrency = maxConcurrency;

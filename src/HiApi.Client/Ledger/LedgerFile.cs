@@ -45,12 +45,13 @@ internal static class LedgerFile
     }
 
     /// <summary>
-    /// Appends one event as a single write call and fsyncs it before returning, so once this returns the event
-    /// survives a crash of the process or the machine. A file created here starts with a header. If an earlier
-    /// writer died mid-line, a newline is written first so the fragment stays one (skipped) line and never
-    /// swallows this event.
+    /// Appends one event as a single write call and returns the file length after it. The write survives a crash of
+    /// the process at once (it is in the OS's cache); it survives a crash of the machine once the file is fsynced,
+    /// which <see cref="SyncToDisk"/> does (one fsync for every write made before it began). A file created here
+    /// starts with a header. If an earlier writer died mid-line, a newline is written first so the fragment stays
+    /// one (skipped) line and never swallows this event.
     /// </summary>
-    public static void Append(string path, LedgerRecord record, DateTimeOffset now)
+    public static long Append(string path, LedgerRecord record, DateTimeOffset now)
     {
         using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
         var line = new ArrayBufferWriter<byte>(512);
@@ -72,7 +73,21 @@ internal static class LedgerFile
         line.Write([NewLine]);
         stream.Position = length;
         stream.Write(line.WrittenSpan);
+        return length + line.WrittenCount;
+    }
+
+    /// <summary>
+    /// Fsyncs the ledger file as it is now and returns what that made durable: the file's generation (its header's)
+    /// and its length when the fsync began. Needs no lock: fsync flushes every write already made to the file, by
+    /// any handle, and a compaction that replaced the file fsynced the new one before its rename.
+    /// </summary>
+    public static (string? Generation, long Length) SyncToDisk(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        var generation = ReadGeneration(stream);
+        var length = stream.Length;
         stream.Flush(flushToDisk: true);
+        return (generation, length);
     }
 
     /// <summary>

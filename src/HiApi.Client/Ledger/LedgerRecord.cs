@@ -65,23 +65,30 @@ internal sealed class LedgerRecord
         UpdatedAt = entry.UpdatedAt,
     };
 
-    /// <summary>A full record of an unresolved submission: how compaction keeps it.</summary>
-    public static LedgerRecord FromSubmission(LedgerSubmission submission) => new()
+    /// <summary>A submission's line: the key and the request, as sent.</summary>
+    public static LedgerRecord ForSubmission(string idempotencyKey, VideoRequest request, string? status, DateTimeOffset? submittedAt, DateTimeOffset updatedAt) => new()
     {
-        IdempotencyKey = submission.IdempotencyKey,
-        Model = submission.Request.Model,
-        Prompt = submission.Request.Prompt,
-        ImageUrl = submission.Request.ImageUrl,
-        AspectRatio = submission.Request.AspectRatio,
-        Resolution = submission.Request.Resolution,
-        Duration = submission.Request.Duration,
-        CallbackUrl = submission.Request.CallbackUrl,
-        SubmittedAt = submission.SubmittedAt,
-        Status = submission.Status,
-        ErrorCode = submission.ErrorCode,
-        ErrorMessage = submission.ErrorMessage,
-        UpdatedAt = submission.UpdatedAt,
+        IdempotencyKey = idempotencyKey,
+        Model = request.Model,
+        Prompt = request.Prompt,
+        ImageUrl = request.ImageUrl,
+        AspectRatio = request.AspectRatio,
+        Resolution = request.Resolution,
+        Duration = request.Duration,
+        CallbackUrl = request.CallbackUrl,
+        SubmittedAt = submittedAt,
+        Status = status,
+        UpdatedAt = updatedAt,
     };
+
+    /// <summary>A full record of an unresolved submission: how compaction keeps it.</summary>
+    public static LedgerRecord FromSubmission(LedgerSubmission submission)
+    {
+        var record = ForSubmission(submission.IdempotencyKey, submission.Request, submission.Status, submission.SubmittedAt, submission.UpdatedAt);
+        record.ErrorCode = submission.ErrorCode;
+        record.ErrorMessage = submission.ErrorMessage;
+        return record;
+    }
 
     /// <summary>Folds this submission event over the submission's state so far (null for its first line).</summary>
     public LedgerSubmission ApplyTo(LedgerSubmission? current) => new()

@@ -39,6 +39,10 @@ public sealed class TaskLedger
     private static readonly string[] SwitchedOffValues = ["off", "0", "false"];
 
     private readonly object gate = new();
+
+    /// <summary>Held while fsyncing, never together with <see cref="gate"/>: writers go on appending meanwhile.</summary>
+    private readonly object syncGate = new();
+    private (string? Generation, long Length) synced;
     private readonly LedgerOptions options;
     private readonly string lockPath;
     private LedgerState? cache;
@@ -128,6 +132,7 @@ public sealed class TaskLedger
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentException.ThrowIfNullOrWhiteSpace(entry.TaskId, nameof(entry));
+        LedgerWrite? written;
         lock (gate)
         {
             var now = Now;
@@ -136,9 +141,11 @@ public sealed class TaskLedger
             record.UpdatedAt = entry.UpdatedAt == default ? now : entry.UpdatedAt;
             using (AcquireLock(createFolder: true))
             {
-                AppendLocked(record, now);
+                written = AppendLocked(record, now);
             }
         }
+
+        MakeDurable(written);
     }
 
     /// <summary>
@@ -151,28 +158,18 @@ public sealed class TaskLedger
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         ArgumentNullException.ThrowIfNull(request);
+        LedgerWrite? written;
         lock (gate)
         {
             var now = Now;
-            var record = new LedgerRecord
-            {
-                IdempotencyKey = idempotencyKey,
-                Model = request.Model,
-                Prompt = request.Prompt,
-                ImageUrl = request.ImageUrl,
-                AspectRatio = request.AspectRatio,
-                Resolution = request.Resolution,
-                Duration = request.Duration,
-                CallbackUrl = request.CallbackUrl,
-                SubmittedAt = submittedAt ?? now,
-                Status = LedgerSubmission.SubmittingStatus,
-                UpdatedAt = now,
-            };
+            var record = LedgerRecord.ForSubmission(idempotencyKey, request, LedgerSubmission.SubmittingStatus, submittedAt ?? now, now);
             using (AcquireLock(createFolder: true))
             {
-                AppendLocked(record, now);
+                written = AppendLocked(record, now);
             }
         }
+
+        MakeDurable(written);
     }
 
     /// <summary>The API refused the submission (nothing was created): it is no longer an unknown outcome.</summary>
@@ -186,6 +183,7 @@ public sealed class TaskLedger
     private void RecordSubmissionClosed(string idempotencyKey, string status, string? errorCode, string? errorMessage)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        LedgerWrite? written = null;
         lock (gate)
         {
             if (!Directory.Exists(FolderPath))
@@ -201,7 +199,7 @@ public sealed class TaskLedger
                 }
 
                 var now = Now;
-                AppendLocked(new LedgerRecord
+                written = AppendLocked(new LedgerRecord
                 {
                     IdempotencyKey = idempotencyKey,
                     Status = status,
@@ -211,6 +209,8 @@ public sealed class TaskLedger
                 }, now);
             }
         }
+
+        MakeDurable(written);
     }
 
     /// <summary>The submission written with <paramref name="idempotencyKey"/>, or null.</summary>
@@ -238,6 +238,7 @@ public sealed class TaskLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         // A blank status (a broken or hostile server) is "not reported": it must not fail the caller.
         status = string.IsNullOrWhiteSpace(status) ? null : status;
+        LedgerWrite? written = null;
         lock (gate)
         {
             if (!Directory.Exists(FolderPath))
@@ -290,10 +291,12 @@ public sealed class TaskLedger
                 {
                     var now = Now;
                     change.UpdatedAt = now;
-                    AppendLocked(change, now);
+                    written = AppendLocked(change, now);
                 }
             }
         }
+
+        MakeDurable(written);
     }
 
     /// <summary>
@@ -306,6 +309,7 @@ public sealed class TaskLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(savedPath);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         var fullPath = System.IO.Path.GetFullPath(savedPath);
+        LedgerWrite? written = null;
         lock (gate)
         {
             if (!Directory.Exists(FolderPath))
@@ -321,9 +325,11 @@ public sealed class TaskLedger
                 }
 
                 var now = Now;
-                AppendLocked(new LedgerRecord { TaskId = taskId, SavedPath = fullPath, SavedLength = length, SavedAt = now, UpdatedAt = now }, now);
+                written = AppendLocked(new LedgerRecord { TaskId = taskId, SavedPath = fullPath, SavedLength = length, SavedAt = now, UpdatedAt = now }, now);
             }
         }
+
+        MakeDurable(written);
     }
 
     /// <summary>The task's latest state, or null if the ledger does not know it.</summary>
@@ -408,22 +414,53 @@ public sealed class TaskLedger
         return cache;
     }
 
-    private void AppendLocked(LedgerRecord record, DateTimeOffset now)
+    /// <summary>Appends under the locks; the caller makes it durable with <see cref="MakeDurable"/> once they are released.</summary>
+    private LedgerWrite? AppendLocked(LedgerRecord record, DateTimeOffset now)
     {
-        LedgerFile.Append(Path, record, now);
+        var end = LedgerFile.Append(Path, record, now);
         var state = RefreshLocked();
         if (ShouldAutoCompact(state, now))
         {
             try
             {
                 CompactLocked(state, now);
+                return null; // the rewrite was fsynced before its rename, this event with it
             }
             catch (Exception busy) when (busy is IOException or UnauthorizedAccessException)
             {
-                // The event is already durable; a failed compaction only postpones the shrink to the next write.
+                // A failed compaction only postpones the shrink to the next write; the event still gets its fsync.
             }
         }
+
+        return new LedgerWrite(state.Generation, end);
     }
+
+    /// <summary>
+    /// Returns once <paramref name="written"/> is on disk (group commit): if an fsync that began after the write has
+    /// already finished, nothing is left to do; otherwise one fsync makes this write durable together with every write
+    /// other threads made meanwhile. So concurrent submissions and saves share fsyncs instead of queueing for one each,
+    /// and every Record* method still returns only when its event survives a power loss.
+    /// </summary>
+    private void MakeDurable(LedgerWrite? written)
+    {
+        if (written is not { } write)
+        {
+            return;
+        }
+
+        lock (syncGate)
+        {
+            if (write.Generation is not null && synced.Generation == write.Generation && synced.Length >= write.End)
+            {
+                return;
+            }
+
+            synced = LedgerFile.SyncToDisk(Path);
+        }
+    }
+
+    /// <summary>Where a write ended, in which generation of the file: what must be fsynced before it counts.</summary>
+    private readonly record struct LedgerWrite(string? Generation, long End);
 
     // Compacting only when it would shrink the file (redundant event lines or droppable tasks) keeps a ledger
     // that is large but all-pending from being rewritten on every single write.

@@ -29,5 +29,18 @@ public sealed class VideoRequest
     /// </summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>The same request, sent with <paramref name="idempotencyKey"/>.</summary>
+    public VideoRequest WithIdempotencyKey(string? idempotencyKey) => new()
+    {
+        Model = Model,
+        Prompt = Prompt,
+        ImageUrl = ImageUrl,
+        AspectRatio = AspectRatio,
+        Resolution = Resolution,
+        Duration = Duration,
+        CallbackUrl = CallbackUrl,
+        IdempotencyKey = idempotencyKey,
+    };
+
     public override string ToString() => $"{Model} prompt={(Prompt is null ? "<none>" : $"\"{Prompt}\"")}";
 }

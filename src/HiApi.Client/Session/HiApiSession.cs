@@ -48,7 +48,7 @@ public sealed class HiApiSession
     {
         ArgumentNullException.ThrowIfNull(request);
         RequestValidator.ThrowIfInvalid(request);
-        var keyed = WithKey(request, request.IdempotencyKey ?? IdempotencyKeys.New());
+        var keyed = request.WithIdempotencyKey(request.IdempotencyKey ?? IdempotencyKeys.New());
         if (Ledger is { } ledger)
         {
             try
@@ -94,7 +94,7 @@ public sealed class HiApiSession
 
             try
             {
-                var task = await CreateAndRecordAsync(WithKey(submission.Request, submission.IdempotencyKey), ct).ConfigureAwait(false);
+                var task = await CreateAndRecordAsync(submission.Request.WithIdempotencyKey(submission.IdempotencyKey), ct).ConfigureAwait(false);
                 outcomes.Add(new SubmissionOutcome(submission, task, null));
             }
             catch (HiApiException failed)
@@ -293,18 +293,6 @@ public sealed class HiApiSession
         }, $"Task {task.TaskId} was created but could not be written to the ledger; note its id.");
         return task;
     }
-
-    private static VideoRequest WithKey(VideoRequest request, string idempotencyKey) => new()
-    {
-        Model = request.Model,
-        Prompt = request.Prompt,
-        ImageUrl = request.ImageUrl,
-        AspectRatio = request.AspectRatio,
-        Resolution = request.Resolution,
-        Duration = request.Duration,
-        CallbackUrl = request.CallbackUrl,
-        IdempotencyKey = idempotencyKey,
-    };
 
     private static string Describe(VideoRequest request) =>
         request.Prompt is { } prompt ? $"prompt '{(prompt.Length > 40 ? prompt[..40] + "…" : prompt)}'" : $"image {request.ImageUrl}";

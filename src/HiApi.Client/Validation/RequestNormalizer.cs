@@ -10,17 +10,11 @@ public static class RequestNormalizer
     public static VideoRequest Normalize(VideoRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new VideoRequest
-        {
-            Model = Canonical(request.Model, HiApiModels.All) ?? request.Model,
-            Prompt = request.Prompt,
-            ImageUrl = request.ImageUrl,
-            AspectRatio = Canonical(request.AspectRatio, HiApiSchema.AspectRatios),
-            Resolution = Canonical(request.Resolution, HiApiSchema.Resolutions),
-            Duration = request.Duration,
-            CallbackUrl = request.CallbackUrl,
-            IdempotencyKey = request.IdempotencyKey,
-        };
+        var normalized = request.WithIdempotencyKey(request.IdempotencyKey);
+        normalized.Model = Canonical(request.Model, HiApiModels.All) ?? request.Model;
+        normalized.AspectRatio = Canonical(request.AspectRatio, HiApiSchema.AspectRatios);
+        normalized.Resolution = Canonical(request.Resolution, HiApiSchema.Resolutions);
+        return normalized;
     }
 
     private static string? Canonical(string? value, IReadOnlyList<string> allowed)

@@ -4,7 +4,7 @@ public sealed class WaitOptions
 {
     private readonly TimeSpan _timeout = TimeSpan.FromSeconds(600);
     private readonly TimeSpan _pollInterval = TimeSpan.FromSeconds(5);
-    private readonly int _maxConcurrentPolls = 16;
+    private readonly int _maxConcurrentPolls = 32;
     private readonly TimeSpan? _firstPollDelay;
 
     /// <summary>How long each task may take from the moment it is added; 600 s as in seed 000.</summary>

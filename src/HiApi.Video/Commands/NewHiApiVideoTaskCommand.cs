@@ -75,7 +75,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     /// <summary>How many submissions may be in flight at once (each is one round trip to the API).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = 8;
+    public int ThrottleLimit { get; set; } = 16;
 
     protected override void ProcessRecord()
     {

@@ -40,8 +40,8 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
 
     /// <summary>How many videos download at once (each on its own connection; lower it on a slow or metered link).</summary>
     [Parameter]
-    [ValidateRange(1, 32)]
-    public int ThrottleLimit { get; set; } = 4;
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 64;
 
     protected override void BeginProcessing() => _folderOrFile = ResolveFileSystemPath(Path);
 

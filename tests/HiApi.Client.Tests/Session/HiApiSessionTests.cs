@@ -196,6 +196,28 @@ public sealed class HiApiSessionTests : IAsyncLifetime
         Assert.False(File.Exists(_ledgerPath));
     }
 
+    [Fact]
+    public async Task A_submission_older_than_the_key_window_is_not_sent_again_and_reconcile_settles_it()
+    {
+        // Sent 30 hours ago, never answered: HiAPI may have forgotten the key, so re-sending could pay twice.
+        var ledger = new TaskLedger(_ledgerPath);
+        ledger.RecordSubmitting("hiapi-video-old", new VideoRequest { Prompt = "lost long ago", Duration = 3 }, DateTimeOffset.UtcNow.AddHours(-30));
+        var session = NewSession();
+
+        var outcome = Assert.Single(await session.ResolveSubmissionsAsync());
+        Assert.Equal(HiApiErrorKind.Timeout, outcome.Error!.Kind);
+        Assert.Contains("Get-HiApiTask -Reconcile", outcome.Error.Message);
+        Assert.Empty(_emulator.Server.Tasks);
+
+        var stranger = await _emulator.Client().CreateTaskAsync(new VideoRequest { Prompt = "made behind the ledger's back", Duration = 3 });
+        var found = await session.ReconcileAsync(DateTimeOffset.UtcNow.AddDays(-2));
+
+        Assert.Equal(stranger.TaskId, Assert.Single(found).TaskId);
+        Assert.NotNull(new TaskLedger(_ledgerPath).Find(stranger.TaskId));
+        Assert.Empty(new TaskLedger(_ledgerPath).GetUnresolvedSubmissions());
+        Assert.Empty(await session.ReconcileAsync(DateTimeOffset.UtcNow.AddDays(-2)));
+    }
+
     private HiApiSession NewSession() => new(_emulator.Client(), new TaskLedger(_ledgerPath));
 
     private static async Task<HiApiTask> WaitForSuccessAsync(HiApiSession session, HiApiTask task)

@@ -6,9 +6,10 @@ using Xunit.Abstractions;
 namespace HiApi.FaultInjection.Tests.Create;
 
 /// <summary>
-/// The API has no idempotency key: a create whose answer is lost may have made (and charged) a task nobody knows
-/// the id of. The client must say so, and must never send the POST a second time, neither by its own retry nor
-/// through the HTTP stack's transparent re-send on a dropped pooled connection.
+/// A create whose answer is lost may have made (and charged) a task nobody knows the id of. Without an idempotency
+/// key the client must say so, and must never send the POST a second time, neither by its own retry nor through the
+/// HTTP stack's transparent re-send on a dropped pooled connection. With a key (what the session always sends) it may
+/// send it again: the API answers with the task it already created, so the outcome is settled without paying twice.
 /// </summary>
 [Collection(FaultSuiteCollection.Name)]
 public sealed class CreateAmbiguityTests(ITestOutputHelper output)
@@ -16,18 +17,16 @@ public sealed class CreateAmbiguityTests(ITestOutputHelper output)
     private const string MayExistText = "a task may have been created";
 
     [Fact]
-    public async Task Every_5xx_shape_after_creation_says_a_task_may_exist_and_sends_the_post_once()
+    public async Task Without_a_key_a_5xx_after_creation_says_a_task_may_exist_and_sends_the_post_once()
     {
         await using var emu = await EmulatorServer.StartAsync(QuickTasks(new FaultOptions { FaultCreate = true, ServerErrorRate = 1 }));
-        using var scratch = new ScratchFolder("ambiguity");
         var client = EmulatorClients.Create(emu);
-        var session = new HiApiSession(client, new TaskLedger(scratch.LedgerPath));
 
-        // The emulator answers 500 JSON, 502 HTML and 503 JSON in turn: each shape once.
-        for (var attempt = 1; attempt <= 3; attempt++)
+        // The emulator answers 500 JSON, then 502 HTML: each shape once. (A 503 proves the create was not taken.)
+        for (var attempt = 1; attempt <= 2; attempt++)
         {
             var error = await Assert.ThrowsAsync<HiApiException>(
-                () => session.SubmitAsync(new VideoRequest { Prompt = $"five-hundred {attempt}", Duration = 3 }));
+                () => client.CreateTaskAsync(new VideoRequest { Prompt = $"five-hundred {attempt}", Duration = 3 }));
 
             Assert.True(error.TaskMayHaveBeenCreated);
             Assert.Equal(HiApiErrorKind.ServerError, error.Kind);
@@ -36,10 +35,39 @@ public sealed class CreateAmbiguityTests(ITestOutputHelper output)
             await AssertPostsRecordedAsync(emu, attempt);
         }
 
-        Assert.Equal([500, 502, 503], emu.Requests.Where(r => r.Kind == "create").Select(r => r.StatusCode));
-        Assert.Equal(3, client.RequestCount);
+        Assert.Equal([500, 502], emu.Requests.Where(r => r.Kind == "create").Select(r => r.StatusCode));
+        Assert.Equal(2, client.RequestCount);
         Assert.Equal(0, client.RetryCount);
-        Assert.Empty(session.Ledger!.Load()); // no id came back, so there is nothing the ledger could know
+    }
+
+    [Fact]
+    public async Task With_a_key_every_5xx_after_creation_is_retried_and_settles_to_the_one_task_created()
+    {
+        await using var emu = await EmulatorServer.StartAsync(QuickTasks(new FaultOptions { FaultCreate = true, ServerErrorRate = 1 }));
+        using var scratch = new ScratchFolder("ambiguity-keyed");
+        var client = EmulatorClients.Create(emu, new RetryPolicy { MaxRetries = 4, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(100) });
+        var session = new HiApiSession(client, new TaskLedger(scratch.LedgerPath));
+
+        var error = await Assert.ThrowsAsync<HiApiException>(
+            () => session.SubmitAsync(new VideoRequest { Prompt = "every answer lost", Duration = 3 }));
+
+        // Five POSTs, one key, one task: every retry after the first was answered (and lost) as a replay.
+        Assert.True(error.TaskMayHaveBeenCreated);
+        Assert.Contains("Get-HiApiTask -Pending", error.Message);
+        await AssertPostsRecordedAsync(emu, 5);
+        var keys = emu.Requests.Where(r => r.Kind == "create").Select(r => r.IdempotencyKey).Distinct().ToList();
+        Assert.NotNull(Assert.Single(keys));
+        Assert.Single(emu.Tasks);
+        var unresolved = Assert.Single(session.Ledger!.GetUnresolvedSubmissions());
+        Assert.Equal(keys[0], unresolved.IdempotencyKey);
+
+        // The outage ends: settling the submission finds the task HiAPI created, and creates nothing new.
+        emu.Options.Faults = new FaultOptions();
+        var outcome = Assert.Single(await session.ResolveSubmissionsAsync());
+        Assert.Equal(emu.Tasks.Single().TaskId, outcome.Task!.TaskId);
+        Assert.Single(emu.Tasks);
+        Assert.Empty(session.Ledger.GetUnresolvedSubmissions());
+        Assert.Contains(session.Ledger.GetPending(), entry => entry.TaskId == outcome.Task.TaskId);
     }
 
     [Fact]
@@ -116,10 +144,7 @@ public sealed class CreateAmbiguityTests(ITestOutputHelper output)
         Faults = faults,
     };
 
-    /// <summary>
-    /// The emulator logs a request after answering it, a moment after the client saw the answer: wait until
-    /// the expected POSTs are in, then make sure there is not one more.
-    /// </summary>
+    /// <summary>Wait until the expected POSTs are in the emulator's log, then make sure there is not one more.</summary>
     private static async Task AssertPostsRecordedAsync(EmulatorServer emu, int expected)
     {
         await Eventually.TrueAsync(() => emu.Requests.Count(r => r.Kind == "create") >= expected, $"{expected} POSTs were recorded");

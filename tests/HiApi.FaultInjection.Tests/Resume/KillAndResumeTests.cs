@@ -8,9 +8,10 @@ using Xunit.Abstractions;
 namespace HiApi.FaultInjection.Tests.Resume;
 
 /// <summary>
-/// Issue 4, second half: a client process killed hard (SIGKILL, no cleanup) in the middle of a batch loses
-/// nothing. Every task it created is in the ledger, and a resume from that ledger (GetPending, wait, save)
-/// saves each video exactly once, whole, without submitting anything again.
+/// A client process killed hard (SIGKILL, no cleanup) in the middle of a batch loses nothing. Every task it created
+/// is in the ledger, or is a submission the ledger holds with its idempotency key (written before the POST); a resume
+/// from that ledger (settle the submissions, GetPending, wait, save) saves each video exactly once, whole, without
+/// creating any task a second time.
 /// </summary>
 [Collection(FaultSuiteCollection.Name)]
 public sealed class KillAndResumeTests(ITestOutputHelper output)
@@ -98,6 +99,54 @@ public sealed class KillAndResumeTests(ITestOutputHelper output)
         Assert.All(resume.Saved, file => SavedVideos.AssertLengthAndFtyp(file.FullName, videoSize));
     }
 
+    [Fact]
+    public async Task A_worker_killed_while_a_post_is_in_flight_leaves_nothing_unknown_and_nothing_is_paid_twice()
+    {
+        const int count = 8;
+        var stopwatch = Stopwatch.StartNew();
+        // Each create makes its task, then answers 1.5 s later: a kill after the second id lands in the middle of the
+        // third POST, whose task HiAPI has created and charged but the worker never heard of.
+        await using var emu = await EmulatorServer.StartAsync(new EmulatorOptions
+        {
+            QueuedMs = 50,
+            HandlingMs = 200,
+            ArchivingMs = 50,
+            RandomSeed = 6,
+            Faults = new FaultOptions { FaultCreate = true, SlowResponseRate = 1, SlowResponseDelayMs = 1500 },
+        });
+        using var scratch = new ScratchFolder("kill-submit");
+
+        string[] printed;
+        using (var worker = StartWorker(emu, scratch, "submit", count, pollMs: 60_000))
+        {
+            await worker.WaitForLinesAsync(IsSubmitted, 2, Generous, "printing 2 task ids");
+            await Eventually.TrueAsync(() => emu.Tasks.Count == 3, "the emulator created the third task");
+            worker.KillHard();
+            printed = SubmittedIds(worker);
+            AssertKeyNeverShown(worker);
+        }
+
+        var created = emu.Tasks.Select(task => task.TaskId).ToHashSet();
+        Assert.True(created.Count > printed.Length, "a task was created whose id the worker never printed");
+        var unresolved = new TaskLedger(scratch.LedgerPath).GetUnresolvedSubmissions();
+        Assert.NotEmpty(unresolved);
+
+        emu.Options.Faults = new FaultOptions();
+        var resume = await ResumeAsync(emu, scratch);
+        stopwatch.Stop();
+
+        Report("mid-submit", emu, count, printed.Length, resume, 0, scratch, stopwatch.Elapsed);
+        // Nothing unknown: every task HiAPI created was found, none was created twice, each video saved once.
+        Assert.Equal(created.Order(StringComparer.Ordinal), emu.Tasks.Select(task => task.TaskId).Order(StringComparer.Ordinal));
+        Assert.Equal(emu.Tasks.Count, emu.Tasks.Select(task => task.Prompt).Distinct().Count());
+        Assert.Equal(created.Order(StringComparer.Ordinal), resume.PendingAtResume.Order(StringComparer.Ordinal));
+        Assert.True(resume.Problems.Count == 0, "problems: " + string.Join(Environment.NewLine, resume.Problems));
+        Assert.Equal(created.Count, resume.Saved.Count);
+        var ledger = new TaskLedger(scratch.LedgerPath);
+        Assert.Empty(ledger.GetUnresolvedSubmissions());
+        Assert.Empty(ledger.GetPending());
+    }
+
     private static WorkerProcess StartWorker(EmulatorServer emu, ScratchFolder scratch, string prefix, int count, int pollMs) =>
         WorkerProcess.Start(
             new Dictionary<string, string> { [KeyVariable] = TestKeys.Emulator },
@@ -129,6 +178,12 @@ public sealed class KillAndResumeTests(ITestOutputHelper output)
         var warnings = new List<string>();
         var client = EmulatorClients.Create(emu);
         var session = new HiApiSession(client, new TaskLedger(scratch.LedgerPath), warn: warnings.Add);
+        // What Get-HiApiTask -Pending does first: send each unanswered submission again with its key.
+        foreach (var settled in await session.ResolveSubmissionsAsync())
+        {
+            Assert.True(settled.Error is null, $"settling {settled.Submission.IdempotencyKey}: {settled.Error?.Message}");
+        }
+
         var pending = session.GetPending();
         var outcome = new ResumeOutcome(pending.Select(task => task.TaskId).ToArray(), warnings);
 
