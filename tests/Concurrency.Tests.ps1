@@ -16,7 +16,8 @@ BeforeAll {
     function Get-EmulatorRequests([string] $Kind) { @(Invoke-HiApiEmulatorControl $emulator 'requests' | Where-Object kind -EQ $Kind) }
     function Get-EmulatorTasks { @(Invoke-HiApiEmulatorControl $emulator 'tasks') }
     function Get-Span($Requests) {
-        $times = $Requests | ForEach-Object { [DateTimeOffset]::Parse($_.at) } | Sort-Object
+        # ConvertFrom-Json already made each 'at' a DateTime with its fractions; parsing its string form would drop them.
+        $times = $Requests | ForEach-Object { [DateTimeOffset] $_.at } | Sort-Object
         ($times[-1] - $times[0]).TotalSeconds
     }
 
@@ -89,12 +90,13 @@ Describe 'Rate limits: the batch backs off together' {
     It 'finishes a batch under a strict rate limit with few 429s' {
         Set-Emulator @{ rateLimitRequests = 10; rateLimitWindowMs = 1000; retryAfterSeconds = 1 }
         Clear-EmulatorRequests
-        $tasks = 1..30 | ForEach-Object { "rate limited clip $_" } | New-HiApiVideoTask -Duration 3 -ErrorVariable failures
+        $tasks = 1..30 | ForEach-Object { "rate limited clip $_" } | New-HiApiVideoTask -Duration 3 -ThrottleLimit 8 -ErrorVariable failures
 
         $failures | Should -HaveCount 0
         $tasks | Should -HaveCount 30
         $limited = @(Invoke-HiApiEmulatorControl $emulator 'requests' | Where-Object statusCode -EQ 429)
-        # Eight requests each retrying on its own would collect a 429 for most of its attempts.
+        # The first burst of eight meets the limit; after that the batch is paced below it. Eight requests each
+        # retrying on its own would collect a 429 for most of their attempts.
         $limited.Count | Should -BeLessOrEqual 12
         $created = Get-EmulatorRequests 'create' | Where-Object statusCode -EQ 200
         $created | Should -HaveCount 30

@@ -132,9 +132,11 @@ Describe 'Failures after submission' {
         $done.Prompt | Should -Be 'fine clip'
         $failure | Should -HaveCount 1
         $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.TaskFailed,*'
-        $failure[0].TargetObject.TaskId | Should -Be $tasks[1].TaskId
+        # Tasks come out in the order HiAPI created them, not the input order: find the broken one by its prompt.
+        $broken = $tasks | Where-Object Prompt -Like 'broken clip*'
+        $failure[0].TargetObject.TaskId | Should -Be $broken.TaskId
         $failure[0].Exception.ErrorCode | Should -Be 'generation_failed'
-        "$($failure[0])" | Should -Match $tasks[1].TaskId
+        "$($failure[0])" | Should -Match $broken.TaskId
     }
 
     It 'names the task and its last status on timeout' {

@@ -5,9 +5,11 @@ namespace HiApi.Client;
 /// <summary>
 /// One gate per API host for the whole process, through which every API request (submissions, polls, listings)
 /// passes, so that when HiAPI rate-limits, everything in flight backs off together instead of each request
-/// hammering on its own: a 429 pauses every request until its <c>Retry-After</c> has passed and halves the number
-/// allowed in flight; each success raises it again a little (additive increase, multiplicative decrease, as TCP
-/// does), up to <see cref="MaxConcurrency"/>.
+/// hammering on its own. A 429 pauses every request until its <c>Retry-After</c> has passed, halves the number allowed
+/// in flight, and from then on spaces the starts at half the rate that drew the 429 (a limit of requests per second is
+/// a rate: on a fast link, fewer in flight alone would not slow the starts). Each success raises both again a little
+/// (additive increase, multiplicative decrease, as TCP does); pacing ends once the rate is well above what any API
+/// allows.
 /// </summary>
 public sealed class ApiRequestGate
 {
@@ -25,6 +27,20 @@ public sealed class ApiRequestGate
     private DateTimeOffset _pausedUntil;
     private DateTimeOffset _lastDecrease = DateTimeOffset.MinValue;
     private long _rateLimited;
+
+    /// <summary>Starts per second while pacing; null when not pacing (no 429 seen, or recovered).</summary>
+    private double? _rate;
+    private DateTimeOffset _nextStart;
+    private readonly Queue<DateTimeOffset> _recentStarts = new();
+
+    /// <summary>How far back the starts are counted to learn the rate a 429 answered.</summary>
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>Pacing slower than this would stall a batch for nothing: one start every two seconds at the least.</summary>
+    private const double MinimumRate = 0.5;
+
+    /// <summary>Above this, pacing is pointless and ends.</summary>
+    private const double StopPacingRate = 1000;
 
     public ApiRequestGate(int maxConcurrency = 64, TimeProvider? timeProvider = null)
     {
@@ -62,7 +78,7 @@ public sealed class ApiRequestGate
         {
             if (_waiters.Count == 0 && CanEnter())
             {
-                _inFlight++;
+                Admit();
                 return ValueTask.FromResult(new Slot(this));
             }
 
@@ -108,6 +124,9 @@ public sealed class ApiRequestGate
             if (now - _lastDecrease >= pause)
             {
                 _limit = Math.Max(1, Math.Floor(_limit / 2));
+                TrimStarts(now);
+                var seen = Math.Max(_recentStarts.Count, 1) / RateWindow.TotalSeconds;
+                _rate = Math.Max(MinimumRate, Math.Min(_rate ?? seen, seen) / 2);
                 _lastDecrease = now;
             }
 
@@ -124,12 +143,56 @@ public sealed class ApiRequestGate
             {
                 _limit = Math.Min(MaxConcurrency, _limit + 1 / _limit);
             }
+
+            if (_rate is { } rate)
+            {
+                // About one more start per second for every second of successes.
+                _rate = rate + 1 / rate >= StopPacingRate ? null : rate + 1 / rate;
+            }
         }
 
         Pump();
     }
 
-    private bool CanEnter() => _inFlight < (int)_limit && _time.GetUtcNow() >= _pausedUntil;
+    /// <summary>Pacing starts at the current rate, if any.</summary>
+    public double? CurrentRate
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rate;
+            }
+        }
+    }
+
+    private bool CanEnter()
+    {
+        var now = _time.GetUtcNow();
+        return _inFlight < (int)_limit && now >= _pausedUntil && (_rate is null || now >= _nextStart);
+    }
+
+    /// <summary>Takes a slot (under the lock): counts the start, and spaces the next one when pacing.</summary>
+    private void Admit()
+    {
+        _inFlight++;
+        var now = _time.GetUtcNow();
+        _recentStarts.Enqueue(now);
+        TrimStarts(now);
+        if (_rate is { } rate)
+        {
+            var from = _nextStart > now ? _nextStart : now;
+            _nextStart = from + TimeSpan.FromSeconds(1 / rate);
+        }
+    }
+
+    private void TrimStarts(DateTimeOffset now)
+    {
+        while (_recentStarts.TryPeek(out var oldest) && now - oldest > RateWindow)
+        {
+            _recentStarts.Dequeue();
+        }
+    }
 
     private void Release()
     {
@@ -149,7 +212,7 @@ public sealed class ApiRequestGate
             while (_waiters.First is { } first && CanEnter())
             {
                 _waiters.RemoveFirst();
-                _inFlight++;
+                Admit();
                 (ready ??= new()).Add(first.Value);
             }
 
@@ -170,10 +233,11 @@ public sealed class ApiRequestGate
         }
     }
 
-    /// <summary>Waiters blocked only by the pause need a wake-up when it ends; nothing else will come.</summary>
+    /// <summary>Waiters held by the pause or the pacing need a wake-up when it ends: no release or success may come.</summary>
     private void ScheduleResume()
     {
-        var wait = _pausedUntil - _time.GetUtcNow();
+        var resumeAt = _rate is not null && _nextStart > _pausedUntil ? _nextStart : _pausedUntil;
+        var wait = resumeAt - _time.GetUtcNow();
         _resumeTimer.Change(_waiters.Count > 0 && wait > TimeSpan.Zero ? wait : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 

@@ -93,7 +93,7 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
         var unresolved = Session.GetUnresolvedSubmissions();
         if (unresolved.Count > 0)
         {
-            WriteWarning($"{unresolved.Count} submission(s) never got an answer (the process stopped while sending). Run Get-HiApiTask -Pending to settle them: each is sent again with its idempotency key, so nothing is paid twice.");
+            WriteWarning($"{unresolved.Count} submission(s) never got an answer (the process stopped, or the connection was lost, while sending). Run Get-HiApiTask -Pending to settle them: each is sent again with its idempotency key, so nothing is paid twice.");
         }
     }
 

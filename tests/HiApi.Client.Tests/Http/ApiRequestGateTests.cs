@@ -47,6 +47,54 @@ public sealed class ApiRequestGateTests
     }
 
     [Fact]
+    public async Task After_a_429_the_starts_are_paced_at_half_the_rate_that_drew_it()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var gate = new ApiRequestGate(64, clock);
+        for (var i = 0; i < 20; i++)
+        {
+            (await gate.EnterAsync(CancellationToken.None)).Dispose();
+        }
+
+        gate.OnRateLimited(TimeSpan.FromSeconds(1));
+        Assert.Equal(10, gate.CurrentRate);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        using (await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)))
+        {
+        }
+
+        // The next start is due 100 ms after the last one, not at once.
+        var next = gate.EnterAsync(CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        using var admitted = await next.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Successes_raise_the_pace_until_pacing_ends()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var gate = new ApiRequestGate(64, clock);
+        gate.OnRateLimited(null);
+        Assert.Equal(0.5, gate.CurrentRate);
+
+        for (var i = 0; i < 20; i++)
+        {
+            gate.OnSuccess();
+        }
+
+        Assert.InRange(gate.CurrentRate!.Value, 5, 8);
+        for (var i = 0; i < 600_000 && gate.CurrentRate is not null; i++)
+        {
+            gate.OnSuccess();
+        }
+
+        Assert.Null(gate.CurrentRate);
+    }
+
+    [Fact]
     public async Task No_more_than_the_limit_are_in_flight_and_a_released_slot_lets_the_next_in()
     {
         var gate = new ApiRequestGate(2);
