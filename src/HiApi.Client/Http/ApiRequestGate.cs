@@ -6,10 +6,10 @@ namespace HiApi.Client;
 /// One gate per API host for the whole process, through which every API request (submissions, polls, listings)
 /// passes, so that when HiAPI rate-limits, everything in flight backs off together instead of each request
 /// hammering on its own. A 429 pauses every request until its <c>Retry-After</c> has passed, halves the number allowed
-/// in flight, and from then on spaces the starts at half the rate that drew the 429 (a limit of requests per second is
-/// a rate: on a fast link, fewer in flight alone would not slow the starts). Each success raises both again a little
-/// (additive increase, multiplicative decrease, as TCP does); pacing ends once the rate is well above what any API
-/// allows.
+/// in flight, and from then on spaces the starts at the rate the API accepted in the last second (a limit of requests
+/// per second is a rate: on a fast link, fewer in flight alone would not slow the starts). Each success raises both
+/// again a little (additive increase, multiplicative decrease, as TCP does); pacing ends once the rate is well above
+/// what any API allows.
 /// </summary>
 public sealed class ApiRequestGate
 {
@@ -32,8 +32,9 @@ public sealed class ApiRequestGate
     private double? _rate;
     private DateTimeOffset _nextStart;
     private readonly Queue<DateTimeOffset> _recentStarts = new();
+    private readonly Queue<DateTimeOffset> _recentSuccesses = new();
 
-    /// <summary>How far back the starts are counted to learn the rate a 429 answered.</summary>
+    /// <summary>How far back starts and successes are counted to learn the rate the API takes.</summary>
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
 
     /// <summary>Pacing slower than this would stall a batch for nothing: one start every two seconds at the least.</summary>
@@ -41,6 +42,14 @@ public sealed class ApiRequestGate
 
     /// <summary>Above this, pacing is pointless and ends.</summary>
     private const double StopPacingRate = 1000;
+
+    /// <summary>
+    /// After this long without a 429 the gate forgets: a session that was rate-limited this morning must not crawl this
+    /// afternoon, when nothing succeeded in between to raise the limits again.
+    /// </summary>
+    public static readonly TimeSpan QuietReset = TimeSpan.FromSeconds(30);
+
+    private DateTimeOffset _lastRateLimited = DateTimeOffset.MinValue;
 
     public ApiRequestGate(int maxConcurrency = 64, TimeProvider? timeProvider = null)
     {
@@ -108,6 +117,7 @@ public sealed class ApiRequestGate
         lock (_gate)
         {
             var now = _time.GetUtcNow();
+            _lastRateLimited = now;
             var pause = retryAfter is { } asked && asked > TimeSpan.Zero ? asked : DefaultPause;
             if (pause > RetryPolicy.MaxRetryAfter)
             {
@@ -124,9 +134,13 @@ public sealed class ApiRequestGate
             if (now - _lastDecrease >= pause)
             {
                 _limit = Math.Max(1, Math.Floor(_limit / 2));
-                TrimStarts(now);
-                var seen = Math.Max(_recentStarts.Count, 1) / RateWindow.TotalSeconds;
-                _rate = Math.Max(MinimumRate, Math.Min(_rate ?? seen, seen) / 2);
+                Trim(_recentStarts, now);
+                Trim(_recentSuccesses, now);
+                // What the API took in the last second is what it allows; with nothing taken, half of what was tried.
+                var accepted = _recentSuccesses.Count > 0
+                    ? _recentSuccesses.Count / RateWindow.TotalSeconds
+                    : Math.Max(_recentStarts.Count, 1) / RateWindow.TotalSeconds / 2;
+                _rate = Math.Max(MinimumRate, Math.Min(_rate ?? accepted, accepted));
                 _lastDecrease = now;
             }
 
@@ -139,6 +153,9 @@ public sealed class ApiRequestGate
     {
         lock (_gate)
         {
+            var now = _time.GetUtcNow();
+            _recentSuccesses.Enqueue(now);
+            Trim(_recentSuccesses, now);
             if (_limit < MaxConcurrency)
             {
                 _limit = Math.Min(MaxConcurrency, _limit + 1 / _limit);
@@ -169,6 +186,12 @@ public sealed class ApiRequestGate
     private bool CanEnter()
     {
         var now = _time.GetUtcNow();
+        if ((_rate is not null || _limit < MaxConcurrency) && now - _lastRateLimited > QuietReset)
+        {
+            _rate = null;
+            _limit = MaxConcurrency;
+        }
+
         return _inFlight < (int)_limit && now >= _pausedUntil && (_rate is null || now >= _nextStart);
     }
 
@@ -178,7 +201,7 @@ public sealed class ApiRequestGate
         _inFlight++;
         var now = _time.GetUtcNow();
         _recentStarts.Enqueue(now);
-        TrimStarts(now);
+        Trim(_recentStarts, now);
         if (_rate is { } rate)
         {
             var from = _nextStart > now ? _nextStart : now;
@@ -186,11 +209,11 @@ public sealed class ApiRequestGate
         }
     }
 
-    private void TrimStarts(DateTimeOffset now)
+    private static void Trim(Queue<DateTimeOffset> times, DateTimeOffset now)
     {
-        while (_recentStarts.TryPeek(out var oldest) && now - oldest > RateWindow)
+        while (times.TryPeek(out var oldest) && now - oldest > RateWindow)
         {
-            _recentStarts.Dequeue();
+            times.Dequeue();
         }
     }
 

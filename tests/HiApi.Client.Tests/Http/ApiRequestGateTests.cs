@@ -47,13 +47,17 @@ public sealed class ApiRequestGateTests
     }
 
     [Fact]
-    public async Task After_a_429_the_starts_are_paced_at_half_the_rate_that_drew_it()
+    public async Task After_a_429_the_starts_are_paced_at_the_rate_the_api_took()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         var gate = new ApiRequestGate(64, clock);
         for (var i = 0; i < 20; i++)
         {
             (await gate.EnterAsync(CancellationToken.None)).Dispose();
+            if (i < 10)
+            {
+                gate.OnSuccess();
+            }
         }
 
         gate.OnRateLimited(TimeSpan.FromSeconds(1));
@@ -78,7 +82,7 @@ public sealed class ApiRequestGateTests
         var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         var gate = new ApiRequestGate(64, clock);
         gate.OnRateLimited(null);
-        Assert.Equal(0.5, gate.CurrentRate);
+        Assert.Equal(0.5, gate.CurrentRate); // nothing taken, one start tried: half of it
 
         for (var i = 0; i < 20; i++)
         {
@@ -91,6 +95,24 @@ public sealed class ApiRequestGateTests
             gate.OnSuccess();
         }
 
+        Assert.Null(gate.CurrentRate);
+    }
+
+    [Fact]
+    public async Task A_quiet_spell_after_a_429_restores_full_speed()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var gate = new ApiRequestGate(16, clock);
+        gate.OnRateLimited(TimeSpan.FromSeconds(1));
+        Assert.Equal(8, gate.CurrentLimit);
+        Assert.NotNull(gate.CurrentRate);
+
+        clock.Advance(ApiRequestGate.QuietReset + TimeSpan.FromSeconds(1));
+        using (await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)))
+        {
+        }
+
+        Assert.Equal(16, gate.CurrentLimit);
         Assert.Null(gate.CurrentRate);
     }
 
