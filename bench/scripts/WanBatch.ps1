@@ -9,7 +9,8 @@ param(
     [Parameter(Mandatory)] [string] $BaseUri,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $Scratch,
-    [int[]] $Tasks = @(200),
+    # Comma-separated: an [int[]] would take "50,200,1000" from -File as one number with thousands separators.
+    [string] $Tasks = '200',
     [int] $BaselineTasks = 0,
     [double] $PollIntervalSeconds = 1,
     [int] $BaselineThrottleLimit = 16
@@ -22,8 +23,11 @@ $ApiKey = $env:HIAPI_API_KEY
 $env:HIAPI_LEDGER_PATH = Join-Path $Scratch 'ledger.jsonl'
 Import-Module $ModulePath
 
+$sizes = $Tasks -split ',' | ForEach-Object { [int]::Parse($_.Trim(), [Globalization.CultureInfo]::InvariantCulture) }
+if ($sizes | Where-Object { $_ -lt 1 -or $_ -gt 100000 }) { throw "Batch sizes must be 1..100000: $Tasks" }
+
 $results = [System.Collections.Generic.List[object]]::new()
-foreach ($count in $Tasks) {
+foreach ($count in $sizes) {
     $prompts = 1..$count | ForEach-Object { "wan batch $count clip $_" }
     $out = Join-Path $Scratch "module-$count"
     [GC]::Collect()
