@@ -14,7 +14,7 @@ namespace HiApi.Client;
 /// </summary>
 internal sealed class VideoTransfer
 {
-    private const int BufferSize = 80 * 1024;
+    private const int BufferSize = 256 * 1024;
 
     /// <summary>A backstop: even a host that gives a few more bytes on each attempt gets this many at most.</summary>
     private const int MaxAttempts = 50;
