@@ -89,6 +89,54 @@ Describe 'A blank storyboard cell means "not given"' {
     }
 }
 
+Describe 'Which input a problem is about' {
+    BeforeEach { Clear-EmulatorRequests }
+    AfterEach { Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ latencyMs = 0 } | Out-Null }
+
+    It 'warns about a misspelt column once, and names the field it probably meant' {
+        $rows = ConvertFrom-Storyboard 'Prompt,Durations,Scene', 'first shot,3,1', 'second shot,4,2'
+        $rows | New-HiApiVideoTask -WhatIf -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+
+        $warned | Should -HaveCount 1 -Because 'Scene is an ordinary extra column, and Durations is reported once, not per row'
+        "$($warned[0])" | Should -Match "'Durations'.*did you mean 'Duration'"
+    }
+
+    It 'does not warn about a near name when the row also has the field itself' {
+        @{ Prompt = 'x'; Duration = 3; Prompts = 'notes' } | New-HiApiVideoTask -WhatIf -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        $warned | Should -HaveCount 0
+    }
+
+    It 'refuses piped prompts together with -Prompt instead of paying for copies of one prompt' {
+        $tasks = 'a', 'b' | New-HiApiVideoTask -Prompt 'x' -Duration 3 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $tasks | Should -BeNullOrEmpty
+        $failures | Should -HaveCount 2
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.PromptGivenTwice,*'
+        "$($failures[1])" | Should -Match "^Input 2: the piped text 'b' and -Prompt 'x'"
+        Get-CreateRequests | Should -HaveCount 0
+    }
+
+    It 'names the row of a refused input by its number and prompt, before the API''s words' {
+        $rows = ConvertFrom-Storyboard 'Prompt,Duration', 'good one,3', 'good two,3', 'the bad one,99'
+        $rows | New-HiApiVideoTask -WhatIf -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
+        "$($failures[0])" | Should -BeLike "Input 3 ('the bad one'): *duration: maximum: got 99, want 15*"
+        $failures[0].Exception.Message | Should -Not -Match '^Input' -Because 'the exception keeps the API''s own words'
+    }
+
+    It 'with -ErrorAction Stop, lets the submissions in flight finish and record their tasks before the error reaches the caller' {
+        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ latencyMs = 1500 } | Out-Null
+        $rows = ConvertFrom-Storyboard 'Prompt,Duration', 'stop good one,3', 'stop good two,3', 'stop bad,99', 'never sent,3'
+        $caught = $null
+        try { $rows | New-HiApiVideoTask -ErrorAction Stop | Out-Null } catch { $caught = $_ }
+
+        $caught.FullyQualifiedErrorId | Should -BeLike 'HiApi.INVALID_REQUEST,*'
+        # The emulator logs a request when its answer starts: right after the catch, only answered creates are here.
+        Get-CreateRequests | Should -HaveCount 2 -Because 'both good rows were in flight, and were answered before the catch ran; the row after the bad one was never sent'
+        $known = @(Get-HiApiTask | Where-Object Prompt -Like 'stop good*')
+        $known | Should -HaveCount 2
+        $known.TaskId | Should -Not -Contain $null
+    }
+}
+
 Describe 'A local file is not an image URL' {
     It 'refuses a piped FileInfo with a clear error and sends nothing' {
         Clear-EmulatorRequests
@@ -132,6 +180,22 @@ Describe 'Every cmdlet that takes a task takes an object, an id, positionally an
         $first.TaskId | Should -Be $done.TaskId
         $second = $done.TaskId | Save-HiApiVideo -Path (Join-Path $TestDrive 'piped-id')
         $second.Name | Should -Be "$($done.TaskId).mp4"
+    }
+
+    It 'Save-HiApiVideo takes a positional folder after a pipe, like Export-Csv' {
+        Push-Location $TestDrive
+        try {
+            $files = @($done, $done.TaskId) | Save-HiApiVideo ./after-pipe
+            $files | Should -HaveCount 1 -Because 'the same task twice is saved once'
+            $files[0].FullName | Should -Be (Join-Path $TestDrive 'after-pipe' "$($done.TaskId).mp4")
+            $second = Save-HiApiVideo $done.TaskId ./two-positionals
+            $second.Directory.Name | Should -Be 'two-positionals'
+        }
+        finally { Pop-Location }
+    }
+
+    It 'Save-HiApiVideo with no task at all says how to give one instead of prompting' {
+        { Save-HiApiVideo -Path $TestDrive -ErrorAction Stop } | Should -Throw -ErrorId 'HiApi.NoTaskGiven,*'
     }
 
     It 'takes the files Save-HiApiVideo wrote back, by their TaskId' {

@@ -151,6 +151,21 @@ Describe 'Progress' {
         $progress[0].StatusDescription | Should -Match '0 of 1 done'
     }
 
+    It 'Receive-HiApiCallback with nothing to expect says where it listens and how long is left, instead of looking hung' {
+        $port = Get-HiApiFreePort
+        $shell = New-Shell ([scriptblock]::Create("Receive-HiApiCallback 'http://127.0.0.1:$port/hooks/' -TimeoutSeconds 2"))
+        $null = $shell.Invoke()
+        $progress = @($shell.Streams.Progress | Where-Object RecordType -NE 'Completed')
+        $completed = @($shell.Streams.Progress | Where-Object RecordType -EQ 'Completed')
+        $shell.Dispose()
+
+        $progress | Should -Not -BeNullOrEmpty
+        $progress[0].Activity | Should -Be 'Receiving HiAPI callbacks'
+        $progress[0].StatusDescription | Should -Be "0 task(s) received; listening on http://127.0.0.1:$port/hooks/"
+        $progress[0].SecondsRemaining | Should -BeIn 1, 2
+        $completed | Should -HaveCount 1 -Because 'the bar goes away when the listener stops'
+    }
+
     It 'Ctrl+C stops a wait at once and the task stays pending' {
         Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 30000 } | Out-Null
         try {

@@ -102,7 +102,7 @@ Describe 'Reconcile: tasks the ledger never heard of' {
 
         $found = Get-HiApiTask -Reconcile -Since ([DateTime]::UtcNow.AddMinutes(-5))
         $found.TaskId | Should -Contain $stranger.TaskId
-        (Get-HiApiTask -Reconcile -Since ([DateTime]::UtcNow.AddMinutes(-5))).TaskId | Should -Not -Contain $stranger.TaskId -Because 'a second reconcile finds nothing new'
+        (Get-HiApiTask -Since ([DateTime]::UtcNow.AddMinutes(-5))).TaskId | Should -Not -Contain $stranger.TaskId -Because 'a second reconcile (-Since alone implies -Reconcile) finds nothing new'
 
         $files = Get-HiApiTask -Pending | Where-Object TaskId -EQ $stranger.TaskId | Wait-HiApiTask -PollIntervalSeconds 0.2 | Save-HiApiVideo -Path (Join-Path $TestDrive 'reconciled')
         $files.TaskId | Should -Be $stranger.TaskId

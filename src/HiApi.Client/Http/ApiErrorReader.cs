@@ -150,7 +150,7 @@ internal static partial class ApiErrorReader
         {
             HiApiErrorKind.Unauthorized => " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
             HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration × price per second); top up, then submit again.",
-            HiApiErrorKind.IdempotencyConflict => " The idempotency key was already used for a different request; each submission needs a key of its own.",
+            HiApiErrorKind.IdempotencyConflict => " Each submission needs a key of its own: give another -IdempotencyKey (or IdempotencyKey cell), or leave it out for a new random one.",
             _ => string.Empty,
         });
 

@@ -37,11 +37,14 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
     [Parameter(ParameterSetName = PendingSet, Mandatory = true)]
     public SwitchParameter Pending { get; set; }
 
-    /// <summary>List the account's tasks created since -Since and record the ones the ledger lacks (lost submissions).</summary>
-    [Parameter(ParameterSetName = ReconcileSet, Mandatory = true)]
+    /// <summary>
+    /// List the account's tasks created since -Since and record the ones the ledger lacks (lost submissions).
+    /// -Since alone implies it.
+    /// </summary>
+    [Parameter(ParameterSetName = ReconcileSet)]
     public SwitchParameter Reconcile { get; set; }
 
-    /// <summary>How far back -Reconcile looks (default: 24 hours ago, the idempotency window).</summary>
+    /// <summary>How far back -Reconcile looks (default: 24 hours ago, the idempotency window); implies -Reconcile.</summary>
     [Parameter(ParameterSetName = ReconcileSet)]
     public DateTime? Since { get; set; }
 

@@ -220,6 +220,9 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
 
         _disposed = true;
         ReleaseResources();
+        // After a terminating error (-ErrorAction Stop, a downstream Select-Object -First) no work of this command
+        // may go on unseen in the background: polls and downloads stop here, as on Ctrl+C.
+        Runner.Stop();
         Runner.Dispose();
         GC.SuppressFinalize(this);
     }

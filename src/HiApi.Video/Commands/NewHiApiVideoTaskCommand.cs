@@ -14,7 +14,12 @@ namespace HiApi.Video.Commands;
 [OutputType(typeof(HiApiTask))]
 public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 {
+    /// <summary>How long a terminating error waits for submissions in flight: past the client's 30 s retry budget.</summary>
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
+
+    private readonly HashSet<string> _reportedNames = new(StringComparer.OrdinalIgnoreCase);
     private BoundedWorkQueue<object, HiApiTask>? _submissions;
+    private int _inputNumber;
 
     /// <summary>What to film (text-to-video), or the motion to give the still (image-to-video).</summary>
     [Parameter(Position = 0)]
@@ -93,6 +98,24 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
+        if (InputObject is not null)
+        {
+            _inputNumber++;
+        }
+
+        if (InputObject?.BaseObject is string piped && Prompt is not null)
+        {
+            // `'a','b' | New-HiApiVideoTask -Prompt x` would pay for two tasks of x: a piped string has no other meaning.
+            WriteError(ErrorRecordFactory.Create(
+                new ArgumentException($"Input {_inputNumber}: the piped text '{Shorten(piped)}' and -Prompt '{Shorten(Prompt)}' both give the prompt. " +
+                    "Pipe the prompts, or type -Prompt, not both. Nothing was sent."),
+                "PromptGivenTwice",
+                ErrorCategory.InvalidArgument,
+                piped));
+            return;
+        }
+
+        WarnAboutUnknownNames(RequestRow.From(InputObject));
         var request = BuildRequest(out var durationError);
         try
         {
@@ -101,7 +124,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
         catch (HiApiException invalid)
         {
-            WriteHiApiError(invalid, target ?? request);
+            WriteError(NameTheInput(ErrorRecordFactory.Create(invalid, target ?? request), request));
             return;
         }
 
@@ -118,6 +141,37 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     }
 
     protected override void EndProcessing() => DrainQueue(_submissions, WriteTask);
+
+    /// <summary>
+    /// A terminating error (-ErrorAction Stop on a bad row, a downstream Select-Object -First) ends the command with
+    /// submissions in flight. Cut off mid-POST, each would be a task HiAPI may have created and charged that only
+    /// Get-HiApiTask -Pending can settle; so let them finish first (each within the client's retry budget): then
+    /// every one is in the ledger with its task id before the error reaches the caller. Ctrl+C has cancelled them.
+    /// </summary>
+    protected override void ReleaseResources()
+    {
+        if (_submissions is not { Outstanding: > 0 } queue || Runner.IsStopping)
+        {
+            return;
+        }
+
+        var deadline = DateTime.UtcNow + SettleLimit;
+        while (queue.Outstanding > 0 && deadline - DateTime.UtcNow is { Ticks: > 0 } remaining)
+        {
+            try
+            {
+                queue.WaitForCompletionAsync(Runner.Token).Wait(remaining);
+            }
+            catch (AggregateException)
+            {
+                return;
+            }
+
+            while (queue.TryTake(out _))
+            {
+            }
+        }
+    }
 
     /// <summary>
     /// The row's fields, overridden by what was typed on the command line. A duration that cannot be read as an
@@ -152,4 +206,52 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     }
 
     private void WriteTask(object input, HiApiTask task) => WriteObject(task);
+
+    /// <summary>
+    /// A misspelt column (Durations, Res) would silently leave its field at the model's default, and duration is the
+    /// price: warn once per name. Other extra columns (Scene, Notes) are normal in a storyboard: a verbose line.
+    /// </summary>
+    private void WarnAboutUnknownNames(RequestRow? row)
+    {
+        if (row is null)
+        {
+            return;
+        }
+
+        foreach (var name in row.UnknownNames())
+        {
+            if (!_reportedNames.Add(name))
+            {
+                continue;
+            }
+
+            if (RequestRow.LikelyMeant(name) is { } meant && row.Has(meant) is false)
+            {
+                WriteWarning($"The input property '{name}' is not a request field and is ignored: did you mean '{meant}'? " +
+                    $"Without it, {meant} is the model's default.");
+            }
+            else
+            {
+                WriteVerbose($"The input property '{name}' is not a request field; ignored.");
+            }
+        }
+    }
+
+    /// <summary>Which piped input a validation error is about (the row's number and prompt), ahead of the API's words.</summary>
+    private ErrorRecord NameTheInput(ErrorRecord record, VideoRequest request)
+    {
+        if (InputObject is null)
+        {
+            return record;
+        }
+
+        var which = request.Prompt is { } prompt ? $"Input {_inputNumber} ('{Shorten(prompt)}')" : $"Input {_inputNumber}";
+        record.ErrorDetails = new ErrorDetails($"{which}: {record.ErrorDetails?.Message ?? record.Exception.Message}")
+        {
+            RecommendedAction = record.ErrorDetails?.RecommendedAction,
+        };
+        return record;
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
 }

@@ -16,6 +16,8 @@ namespace HiApi.Video.Commands;
 [OutputType(typeof(HiApiTask))]
 public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
 {
+    private const int ProgressActivityId = 4713;
+    private const string Activity = "Receiving HiAPI callbacks";
     private static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly HashSet<string> _awaited = new(StringComparer.Ordinal);
@@ -23,6 +25,7 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
     private CallbackListener? _listener;
     private CallbackReceiver? _receiver;
     private int _written;
+    private bool _progressShown;
 
     /// <summary>Prefixes in HttpListener's syntax, e.g. http://+:8080/hooks/hiapi/ (must end with '/').</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -129,20 +132,57 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
 
     protected override void EndProcessing()
     {
-        while (!IsDone())
+        try
         {
-            var wait = Deadline is { } deadline ? Min(deadline - DateTimeOffset.UtcNow, CheckInterval) : CheckInterval;
-            if (wait <= TimeSpan.Zero)
+            while (!IsDone())
             {
-                ReportUnfinished();
-                return;
-            }
+                var wait = Deadline is { } deadline ? Min(deadline - DateTimeOffset.UtcNow, CheckInterval) : CheckInterval;
+                if (wait <= TimeSpan.Zero)
+                {
+                    ReportUnfinished();
+                    return;
+                }
 
-            if (Run(token => NextEventAsync(wait, token)) is { } next)
-            {
-                Emit(next);
+                ShowListening();
+                if (Run(token => NextEventAsync(wait, token)) is { } next)
+                {
+                    Emit(next);
+                }
             }
         }
+        finally
+        {
+            if (_progressShown)
+            {
+                WriteProgress(new ProgressRecord(ProgressActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+    }
+
+    /// <summary>A listener that only waits would look hung: say where it listens, what it has, and how it ends.</summary>
+    private void ShowListening()
+    {
+        var prefixes = string.Join(", ", Prefix);
+        var status = _awaited.Count > 0
+            ? $"{_finished.Count} of {_awaited.Count} task(s) finished; listening on {prefixes}"
+            : $"{_written} task(s) received; listening on {prefixes}" + (Count > 0 || Deadline is not null ? string.Empty : " until Ctrl+C");
+        var record = new ProgressRecord(ProgressActivityId, Activity, status);
+        if (_awaited.Count > 0)
+        {
+            record.PercentComplete = Math.Min(100, 100 * _finished.Count / _awaited.Count);
+        }
+        else if (Count > 0)
+        {
+            record.PercentComplete = Math.Min(100, 100 * _written / Count);
+        }
+
+        if (Deadline is { } deadline)
+        {
+            record.SecondsRemaining = Math.Max(0, (int)Math.Ceiling((deadline - DateTimeOffset.UtcNow).TotalSeconds));
+        }
+
+        WriteProgress(record);
+        _progressShown = true;
     }
 
     protected override void ReleaseResources()

@@ -21,13 +21,24 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
     private BoundedWorkQueue<SaveJob, SaveResult>? _downloads;
     private string? _folderOrFile;
+    private PSObject[]? _typedTasks;
     private bool _progressShown;
 
-    /// <summary>Tasks to save: task objects, task ids (read first with GET /v1/tasks/{taskId}), or objects with a TaskId property.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [Alias("TaskId", "Id", "InputObject")]
+    /// <summary>
+    /// Tasks to save: task objects, task ids (read first with GET /v1/tasks/{taskId}), or objects with a TaskId property.
+    /// When tasks come down the pipeline, a lone positional argument is the folder: <c>$tasks | Save-HiApiVideo ./clips</c>.
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [Alias("TaskId", "Id")]
     [ArgumentCompleter(typeof(TaskIdCompleter))]
     public PSObject[] Task { get; set; } = Array.Empty<PSObject>();
+
+    /// <summary>
+    /// Tasks from the pipeline (the same as -Task). A parameter of its own so that a positional folder after a pipe
+    /// binds: PowerShell binds positional arguments before pipeline input, and would give './clips' to -Task.
+    /// </summary>
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
 
     /// <summary>A folder (the file is named &lt;taskId&gt;.mp4) or a file name. Relative to the current PowerShell location.</summary>
     [Parameter(Position = 1)]
@@ -43,11 +54,47 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 64;
 
-    protected override void BeginProcessing() => _folderOrFile = ResolveFileSystemPath(Path);
+    protected override void BeginProcessing()
+    {
+        var typed = MyInvocation.BoundParameters.ContainsKey(nameof(Task)) ? Task : null;
+        if (MyInvocation.ExpectingInput && typed is { Length: 1 } && typed[0]?.BaseObject is string folder
+            && !MyInvocation.BoundParameters.ContainsKey(nameof(Path)))
+        {
+            // `$tasks | Save-HiApiVideo ./clips`: the tasks come down the pipeline, so the one argument is where to put them.
+            Path = folder;
+            typed = null;
+        }
+        else if (!MyInvocation.ExpectingInput && typed is null)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(
+                new ArgumentException("Give the tasks to save: Save-HiApiVideo $task -Path ./clips, or pipe them in: $tasks | Save-HiApiVideo ./clips."),
+                "NoTaskGiven",
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
+        _typedTasks = typed;
+        _folderOrFile = ResolveFileSystemPath(Path);
+    }
 
     protected override void ProcessRecord()
     {
-        foreach (var input in Task)
+        if (_typedTasks is { } typed)
+        {
+            // Typed on the command line: saved once, not again with every piped record.
+            _typedTasks = null;
+            StartAll(typed);
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)) && InputObject is { } piped)
+        {
+            StartAll([piped]);
+        }
+    }
+
+    private void StartAll(IEnumerable<PSObject> inputs)
+    {
+        foreach (var input in inputs)
         {
             if (TaskInput.Resolve(input, out var problem) is not { } task)
             {

@@ -22,6 +22,9 @@ internal sealed class RequestRow
     private static readonly string[] CallbackUrlNames = ["CallbackUrl", "callback_url"];
     private static readonly string[] IdempotencyKeyNames = ["IdempotencyKey", "idempotency_key"];
 
+    private static readonly string[][] AllNames =
+        [PromptNames, ImageUrlNames, AspectRatioNames, ResolutionNames, DurationNames, ModelNames, CallbackUrlNames, IdempotencyKeyNames];
+
     private readonly PSObject _row;
     private readonly IDictionary? _dictionary;
 
@@ -45,6 +48,72 @@ internal sealed class RequestRow
     /// <summary>A row to read, or null for input that is a prompt (a string) or nothing.</summary>
     public static RequestRow? From(PSObject? input) =>
         input?.BaseObject is null or string ? null : new RequestRow(input);
+
+    /// <summary>
+    /// The row's own names (a CSV header, a hashtable's keys) that name no request field. Properties of a .NET type are
+    /// not listed: only names someone typed can be misspelt.
+    /// </summary>
+    public IEnumerable<string> UnknownNames()
+    {
+        IEnumerable<string> names = _dictionary is not null
+            ? _dictionary.Keys.Cast<object?>().Select(key => key?.ToString() ?? string.Empty)
+            : _row.Properties.Where(property => property.MemberType == PSMemberTypes.NoteProperty).Select(property => property.Name);
+        return names.Where(name => !AllNames.Any(field => field.Contains(name, StringComparer.OrdinalIgnoreCase)));
+    }
+
+    /// <summary>Whether the row gives <paramref name="field"/> (its first name, as <see cref="LikelyMeant"/> returns it).</summary>
+    public bool Has(string field) => AllNames.First(names => names[0] == field) is var names && Raw(names) is not null;
+
+    /// <summary>
+    /// The field a misspelt name most likely meant (Durations, Durration, Res, aspectratio_), or null for a name that is
+    /// simply something else (Scene, Notes): a near miss is one or two letters off, or a start or end of a field's name.
+    /// </summary>
+    public static string? LikelyMeant(string name)
+    {
+        var candidate = name.Trim().Replace("_", string.Empty).Replace("-", string.Empty).Replace(" ", string.Empty);
+        if (candidate.Length < 3)
+        {
+            return null;
+        }
+
+        foreach (var field in AllNames)
+        {
+            foreach (var known in field)
+            {
+                var plain = known.Replace("_", string.Empty);
+                var allowed = plain.Length >= 8 ? 2 : 1;
+                if (plain.Equals(candidate, StringComparison.OrdinalIgnoreCase)
+                    || EditDistance(plain, candidate) <= allowed
+                    || plain.StartsWith(candidate, StringComparison.OrdinalIgnoreCase)
+                    || candidate.StartsWith(plain, StringComparison.OrdinalIgnoreCase))
+                {
+                    return field[0];
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        a = a.ToUpperInvariant();
+        b = b.ToUpperInvariant();
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
 
     private string? Text(string[] names)
     {
