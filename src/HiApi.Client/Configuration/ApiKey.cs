@@ -82,8 +82,8 @@ public sealed class ApiKey
 
     /// <summary>
     /// Removes the secret from text that came from elsewhere (a server may echo headers back): the whole key, and any
-    /// run of <see cref="MinimumLeakRun"/> or more of its characters in a row, so that text cut in the middle of an
-    /// echoed key (an excerpt, a proxy's truncated page) still shows none of it.
+    /// run of <see cref="MinimumLeakRun"/> or more of its characters in a row, in any letter case, so that text cut in
+    /// the middle of an echoed key (an excerpt, a proxy's truncated page) or re-cased by it still shows none of it.
     /// </summary>
     internal string Redact(string text)
     {
@@ -92,12 +92,15 @@ public sealed class ApiKey
             return text;
         }
 
+        // Case-insensitive: a page may echo the header lower-cased ("bearer sk-abc…"). Upper-casing maps char to char,
+        // so positions in the upper-cased copy are positions in the text.
         var run = Math.Min(MinimumLeakRun, _value.Length);
         bool[]? covered = null;
-        var key = _value.AsSpan();
+        var key = _value.ToUpperInvariant().AsSpan();
+        var folded = text.ToUpperInvariant();
         for (var i = 0; i + run <= text.Length; i++)
         {
-            var window = text.AsSpan(i, run);
+            var window = folded.AsSpan(i, run);
             for (var start = key.IndexOf(window[0]); start >= 0 && start + run <= key.Length; start = NextIndex(key, window[0], start))
             {
                 if (key.Slice(start, run).SequenceEqual(window))

@@ -29,7 +29,7 @@ internal static class DownloadErrors
 
     /// <summary>The local disk refused; <paramref name="what"/> says which step and which path.</summary>
     public static HiApiException FileSystem(HiApiTask task, string what, Exception cause) =>
-        new(HiApiErrorKind.FileSystem, $"Saving the video of task {task.TaskId} failed: {what}: {cause.Message}", cause)
+        new(HiApiErrorKind.FileSystem, $"Saving the video of task {task.TaskId} failed: {what}: {IoMessage.Of(cause)}", cause)
         {
             TaskId = task.TaskId,
             Task = task,

@@ -11,6 +11,9 @@ public sealed class DownloadOptions
 
     public IProgress<DownloadProgress>? Progress { get; init; }
 
+    /// <summary>Where each failed attempt and the retry it leads to is told (a cmdlet's verbose stream); called from any thread.</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>For network errors, 5xx, 429, bodies cut short, too-slow transfers and invalid videos.</summary>
     public RetryPolicy RetryPolicy { get; init; } = RetryPolicy.Default;
 

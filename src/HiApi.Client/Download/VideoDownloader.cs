@@ -80,6 +80,38 @@ public sealed class VideoDownloader
         }
     }
 
+    /// <summary>Whether the file that took <paramref name="target"/>'s place holds exactly the video just downloaded.</summary>
+    private static bool IsTheSameVideo(string target, string downloaded)
+    {
+        try
+        {
+            if (new FileInfo(target).Length != new FileInfo(downloaded).Length || Mp4Structure.Check(target).Verdict != Mp4Verdict.Whole)
+            {
+                return false;
+            }
+
+            using var theirs = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            using var ours = new FileStream(downloaded, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+            Span<byte> a = new byte[1 << 16];
+            Span<byte> b = new byte[1 << 16];
+            int read;
+            while ((read = theirs.Read(a)) > 0)
+            {
+                ours.ReadExactly(b[..read]);
+                if (!a[..read].SequenceEqual(b[..read]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
+        {
+            return false;
+        }
+    }
+
     private async Task<FileInfo> SaveAsync(HiApiTask task, Uri url, string target, DownloadOptions options, CancellationToken ct)
     {
         var directory = Path.GetDirectoryName(target)!;
@@ -133,6 +165,13 @@ public sealed class VideoDownloader
             }
             catch (IOException) when (!options.Force && File.Exists(target))
             {
+                if (IsTheSameVideo(target, temporary))
+                {
+                    // Another process (a second resume on the same ledger) saved this very video meanwhile: it is saved.
+                    completed = false; // the finally removes our copy
+                    return new FileInfo(target);
+                }
+
                 throw DownloadErrors.FileExists(task, $"'{target}' appeared while downloading; use -Force to overwrite it.");
             }
             catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))

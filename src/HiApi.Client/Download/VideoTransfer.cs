@@ -87,6 +87,10 @@ internal sealed class VideoTransfer
                 // A URL that expired while we were retrying cannot come back.
                 DownloadErrors.ThrowIfExpired(_task, _time);
                 var delay = policy.GetDelay(failuresWithoutProgress, failure.RetryAfter, Random.Shared);
+                _options.Log?.Invoke(
+                    $"{_task.TaskId}: download attempt {attempt} ended at byte {_written}: {failure.Message} " +
+                    $"Retry {failuresWithoutProgress} of {policy.MaxRetries} without progress in {delay.TotalSeconds:0.##} s" +
+                    (_written > 0 ? $", resuming from byte {_written}." : "."));
                 await policy.Delay(delay, ct).ConfigureAwait(false);
             }
         }

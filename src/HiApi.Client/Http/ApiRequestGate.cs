@@ -256,13 +256,27 @@ public sealed class ApiRequestGate
         }
     }
 
-    /// <summary>Waiters held by the pause or the pacing need a wake-up when it ends: no release or success may come.</summary>
+    /// <summary>
+    /// Waiters held by the pause or the pacing need a wake-up when it ends: no release or success may come. While anyone
+    /// waits, the timer always runs: a pause that ended between the gate's two looks at the clock (or a timer that fired
+    /// a tick early) must not leave a waiter asleep for good, so the wake-up is at least a millisecond away and at most
+    /// <see cref="LongestSleep"/>.
+    /// </summary>
     private void ScheduleResume()
     {
+        if (_waiters.Count == 0)
+        {
+            _resumeTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
         var resumeAt = _rate is not null && _nextStart > _pausedUntil ? _nextStart : _pausedUntil;
         var wait = resumeAt - _time.GetUtcNow();
-        _resumeTimer.Change(_waiters.Count > 0 && wait > TimeSpan.Zero ? wait : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _resumeTimer.Change(wait < MinimumSleep ? MinimumSleep : wait > LongestSleep ? LongestSleep : wait, Timeout.InfiniteTimeSpan);
     }
+
+    private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(1);
 
     private void Abandon(LinkedListNode<TaskCompletionSource<Slot>> node, CancellationToken token)
     {
@@ -277,13 +291,16 @@ public sealed class ApiRequestGate
         node.Value.TrySetCanceled(token);
     }
 
-    /// <summary>A place in flight; disposing it lets the next request through.</summary>
-    public readonly struct Slot : IDisposable
+    /// <summary>
+    /// A place in flight; disposing it lets the next request through, once however often it is disposed (a retry loop
+    /// releases its slot before sleeping and again as the attempt's scope ends: twice would let more in than the limit).
+    /// </summary>
+    public sealed class Slot : IDisposable
     {
-        private readonly ApiRequestGate? _owner;
+        private ApiRequestGate? _owner;
 
         internal Slot(ApiRequestGate owner) => _owner = owner;
 
-        public void Dispose() => _owner?.Release();
+        public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Release();
     }
 }

@@ -47,8 +47,11 @@ internal static class LedgerFileLock
         }
     }
 
-    // A missing folder or a bad path will not fix itself by waiting; a sharing violation (Windows) or
-    // EWOULDBLOCK from flock (Unix) will, and both surface as a plain IOException.
+    // Only another holder is worth waiting for: a sharing or lock violation on Windows (ERROR_SHARING_VIOLATION 32,
+    // ERROR_LOCK_VIOLATION 33), EWOULDBLOCK from flock on Unix (.NET puts errno in HResult: 11 on Linux, 35 on macOS).
+    // A read-only disk (EROFS), a missing folder or a full disk will not fix itself by waiting: it fails at once.
     private static bool IsContention(IOException exception) =>
-        exception is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException or DriveNotFoundException);
+        OperatingSystem.IsWindows()
+            ? (exception.HResult & 0xFFFF) is 32 or 33
+            : exception.HResult == (OperatingSystem.IsLinux() ? 11 : 35);
 }

@@ -59,8 +59,9 @@ public sealed class HiApiSession
             {
                 throw new HiApiException(
                     HiApiErrorKind.FileSystem,
-                    $"The submission could not be recorded in the task ledger ({ledger.Path}: {unrecorded.Message}); nothing was sent, so nothing was charged. " +
-                    "Free some disk space or choose another ledger with -LedgerPath (or -NoLedger to submit without one).",
+                    $"The submission could not be recorded in the task ledger ({ledger.Path}: {IoMessage.Of(unrecorded)}); nothing was sent, so nothing was charged. " +
+                    "Make the ledger's folder writable (a full or read-only disk, a folder in the file's place, permissions), or choose " +
+                    "another ledger with -LedgerPath (or -NoLedger to submit without one).",
                     unrecorded);
             }
         }

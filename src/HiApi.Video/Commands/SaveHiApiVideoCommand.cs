@@ -150,7 +150,7 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
         var session = NeedsFreshState(task) ? OnlineSession : Session;
         var known = Session.Remember(task);
         var job = new SaveJob(known, input, target, _progress.Start());
-        var options = new DownloadOptions { Force = Force.IsPresent, Progress = job.Progress };
+        var options = new DownloadOptions { Force = Force.IsPresent, Progress = job.Progress, Log = Runner.QueueVerbose };
         StartQueued(_downloads ??= new BoundedWorkQueue<SaveJob, SaveResult>(ThrottleLimit), job, async token =>
         {
             try

@@ -66,6 +66,43 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
     }
 
     [Fact]
+    public async Task TheSameVideoSavedMeanwhileByAnotherProcess_IsSaved_NotAFileExistsError()
+    {
+        // Two resumes on one ledger download the same task into the same folder: the second to finish finds the first's
+        // file. When it is exactly this video, the task is saved; our copy goes.
+        var progress = new OnFirstReport(() =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Target)!);
+            using var same = new PatternStream(0, Size);
+            using var file = File.Create(Target);
+            same.CopyTo(file);
+        });
+
+        var saved = await new VideoDownloader(Storage()).DownloadAsync(SucceededTask(), Target, Options(progress: progress));
+
+        Assert.Equal(Target, saved.FullName);
+        Assert.Equal(Size, new FileInfo(Target).Length);
+        Assert.Equal(new[] { Target }, LeftoverFiles());
+    }
+
+    [Fact]
+    public async Task AnotherFileThatAppearsMeanwhile_IsStillAFileExistsError_AndIsLeftAlone()
+    {
+        var progress = new OnFirstReport(() =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Target)!);
+            File.WriteAllText(Target, "someone else's file");
+        });
+
+        var refused = await Assert.ThrowsAsync<HiApiException>(() =>
+            new VideoDownloader(Storage()).DownloadAsync(SucceededTask(), Target, Options(progress: progress)));
+
+        Assert.Equal(HiApiErrorKind.FileExists, refused.Kind);
+        Assert.Equal("someone else's file", File.ReadAllText(Target));
+        Assert.Equal(new[] { Target }, LeftoverFiles());
+    }
+
+    [Fact]
     public async Task AFullDisk_IsAFileSystemError_AndLeavesNoTemporaryFile()
     {
         using var disk = MountOrSayWhyNot("size=64k");

@@ -59,6 +59,22 @@ public sealed class VideoDownloaderTests : DownloadTestBase
     }
 
     [Fact]
+    public async Task EachFailedAttempt_IsTold_WithWhereTheRetryResumes()
+    {
+        var handler = new FakeHttpHandler((request, index) => index == 0
+            ? StorageResponses.Full(Size, endCleanlyAt: 123_456)
+            : StorageResponses.Ranged(request, Size));
+        var told = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = new DownloadOptions { RetryPolicy = Options().RetryPolicy, Log = told.Enqueue };
+
+        await new VideoDownloader(handler).DownloadAsync(SucceededTask(), Target, options);
+
+        var line = Assert.Single(told);
+        Assert.StartsWith("tk-1: download attempt 1 ended at byte 123456:", line);
+        Assert.EndsWith("resuming from byte 123456.", line);
+    }
+
+    [Fact]
     public async Task AConnectionDroppedMidBody_IsResumed()
     {
         var handler = new FakeHttpHandler((request, index) => index switch

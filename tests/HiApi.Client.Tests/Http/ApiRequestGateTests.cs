@@ -133,6 +133,43 @@ public sealed class ApiRequestGateTests
     }
 
     [Fact]
+    public async Task A_slot_disposed_twice_frees_one_place_not_two()
+    {
+        // The client's retry loop releases its slot before sleeping, and again as the attempt's scope ends.
+        var gate = new ApiRequestGate(1);
+        var retried = await gate.EnterAsync(CancellationToken.None);
+        retried.Dispose();
+        retried.Dispose();
+
+        var first = await gate.EnterAsync(CancellationToken.None);
+        var second = gate.EnterAsync(CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted);
+
+        first.Dispose();
+        using var admitted = await second.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_pause_that_ends_between_two_looks_at_the_clock_still_lets_the_waiter_in()
+    {
+        // Each look at this clock moves it on by 1 ms, so a 3 ms pause is still in force when the gate checks whether the
+        // waiter may enter, and over when it computes how long to sleep: a wait of zero once meant "no timer", forever.
+        var clock = new SteppingTimeProvider(TimeSpan.FromMilliseconds(1));
+        var gate = new ApiRequestGate(8, clock);
+        gate.OnRateLimited(TimeSpan.FromMilliseconds(3));
+
+        using var slot = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private sealed class SteppingTimeProvider(TimeSpan step) : TimeProvider
+    {
+        private long _ticks = DateTimeOffset.UnixEpoch.UtcTicks;
+
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref _ticks, step.Ticks), TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task A_cancelled_waiter_leaves_the_queue_and_takes_no_slot()
     {
         var gate = new ApiRequestGate(1);

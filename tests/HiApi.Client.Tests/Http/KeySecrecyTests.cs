@@ -105,6 +105,18 @@ public sealed class KeySecrecyTests
         Assert.Equal("nothing here", key.Redact("nothing here"));
     }
 
+    [Fact]
+    public void Redaction_finds_the_key_in_any_letter_case_as_a_page_that_lower_cases_headers_echoes_it()
+    {
+        var key = new ApiKey(Key);
+
+        var alternating = string.Concat(Key.Select((c, i) => i % 2 == 0 ? char.ToUpperInvariant(c) : c));
+        Assert.NotEqual(Key, alternating);
+        Assert.Equal("authorization: bearer sk-…redacted", key.Redact($"authorization: bearer {alternating}"));
+        Assert.Equal("AUTHORIZATION: BEARER sk-…redacted.", key.Redact($"AUTHORIZATION: BEARER {Key.ToUpperInvariant()[..12]}."));
+        Assert.True(key.IsIn(Key.ToUpperInvariant()[4..]));
+    }
+
     private static void AssertNoRunOfTheKey(string text)
     {
         for (var i = 0; i + ApiKey.MinimumLeakRun <= Key.Length; i++)

@@ -1,6 +1,8 @@
+using Xunit.Abstractions;
+
 namespace HiApi.Client.Tests.Ledger;
 
-public sealed class TaskLedgerConcurrencyTests : IDisposable
+public sealed class TaskLedgerConcurrencyTests(ITestOutputHelper output) : IDisposable
 {
     private readonly LedgerTestFolder folder = new();
 
@@ -27,6 +29,27 @@ public sealed class TaskLedgerConcurrencyTests : IDisposable
         Assert.Equal(linesBefore, LedgerAssert.FileLines(folder.LedgerPath));
         ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-after" });
         Assert.Equal(new[] { "tk-before", "tk-after" }, ledger.Load().Select(entry => entry.TaskId));
+    }
+
+    [Fact]
+    public void A_read_only_disk_is_reported_as_it_is_not_waited_for_as_a_lock()
+    {
+        var disk = TinyFileSystem.TryMount("ro,size=1m", out var why);
+        if (disk is null)
+        {
+            output.WriteLine($"Not run: no tmpfs could be mounted ({why.Trim()}).");
+            return;
+        }
+
+        using (disk)
+        {
+            // A lock timeout long enough that, were EROFS taken for contention, the message would say "Timed out".
+            var ledger = new TaskLedger(Path.Combine(disk.Path, "ledger.jsonl"), new LedgerOptions { LockTimeout = TimeSpan.FromSeconds(3) });
+            var refused = Assert.ThrowsAny<IOException>(() => ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-ro" }));
+
+            Assert.DoesNotContain("Timed out", refused.Message);
+            Assert.Contains("Read-only file system", refused.Message);
+        }
     }
 
     [Fact]
