@@ -127,6 +127,30 @@ Describe 'Ctrl+C in the middle of a batch' {
         # Settling re-sent the interrupted submissions with their keys: HiAPI replayed them, it created nothing new.
         (Get-EmulatorTasks).Count | Should -Be ($before + $created.Count)
     }
+
+    It 'the same pipeline run again with -Resume pays for every row once: what was created is handed back, the rest is sent' {
+        Set-Emulator @{ createProcessingMs = 700 }
+        $before = (Get-EmulatorTasks).Count
+        $rows = 1..12 | ForEach-Object { "resumed clip $_" }
+        $run = Start-Background ([scriptblock]::Create("'$($rows -join "','")' | New-HiApiVideoTask -Duration 3 -ThrottleLimit 4"))
+        Start-Sleep -Milliseconds 1200
+        $run.Shell.Stop()
+        $run.Shell.Dispose()
+        Set-Emulator @{ createProcessingMs = 0 }
+        Start-Sleep -Milliseconds 800
+        $createdBeforeResume = (Get-EmulatorTasks).Count - $before
+        $createdBeforeResume | Should -BeGreaterThan 0
+        $createdBeforeResume | Should -BeLessThan 12
+
+        $tasks = $rows | New-HiApiVideoTask -Duration 3 -Resume
+
+        $tasks | Should -HaveCount 12
+        ($tasks.Prompt | Sort-Object -Unique) | Should -HaveCount 12
+        $created = Get-EmulatorTasks | Select-Object -Skip $before
+        $created | Should -HaveCount 12 -Because 'each row is paid for once: the interrupted ones were settled by their keys, not sent afresh'
+        ($tasks.TaskId | Sort-Object) | Should -Be ($created.taskId | Sort-Object)
+        @(Get-HiApiTask 3>$null) | Where-Object Prompt -Like 'resumed clip*' | Should -HaveCount 12
+    }
 }
 
 Describe 'Progress' {

@@ -104,5 +104,8 @@ public sealed class LedgerEntry
         string.Equals(status, SuccessStatus, StringComparison.OrdinalIgnoreCase)
         || string.Equals(status, FailStatus, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether the task failed (not charged: a resumed run sends its request again).</summary>
+    internal bool IsFailed => IsStatus(FailStatus);
+
     private bool IsStatus(string status) => string.Equals(Status, status, StringComparison.OrdinalIgnoreCase);
 }

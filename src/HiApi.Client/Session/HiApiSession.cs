@@ -80,22 +80,12 @@ public sealed class HiApiSession
     {
         var unresolved = GetUnresolvedSubmissions();
         var outcomes = new List<SubmissionOutcome>(unresolved.Count);
-        var now = DateTimeOffset.UtcNow;
         foreach (var submission in unresolved)
         {
             ct.ThrowIfCancellationRequested();
-            if (submission.SubmittedAt is { } submitted && now - submitted > IdempotencyKeys.ReplayWindow)
-            {
-                outcomes.Add(new SubmissionOutcome(submission, null, new HiApiException(
-                    HiApiErrorKind.Timeout,
-                    $"The submission with Idempotency-Key {submission.IdempotencyKey} (sent {submitted.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {Describe(submission.Request)}) never got an answer, " +
-                    "and it is too old to be sent again safely. Run Get-HiApiTask -Reconcile to find the task among your account's tasks.")));
-                continue;
-            }
-
             try
             {
-                var task = await CreateAndRecordAsync(submission.Request.WithIdempotencyKey(submission.IdempotencyKey), ct).ConfigureAwait(false);
+                var task = await SettleAsync(submission, ct).ConfigureAwait(false);
                 outcomes.Add(new SubmissionOutcome(submission, task, null));
             }
             catch (HiApiException failed)
@@ -106,6 +96,30 @@ public sealed class HiApiSession
 
         return outcomes;
     }
+
+    /// <summary>
+    /// Settles one submission whose answer never arrived: sent again with its own key and body, so HiAPI returns the
+    /// task it created, or creates it now, exactly once; the task is recorded.
+    /// </summary>
+    /// <exception cref="HiApiException">A submission older than the replay window (the API may have forgotten its key):
+    /// it is not sent again; reconcile finds its task.</exception>
+    public Task<HiApiTask> SettleAsync(LedgerSubmission submission, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        if (submission.SubmittedAt is { } submitted && DateTimeOffset.UtcNow - submitted > IdempotencyKeys.ReplayWindow)
+        {
+            throw new HiApiException(
+                HiApiErrorKind.Timeout,
+                $"The submission with Idempotency-Key {submission.IdempotencyKey} (sent {submitted.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {Describe(submission.Request)}) never got an answer, " +
+                "and it is too old to be sent again safely. Run Get-HiApiTask -Reconcile to find the task among your account's tasks.");
+        }
+
+        return CreateAndRecordAsync(submission.Request.WithIdempotencyKey(submission.IdempotencyKey), ct);
+    }
+
+    /// <summary>What the ledger says was already submitted, by request (empty without a ledger): for a resumed run.</summary>
+    public SubmissionHistory LoadSubmissionHistory()
+        => TryLedger(ledger => SubmissionHistory.From(ledger.Load(), ledger.GetUnresolvedSubmissions())) ?? SubmissionHistory.Empty;
 
     /// <summary>
     /// Lists the account's tasks created since <paramref name="since"/> (newest first, page by page) and records every

@@ -19,6 +19,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
     private readonly HashSet<string> _reportedNames = new(StringComparer.OrdinalIgnoreCase);
     private BoundedWorkQueue<object, HiApiTask>? _submissions;
+    private SubmissionHistory? _history;
     private int _inputNumber;
 
     /// <summary>What to film (text-to-video), or the motion to give the still (image-to-video).</summary>
@@ -77,6 +78,15 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     [ValidateLength(1, RequestValidator.MaxIdempotencyKeyBytes)]
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>
+    /// Re-running a storyboard after a crash: an input whose request (every field but the idempotency key) the ledger
+    /// already submitted is not paid for again; its task is written instead, or, if that submission never got an
+    /// answer, it is settled with its own key. The n-th identical input claims the n-th earlier submission. An input
+    /// whose earlier task failed (not charged) is sent again.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Resume { get; set; }
+
     /// <summary>How many submissions may be in flight at once (each is one round trip to the API).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -125,6 +135,12 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         catch (HiApiException invalid)
         {
             WriteError(NameTheInput(ErrorRecordFactory.Create(invalid, target ?? request), request));
+            return;
+        }
+
+        if (Resume.IsPresent && request.IdempotencyKey is null && ClaimEarlier(request) is { } earlier)
+        {
+            ResumeFrom(earlier, target ?? request);
             return;
         }
 
@@ -206,6 +222,48 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     }
 
     private void WriteTask(object input, HiApiTask task) => WriteObject(task);
+
+    private EarlierSubmission? ClaimEarlier(VideoRequest request)
+    {
+        if (_history is null)
+        {
+            _history = Session.LoadSubmissionHistory();
+            if (Ledger is null)
+            {
+                WriteWarning("-Resume has no task ledger to read (-NoLedger or HIAPI_LEDGER=off): every input is submitted.");
+            }
+        }
+
+        return _history.Claim(request);
+    }
+
+    /// <summary>-Resume: the task an earlier run created for this request, or its unanswered submission settled by its key.</summary>
+    private void ResumeFrom(EarlierSubmission earlier, object target)
+    {
+        if (earlier.Task is { } task)
+        {
+            var when = task.SubmittedAt is { } at ? $" on {at.ToLocalTime():g}" : string.Empty;
+            if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task submitted{when} for this request; nothing is sent"))
+            {
+                WriteVerbose($"Input {_inputNumber}: already submitted{when} as {task.TaskId} ({task.Status}); not paid for again (-Resume).");
+                WriteObject(task);
+            }
+
+            return;
+        }
+
+        var submission = earlier.Unresolved!;
+        var description = $"Settle the earlier submission of {RequestDescription.Describe(submission.Request)} (Idempotency-Key {submission.IdempotencyKey}): " +
+            "sent again with its key, HiAPI returns the task it created, or creates it once.";
+        if (!ShouldProcess(description, description + " Continue?", "Settle a paid HiAPI submission"))
+        {
+            return;
+        }
+
+        var session = OnlineSession;
+        StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), target,
+            token => session.SettleAsync(submission, token), WriteTask);
+    }
 
     /// <summary>
     /// A misspelt column (Durations, Res) would silently leave its field at the model's default, and duration is the
