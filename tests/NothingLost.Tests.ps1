@@ -13,6 +13,12 @@ BeforeAll {
     function New-TestLedgerPath {
         Join-Path ([IO.Path]::GetTempPath()) "hiapi-pester-$([guid]::NewGuid().ToString('n')).jsonl"
     }
+    # Each test of a block gets a ledger of its own, so what one test submitted never counts in another.
+    function Use-FreshLedger {
+        $script:ledger = New-TestLedgerPath
+        $env:HIAPI_LEDGER_PATH = $script:ledger
+    }
+    function Remove-TestLedger { Remove-Item "$script:ledger*" -Force -ErrorAction SilentlyContinue }
 }
 
 AfterAll {
@@ -21,11 +27,8 @@ AfterAll {
 }
 
 Describe 'The ledger records every task and what became of it' {
-    BeforeEach {
-        $script:ledger = New-TestLedgerPath
-        $env:HIAPI_LEDGER_PATH = $ledger
-    }
-    AfterEach { Remove-Item "$ledger*" -Force -ErrorAction SilentlyContinue }
+    BeforeEach { Use-FreshLedger }
+    AfterEach { Remove-TestLedger }
 
     It 'lists submitted tasks as pending until their videos are saved' {
         $tasks = 'pending one', 'pending two' | New-HiApiVideoTask -Duration 3
@@ -93,11 +96,8 @@ Describe 'The ledger records every task and what became of it' {
 }
 
 Describe 'Running a storyboard again with -Resume' {
-    BeforeEach {
-        $script:ledger = New-TestLedgerPath
-        $env:HIAPI_LEDGER_PATH = $ledger
-    }
-    AfterEach { Remove-Item "$ledger*" -Force -ErrorAction SilentlyContinue }
+    BeforeEach { Use-FreshLedger }
+    AfterEach { Remove-TestLedger }
 
     It 'hands back the task of every row already submitted, a repeated row once per repeat, and sends only new rows' {
         $storyboard = 'Prompt,Duration', 'resume harbour,3', 'resume gull,4', 'resume gull,4' | ConvertFrom-Csv
