@@ -155,7 +155,8 @@ Describe 'A storyboard CSV becomes one task per row' {
         )
         $tasks = $rows | New-HiApiVideoTask -ErrorVariable failures -ErrorAction SilentlyContinue
         $tasks | Should -HaveCount 2
-        $tasks.Prompt | Should -Be @('good row', 'another good row')
+        # Tasks come out in creation order (several submissions are in flight), not input order.
+        ($tasks.Prompt | Sort-Object) | Should -Be @('another good row', 'good row')
         $failures | Should -HaveCount 1
         "$($failures[0])" | Should -Match 'Duration'
     }
