@@ -270,9 +270,23 @@ public sealed class ApiRequestGate
             return;
         }
 
+        var now = _time.GetUtcNow();
         var resumeAt = _rate is not null && _nextStart > _pausedUntil ? _nextStart : _pausedUntil;
-        var wait = resumeAt - _time.GetUtcNow();
-        _resumeTimer.Change(wait < MinimumSleep ? MinimumSleep : wait > LongestSleep ? LongestSleep : wait, Timeout.InfiniteTimeSpan);
+        TimeSpan due;
+        if (resumeAt > now)
+        {
+            due = resumeAt - now < MinimumSleep ? MinimumSleep : resumeAt - now > LongestSleep ? LongestSleep : resumeAt - now;
+        }
+        else if (_inFlight < (int)_limit)
+        {
+            due = MinimumSleep; // nothing holds them any more: the pause ended between two looks at the clock
+        }
+        else
+        {
+            due = LongestSleep; // a full house: a release lets the next one in; this is only a safety net
+        }
+
+        _resumeTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
 
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(1);

@@ -162,6 +162,46 @@ public sealed class ApiRequestGateTests
         using var slot = await gate.EnterAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task Waiters_held_only_by_a_full_house_are_not_woken_every_millisecond()
+    {
+        // Only a release lets them in; the timer is a safety net of about a second, not a busy loop.
+        var clock = new CountingTimeProvider();
+        var gate = new ApiRequestGate(1, clock);
+        var held = await gate.EnterAsync(CancellationToken.None);
+        var waiting = gate.EnterAsync(CancellationToken.None).AsTask();
+
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        Assert.InRange(clock.TimerChanges, 1, 5);
+
+        held.Dispose();
+        using var admitted = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    private sealed class CountingTimeProvider : TimeProvider
+    {
+        private int _changes;
+
+        public int TimerChanges => Volatile.Read(ref _changes);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+            => new CountingTimer(base.CreateTimer(callback, state, dueTime, period), this);
+
+        private sealed class CountingTimer(ITimer inner, CountingTimeProvider owner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                Interlocked.Increment(ref owner._changes);
+                return inner.Change(dueTime, period);
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
     private sealed class SteppingTimeProvider(TimeSpan step) : TimeProvider
     {
         private long _ticks = DateTimeOffset.UnixEpoch.UtcTicks;
