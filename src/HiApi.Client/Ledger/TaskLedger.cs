@@ -462,12 +462,13 @@ public sealed class TaskLedger
     /// <summary>Where a write ended, in which generation of the file: what must be fsynced before it counts.</summary>
     private readonly record struct LedgerWrite(string? Generation, long End);
 
-    // Compacting only when it would shrink the file (redundant event lines or droppable tasks) keeps a ledger
-    // that is large but all-pending from being rewritten on every single write.
+    // Compacting only when it would at least halve the lines (a rewrite keeps one per task and one per unanswered
+    // submission), or drop a corrupt line or a finished task past retention, keeps a large ledger from being rewritten
+    // on every write: an answered submission alone is one line to drop, and every submission is answered.
     private bool ShouldAutoCompact(LedgerState state, DateTimeOffset now) =>
         state.ConsumedBytes > options.CompactWhenLargerThanBytes
-        && (state.EventLines >= 2 * state.Count || state.CorruptLines > 0 || state.Snapshot().Any(entry => !ShouldKeep(entry, now))
-            || state.SubmissionSnapshot().Any(submission => !submission.IsUnresolved));
+        && (state.EventLines >= 2 * (state.Count + state.SubmissionSnapshot().Count(submission => submission.IsUnresolved))
+            || state.CorruptLines > 0 || state.Snapshot().Any(entry => !ShouldKeep(entry, now)));
 
     private LedgerCompactionResult CompactLocked(LedgerState state, DateTimeOffset now)
     {

@@ -114,6 +114,27 @@ public sealed class TaskLedgerCompactionTests : IDisposable
         Assert.Equal(21, lines.Length);
     }
 
+    [Fact]
+    public void Write_ahead_submissions_past_the_threshold_are_compacted_now_and_then_not_on_every_task()
+    {
+        // Each task is two lines (the submission before the POST, the task id after it); compaction folds them into one.
+        // It pays off once the lines to drop are as many as the lines to keep, not at every answered submission.
+        var ledger = NewLedger(new LedgerOptions { TimeProvider = clock, CompactWhenLargerThanBytes = 1024 });
+        var generations = new HashSet<string>();
+        const int tasks = 60;
+        for (var i = 0; i < tasks; i++)
+        {
+            var key = $"hiapi-video-{i:x32}";
+            ledger.RecordSubmitting(key, new VideoRequest { Prompt = $"shot {i} " + new string('x', 100), Duration = 3 });
+            ledger.RecordSubmitted(new LedgerEntry { TaskId = $"tk-{i}", IdempotencyKey = key, Model = HiApiModels.TextToVideo, Prompt = $"shot {i}", Duration = 3 });
+            generations.Add(LedgerAssert.FileLines(folder.LedgerPath)[0]);
+        }
+
+        Assert.InRange(generations.Count, 2, 12);
+        Assert.Equal(tasks, ledger.Load().Count);
+        Assert.Empty(ledger.GetUnresolvedSubmissions());
+    }
+
     private TaskLedger NewLedger(LedgerOptions options) => new(folder.LedgerPath, options);
 
     private void Submit(TaskLedger ledger, string taskId, string status, DateTimeOffset? expiresAt = null, bool saved = false)
