@@ -132,7 +132,8 @@ function Invoke-Demo {
         Write-Host "Emulator at $($emulator.BaseUri); saving to $clips"
         $files = 'a calm ocean wave at sunset' | New-HiApiVideoTask -Duration 3 -Resolution 720p |
             Wait-HiApiTask -PollIntervalSeconds 1 | Save-HiApiVideo -Path $clips -Force
-        $files | Format-Table TaskId, Name, Length, FullName -AutoSize | Out-Host
+        # A list, not a table: the full path does not fit beside the id in an 80-column console.
+        $files | Format-List TaskId, Length, FullName | Out-Host
     }
     finally {
         Remove-Item Env:HIAPI_BASE_URL, Env:HIAPI_API_KEY, Env:HIAPI_LEDGER_PATH -ErrorAction SilentlyContinue
