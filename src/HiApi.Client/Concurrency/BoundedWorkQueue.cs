@@ -61,6 +61,33 @@ public sealed class BoundedWorkQueue<TItem, TResult>
         return false;
     }
 
+    /// <summary>
+    /// Blocks until every piece of work has finished, or <paramref name="limit"/> has passed or <paramref name="ct"/> is
+    /// cancelled, discarding the results: for a caller that can no longer write them (a command ending on an error)
+    /// but must not cut off work that has side effects of its own, such as recording a paid task. True when all finished.
+    /// </summary>
+    public bool Settle(TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (Outstanding > 0 && deadline - DateTime.UtcNow is { Ticks: > 0 } remaining)
+        {
+            try
+            {
+                WaitForCompletionAsync(ct).Wait(remaining);
+            }
+            catch (AggregateException)
+            {
+                return false; // cancelled
+            }
+
+            while (TryTake(out _))
+            {
+            }
+        }
+
+        return Outstanding == 0;
+    }
+
     /// <summary>Waits until a finished piece of work can be taken (returns at once when nothing is outstanding).</summary>
     public async Task WaitForCompletionAsync(CancellationToken ct)
     {

@@ -227,6 +227,10 @@ public sealed class TaskLedger
     public IReadOnlyList<LedgerSubmission> GetUnresolvedSubmissions()
         => Read(state => state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray());
 
+    /// <summary>What earlier runs submitted, by request, read in one pass under the lock (for a resumed run).</summary>
+    public SubmissionHistory LoadSubmissionHistory()
+        => Read(state => SubmissionHistory.From(state.Snapshot(), state.SubmissionSnapshot().Where(submission => submission.IsUnresolved)));
+
     /// <summary>
     /// Records what the API last said about a task. Null arguments mean "not reported" and keep the known value.
     /// Writes nothing when nothing changed (so polling every few seconds does not grow the file), when the task

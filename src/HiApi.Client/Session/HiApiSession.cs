@@ -119,7 +119,7 @@ public sealed class HiApiSession
 
     /// <summary>What the ledger says was already submitted, by request (empty without a ledger): for a resumed run.</summary>
     public SubmissionHistory LoadSubmissionHistory()
-        => TryLedger(ledger => SubmissionHistory.From(ledger.Load(), ledger.GetUnresolvedSubmissions())) ?? SubmissionHistory.Empty;
+        => TryLedger(ledger => ledger.LoadSubmissionHistory()) ?? SubmissionHistory.Empty;
 
     /// <summary>
     /// Lists the account's tasks created since <paramref name="since"/> (newest first, page by page) and records every

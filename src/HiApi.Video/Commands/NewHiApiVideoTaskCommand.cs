@@ -166,26 +166,9 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     /// </summary>
     protected override void ReleaseResources()
     {
-        if (_submissions is not { Outstanding: > 0 } queue || Runner.IsStopping)
+        if (!Runner.IsStopping)
         {
-            return;
-        }
-
-        var deadline = DateTime.UtcNow + SettleLimit;
-        while (queue.Outstanding > 0 && deadline - DateTime.UtcNow is { Ticks: > 0 } remaining)
-        {
-            try
-            {
-                queue.WaitForCompletionAsync(Runner.Token).Wait(remaining);
-            }
-            catch (AggregateException)
-            {
-                return;
-            }
-
-            while (queue.TryTake(out _))
-            {
-            }
+            _submissions?.Settle(SettleLimit, Runner.Token);
         }
     }
 
