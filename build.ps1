@@ -92,6 +92,15 @@ function Invoke-PesterTests {
     if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') { throw "Pester reported $($result.FailedCount) failure(s)." }
 }
 
+function Invoke-AllTests {
+    # Both suites always run: a red xunit must not hide what the Pester suite would have said.
+    Invoke-Build
+    $failures = @()
+    try { Invoke-XunitTests } catch { $failures += "xunit: $($_.Exception.Message)" }
+    try { Invoke-PesterTests } catch { $failures += "Pester: $($_.Exception.Message)" }
+    if ($failures) { throw "Tests failed:`n  $($failures -join "`n  ")" }
+}
+
 function Invoke-Package {
     $manifest = Import-PowerShellDataFile (Join-Path $root 'HiApi.Video.psd1')
     $target = Join-Path ([IO.Path]::GetFullPath($OutputPath, (Get-Location).ProviderPath)) "HiApi.Video/$($manifest.ModuleVersion)"
@@ -149,7 +158,7 @@ foreach ($step in $Task) {
     Write-Host "== $step ($Configuration)" -ForegroundColor Cyan
     switch ($step) {
         'Build' { Invoke-Build }
-        'Test' { Invoke-Build; Invoke-XunitTests; Invoke-PesterTests }
+        'Test' { Invoke-AllTests }
         'Pester' { Invoke-PesterTests }
         'Package' { if (-not $NoBuild) { Invoke-Build }; Invoke-Package }
         'Demo' { Invoke-Build; Invoke-Demo }

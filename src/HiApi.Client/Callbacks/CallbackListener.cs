@@ -282,6 +282,8 @@ public sealed class CallbackListener : IAsyncDisposable
         await HandleAsync(connection, head).ConfigureAwait(false);
     }
 
+    // A refusal's receipt is published before the answer goes out: closing lingers, and a sender that sends its next
+    // request on the answer must find the receipts in the order it sent them.
     private async Task HandleAsync(HttpConnection connection, HttpRequestHead head)
     {
         var receivedAt = DateTimeOffset.UtcNow;
@@ -290,15 +292,15 @@ public sealed class CallbackListener : IAsyncDisposable
         {
             if (!string.Equals(head.Method, "POST", StringComparison.OrdinalIgnoreCase))
             {
-                await AnswerAndCloseAsync(connection, 405, "only POST is accepted", "Allow: POST").ConfigureAwait(false);
                 Publish(new CallbackReceipt(receivedAt, remote, null, $"A {head.Method} request was refused with 405: only POST is accepted."));
+                await AnswerAndCloseAsync(connection, 405, "only POST is accepted", "Allow: POST").ConfigureAwait(false);
                 return;
             }
 
             if (head.ContentLength < 0 && !head.IsChunked)
             {
-                await AnswerAndCloseAsync(connection, 411, "a Content-Length or a chunked body is required").ConfigureAwait(false);
                 Publish(new CallbackReceipt(receivedAt, remote, null, "A POST without a Content-Length or chunked body was refused with 411."));
+                await AnswerAndCloseAsync(connection, 411, "a Content-Length or a chunked body is required").ConfigureAwait(false);
                 return;
             }
 
@@ -306,9 +308,9 @@ public sealed class CallbackListener : IAsyncDisposable
             if (body is null)
             {
                 // The rest of the body is never read: the answer goes out and the connection closes.
-                await AnswerAndCloseAsync(connection, 413, $"the body is larger than {_options.MaxBodyBytes} bytes").ConfigureAwait(false);
                 Publish(new CallbackReceipt(receivedAt, remote, null,
                     $"A body larger than {_options.MaxBodyBytes} bytes was refused with 413; reading stopped at the limit."));
+                await AnswerAndCloseAsync(connection, 413, $"the body is larger than {_options.MaxBodyBytes} bytes").ConfigureAwait(false);
                 return;
             }
 
@@ -318,11 +320,11 @@ public sealed class CallbackListener : IAsyncDisposable
                 if (!CallbackSignature.TryVerify(secret, head[CallbackSignature.TimestampHeader], head[CallbackSignature.SignatureHeader], body, receivedAt, out var why))
                 {
                     // The same few words whatever failed: the sender learns nothing that helps it forge.
-                    await AnswerAndCloseAsync(connection, 401, "invalid signature").ConfigureAwait(false);
                     Publish(new CallbackReceipt(receivedAt, remote, null, $"refused with 401 because {why}; nothing was fetched.")
                     {
                         Signature = CallbackSignatureCheck.Invalid,
                     });
+                    await AnswerAndCloseAsync(connection, 401, "invalid signature").ConfigureAwait(false);
                     return;
                 }
 
@@ -332,8 +334,8 @@ public sealed class CallbackListener : IAsyncDisposable
             var task = CallbackParser.TryParse(body, receivedAt, out var problem);
             if (task is null)
             {
-                await AnswerAndCloseAsync(connection, 400, $"not a HiAPI task: {problem}").ConfigureAwait(false);
                 Publish(new CallbackReceipt(receivedAt, remote, null, CallbackParser.Malformed(problem!, body).Message) { Signature = signature });
+                await AnswerAndCloseAsync(connection, 400, $"not a HiAPI task: {problem}").ConfigureAwait(false);
                 return;
             }
 
@@ -356,14 +358,14 @@ public sealed class CallbackListener : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            await AnswerAndCloseAsync(connection, 408, $"the body did not arrive within {Seconds(_options.BodyReadTimeout)} s").ConfigureAwait(false);
             Publish(new CallbackReceipt(receivedAt, remote, null,
                 $"The body did not arrive within {Seconds(_options.BodyReadTimeout)} s; answered 408 and closed the connection."));
+            await AnswerAndCloseAsync(connection, 408, $"the body did not arrive within {Seconds(_options.BodyReadTimeout)} s").ConfigureAwait(false);
         }
         catch (HttpProtocolException bad)
         {
-            await AnswerAndCloseAsync(connection, bad.Status, bad.Message).ConfigureAwait(false);
             Publish(new CallbackReceipt(receivedAt, remote, null, $"The request was refused with {bad.Status}: {bad.Message}."));
+            await AnswerAndCloseAsync(connection, bad.Status, bad.Message).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {

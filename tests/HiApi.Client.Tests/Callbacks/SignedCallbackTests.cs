@@ -57,6 +57,35 @@ public sealed class SignedCallbackTests
     }
 
     [Fact]
+    public async Task RefusalReceipts_ComeInTheOrderTheRequestsWereAnswered_WhileTheFirstSenderHoldsItsConnection()
+    {
+        await using var endpoint = CallbackEndpoint.Create(secret: Secret);
+        var body = Success("tk-1");
+        using var holder = await endpoint.ConnectAsync();
+        var stream = holder.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(
+            $"POST /hooks/ HTTP/1.1\r\nHost: 127.0.0.1:{endpoint.Url.Port}\r\nContent-Length: {System.Text.Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}"));
+
+        // Read the whole answer but keep the connection open: the listener lingers on it before closing.
+        var answer = new System.Text.StringBuilder();
+        var buffer = new byte[512];
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!answer.ToString().EndsWith('}'))
+        {
+            var read = await stream.ReadAsync(buffer, limit.Token);
+            Assert.NotEqual(0, read);
+            answer.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        using var second = await endpoint.PostSignedAsync(body, new WebhookSecret("whsec_someone_else"));
+
+        Assert.StartsWith("HTTP/1.1 401", answer.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        Assert.Contains("no X-HiAPI-Signature", (await endpoint.NextReceiptAsync()).Problem);
+        Assert.Contains("does not match", (await endpoint.NextReceiptAsync()).Problem);
+    }
+
+    [Fact]
     public async Task ASignatureOverAnotherBody_IsAnswered401()
     {
         await using var endpoint = CallbackEndpoint.Create(secret: Secret);
