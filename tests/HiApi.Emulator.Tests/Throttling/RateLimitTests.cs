@@ -49,18 +49,24 @@ public sealed class RateLimitTests
     [Fact]
     public async Task The_window_slides_so_a_client_that_waits_gets_through()
     {
+        // On the emulator's clock, not the wall's: a loaded CI machine can take longer than a short window between requests.
+        var clock = new ManualClock(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
         var options = FastOptions.Create();
         options.RateLimitRequests = 1;
         options.RateLimitWindowMs = 300;
-        await using var server = await EmulatorServer.StartAsync(options);
+        await using var server = await EmulatorServer.StartAsync(options, "http://127.0.0.1:0", clock);
         using var client = new EmulatorClient(server);
 
         await client.CreateTextTaskAsync();
         var limited = await client.CreateTextTaskAsync();
-        ApiResponse? later = null;
-        await Poll.UntilAsync(async () => (later = await client.CreateTextTaskAsync()).Status == HttpStatusCode.OK, "the window to pass");
+        clock.AdvanceMs(299);
+        var stillLimited = await client.CreateTextTaskAsync();
+        clock.AdvanceMs(1);
+        var later = await client.CreateTextTaskAsync();
 
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, stillLimited.Status);
+        Assert.Equal(HttpStatusCode.OK, later.Status);
         Assert.Equal(2, server.Tasks.Count);
     }
 }
