@@ -4,7 +4,7 @@ namespace HiApi.Client;
 
 /// <summary>
 /// One progress picture for many downloads at once: files done of files known, bytes received of bytes announced, the
-/// overall rate, and the seconds left at that rate. Each download reports through its own <see cref="For"/> handle
+/// overall rate, and the seconds left at that rate. Each download reports through the handle <see cref="Start"/> gives it
 /// from any thread; the cmdlet takes a <see cref="Snapshot"/> on its pipeline thread at each tick.
 /// </summary>
 public sealed class DownloadBatchProgress
