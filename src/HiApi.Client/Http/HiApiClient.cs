@@ -407,7 +407,10 @@ public sealed class HiApiClient
         }
     }
 
-    /// <summary>The attempt's time limit: the per-request timeout, but never past the request's retry budget.</summary>
+    /// <summary>
+    /// The attempt's time limit: the per-request timeout, but never past the request's retry budget, and never so short
+    /// (under a second, or the timeout if that is shorter) that the last attempt could not be answered at all.
+    /// </summary>
     private TimeSpan AttemptTimeout(long firstAttempt)
     {
         if (_options.RequestTimeout == Timeout.InfiniteTimeSpan)
@@ -416,7 +419,7 @@ public sealed class HiApiClient
         }
 
         var left = _options.RetryBudget - Stopwatch.GetElapsedTime(firstAttempt);
-        var floor = TimeSpan.FromSeconds(1);
+        var floor = TimeSpan.FromSeconds(1) < _options.RequestTimeout ? TimeSpan.FromSeconds(1) : _options.RequestTimeout;
         return left < _options.RequestTimeout ? (left > floor ? left : floor) : _options.RequestTimeout;
     }
 
