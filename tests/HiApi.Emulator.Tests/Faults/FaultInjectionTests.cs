@@ -51,8 +51,9 @@ public sealed class FaultInjectionTests
     [Fact]
     public async Task Slow_answers_outlast_a_short_client_timeout()
     {
-        await using var server = await StartAsync(new FaultOptions { SlowResponseRate = 1, SlowResponseDelayMs = 10_000 });
-        using var client = new EmulatorClient(server, timeout: TimeSpan.FromMilliseconds(1000));
+        // Three seconds for the request to arrive even on a busy machine; the answer would take thirty.
+        await using var server = await StartAsync(new FaultOptions { SlowResponseRate = 1, SlowResponseDelayMs = 30_000 });
+        using var client = new EmulatorClient(server, timeout: TimeSpan.FromSeconds(3));
 
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => client.GetTaskAsync(SomeTaskId));
 

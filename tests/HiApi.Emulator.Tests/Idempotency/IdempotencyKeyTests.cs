@@ -82,8 +82,9 @@ public sealed class IdempotencyKeyTests : EmulatorTestBase
     [Fact]
     public async Task While_the_first_request_is_processed_the_same_key_is_409_with_Retry_After()
     {
-        // Both at once: whichever claims the key first is held for 3 s; the other must see 409, whatever the order.
-        Server.Options.CreateProcessingMs = 3000;
+        // Both at once: whichever claims the key first is held for 15 s (the second arrives well within that even on a
+        // busy machine); the other must see 409, whatever the order.
+        Server.Options.CreateProcessingMs = 15_000;
         var responses = await Task.WhenAll(
             Client.CreateAsync(Body, idempotencyKey: "in-flight"),
             Client.CreateAsync(Body, idempotencyKey: "in-flight"));

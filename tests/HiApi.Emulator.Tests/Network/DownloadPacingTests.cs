@@ -30,7 +30,7 @@ public sealed class DownloadPacingTests : EmulatorTestBase
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal(200 * 1024, bytes.Length);
         Assert.Equal(FixtureVideo.Bytes, bytes[..FixtureVideo.Bytes.Length]);
-        Assert.InRange(took.TotalSeconds, 1.6, 4.0);
+        Assert.InRange(took.TotalSeconds, 1.6, 10.0); // the pacing sets the floor; a busy machine may add to it
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class DownloadPacingTests : EmulatorTestBase
         var (half, took) = await DownloadTimedAsync(Client, url, new RangeHeaderValue(100 * 1024, null));
 
         Assert.Equal(100 * 1024, half.Length);
-        Assert.InRange(took.TotalSeconds, 0.8, 3.0);
+        Assert.InRange(took.TotalSeconds, 0.8, 10.0);
     }
 
     [Fact]

@@ -21,9 +21,9 @@ public sealed class EmulatorClient : IDisposable
     public HttpClient Http => _http;
 
     public Task<ApiResponse> CreateAsync(string json, string? key = TestKeys.AllModels, string contentType = "application/json",
-        string? idempotencyKey = null) =>
+        string? idempotencyKey = null, CancellationToken cancellation = default) =>
         SendAsync(HttpMethod.Post, "v1/tasks", key, new StringContent(json, Encoding.UTF8, contentType),
-            idempotencyKey is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey });
+            idempotencyKey is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey }, cancellation);
 
     public Task<ApiResponse> CreateTextTaskAsync(string prompt = "a calm ocean wave at sunset", int? duration = 3,
         string? key = TestKeys.AllModels, string? callbackUrl = null, string? idempotencyKey = null)
@@ -45,7 +45,7 @@ public sealed class EmulatorClient : IDisposable
         SendAsync(HttpMethod.Get, $"v1/tasks/{taskId}", key, null);
 
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? key, HttpContent? content,
-        IReadOnlyDictionary<string, string>? headers = null)
+        IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellation = default)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (key is not null)
@@ -56,8 +56,8 @@ public sealed class EmulatorClient : IDisposable
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
-        using var response = await _http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
+        using var response = await _http.SendAsync(request, cancellation);
+        var body = await response.Content.ReadAsStringAsync(cancellation);
         return new ApiResponse(response.StatusCode, body, response.Headers, response.Content.Headers.ContentType?.ToString());
     }
 
