@@ -211,9 +211,9 @@ public sealed class CallbackListenerHttpTests
 
             // The listener counts a connection once it has accepted it: wait until the cap is reached.
             string refused = string.Empty;
-            await Eventually.TrueAsync(() =>
+            await Eventually.TrueAsync(async () =>
             {
-                refused = endpoint.SendRawAsync(Post(endpoint.Url.Port, "/hooks/", ValidBody), TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+                refused = await endpoint.SendRawAsync(Post(endpoint.Url.Port, "/hooks/", ValidBody), TimeSpan.FromSeconds(5));
                 return refused.StartsWith("HTTP/1.1 503", StringComparison.Ordinal);
             }, "a connection beyond the cap was refused");
             Assert.Contains("Retry-After: 1", refused);
@@ -223,9 +223,9 @@ public sealed class CallbackListenerHttpTests
             silent.ForEach(client => client.Dispose());
         }
 
-        await Eventually.TrueAsync(() =>
+        await Eventually.TrueAsync(async () =>
         {
-            using var response = endpoint.PostAsync(ValidBody).GetAwaiter().GetResult();
+            using var response = await endpoint.PostAsync(ValidBody);
             return response.StatusCode == HttpStatusCode.OK;
         }, "a callback was taken once the silent connections closed");
     }

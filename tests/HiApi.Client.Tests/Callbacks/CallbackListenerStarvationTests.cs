@@ -14,8 +14,14 @@ public sealed class CallbackListenerStarvationTests(ITestOutputHelper output)
     private const int JunkCount = 50;
     private const int Deliveries = 30;
 
-    /// <summary>The requirement is "well under 1 s"; the limit is that second, so a loaded machine does not flake the test.</summary>
+    /// <summary>The requirement is "well under 1 s"; the limit is that second for all but the slowest callback.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// No callback at all may take this long: one delayed by junk waits for a read deadline (10 s for a head, 30 s for a
+    /// body) or for the thread pool to grow, while a pause of the machine (a GC, a busy core) stays well under it.
+    /// </summary>
+    private static readonly TimeSpan Stalled = TimeSpan.FromSeconds(5);
 
     [Theory]
     [InlineData(false)]
@@ -64,7 +70,8 @@ public sealed class CallbackListenerStarvationTests(ITestOutputHelper output)
         var p95 = sorted[(int)Math.Ceiling(sorted.Count * 0.95) - 1];
         output.WriteLine($"{Deliveries} callbacks beside {junk.Opened} junk connections{(onlyWrongHost ? " (all with a wrong Host)" : "")}: median {p50.TotalMilliseconds:0} ms, p95 {p95.TotalMilliseconds:0} ms, max {sorted[^1].TotalMilliseconds:0} ms");
         Assert.Equal(JunkCount, junk.Opened);
-        Assert.All(timings, t => Assert.True(t < Limit, $"a callback took {t.TotalMilliseconds:0} ms; p95 {p95.TotalMilliseconds:0} ms"));
+        Assert.True(p95 < Limit, $"p95 of the callbacks took {p95.TotalMilliseconds:0} ms");
+        Assert.All(timings, t => Assert.True(t < Stalled, $"a callback took {t.TotalMilliseconds:0} ms; p95 {p95.TotalMilliseconds:0} ms"));
     }
 
     /// <summary>Junk of its own may land in the receipts (a cut connection); the test waits for the task.</summary>

@@ -11,6 +11,12 @@ public sealed class CallbackReceiverTests
     /// <summary>Long enough that the sweeper never runs in a test about the callback path.</summary>
     private static readonly CallbackReceiverOptions NoSweep = new() { SweepAfter = TimeSpan.FromMinutes(5), SweepInterval = TimeSpan.FromMinutes(1) };
 
+    /// <summary>
+    /// Tests that hand the receiver a task by <c>Await</c> (no ledger lookup) give the emulator a second in the queue,
+    /// so the callback cannot arrive before the test has awaited the task, however busy the machine.
+    /// </summary>
+    private static void CallbackAfterAwait(HiApi.Emulator.EmulatorOptions options) => options.QueuedMs = 1000;
+
     private static readonly CallbackReceiverOptions QuickSweep = new() { SweepAfter = TimeSpan.FromSeconds(1), SweepInterval = TimeSpan.FromMilliseconds(200) };
 
     /// <summary>A stand-in for the ledger: the tasks "submitted earlier", found by id.</summary>
@@ -56,6 +62,7 @@ public sealed class CallbackReceiverTests
     {
         await using var harness = await EmulatorHarness.StartAsync(o =>
         {
+            CallbackAfterAwait(o);
             o.CallbackDeliveries = 2;
             o.CallbackWrapped = wrapped;
         });
@@ -146,7 +153,7 @@ public sealed class CallbackReceiverTests
     [Fact]
     public async Task EarlyForgedCallback_DoesNotEndTheWait_TheSweeperStillFindsTheTask()
     {
-        await using var harness = await EmulatorHarness.StartAsync(o => o.HandlingMs = 1500);
+        await using var harness = await EmulatorHarness.StartAsync(o => o.HandlingMs = 4000); // still rendering when the forged callback is checked, however busy the machine
         await using var endpoint = CallbackEndpoint.Create(start: false);
         var client = harness.Client();
         var known = new KnownTasks();
@@ -195,7 +202,7 @@ public sealed class CallbackReceiverTests
     [Fact]
     public async Task FailedTask_IsReportedAsFailed_WithTheTasksError()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(CallbackAfterAwait);
         await using var endpoint = CallbackEndpoint.Create(start: false);
         var client = harness.Client();
         await using var receiver = new CallbackReceiver(client, endpoint.Listener, _ => null, NoSweep);
@@ -216,7 +223,7 @@ public sealed class CallbackReceiverTests
     [Fact]
     public async Task CallbackAndSweeperRacing_StillReportEachTaskOnce()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(CallbackAfterAwait);
         await using var endpoint = CallbackEndpoint.Create(start: false);
         var client = harness.Client();
         var racing = new CallbackReceiverOptions { SweepAfter = TimeSpan.Zero, SweepInterval = TimeSpan.FromMilliseconds(20) };
@@ -243,7 +250,7 @@ public sealed class CallbackReceiverTests
     [Fact]
     public async Task MalformedCallback_IsIgnored_AndTheReceiverGoesOn()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(CallbackAfterAwait);
         await using var endpoint = CallbackEndpoint.Create(start: false);
         var client = harness.Client();
         await using var receiver = new CallbackReceiver(client, endpoint.Listener, _ => null, NoSweep);

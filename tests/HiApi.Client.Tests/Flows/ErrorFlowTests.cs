@@ -60,8 +60,9 @@ public sealed class ErrorFlowTests
     [Fact]
     public async Task RateLimits_AreRetriedHonouringRetryAfter_ForGetsAndForCreate()
     {
-        // A window far longer than three quick creates take, so the third is refused whatever the machine's speed.
-        await using var harness = await EmulatorHarness.StartAsync(o => (o.RateLimitRequests, o.RateLimitWindowMs, o.RetryAfterSeconds) = (2, 2500, 1));
+        // A window far longer than three quick creates take (5 s, even with a cold JIT on a busy machine), so the third is
+        // refused; its retries, one a second up to eight, outlast the window.
+        await using var harness = await EmulatorHarness.StartAsync(o => (o.RateLimitRequests, o.RateLimitWindowMs, o.RetryAfterSeconds) = (2, 5000, 1));
         var client = harness.Client();
         var retries = new List<RetryingEventArgs>();
         client.Retrying += (_, e) => retries.Add(e);

@@ -63,7 +63,8 @@ public sealed class HiApiClientRetryTests
                 default: return FakeHttpHandler.Json(200, ApiJson.Task("tk-1", "queued"));
             }
         });
-        var client = TestClients.Create(handler, requestTimeout: TimeSpan.FromMilliseconds(200));
+        // Long enough that the answering attempt never times out on a busy machine; the hanging one still does.
+        var client = TestClients.Create(handler, requestTimeout: TimeSpan.FromMilliseconds(1500));
 
         var task = await client.GetTaskAsync("tk-1");
 

@@ -38,7 +38,8 @@ public sealed class HiApiSessionTests : IAsyncLifetime
     public async Task A_submission_cancelled_in_flight_is_recovered_by_its_key_without_paying_twice()
     {
         // The answer to the POST is slow (after the task was created): the caller gives up (Ctrl+C) first.
-        _emulator.Server.Options.Faults = new FaultOptions { FaultCreate = true, SlowResponseRate = 1, SlowResponseDelayMs = 1500 };
+        // A minute: the test, however slowly it runs, sees the task and cancels long before the answer would come.
+        _emulator.Server.Options.Faults = new FaultOptions { FaultCreate = true, SlowResponseRate = 1, SlowResponseDelayMs = 60_000 };
         var session = NewSession();
         using var stop = new CancellationTokenSource();
 
