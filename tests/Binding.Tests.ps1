@@ -127,6 +127,7 @@ Describe 'Which input a problem is about' {
         $rows = ConvertFrom-Storyboard 'Prompt,Duration', 'stop good one,3', 'stop good two,3', 'stop bad,99', 'never sent,3'
         $caught = $null
         try { $rows | New-HiApiVideoTask -ErrorAction Stop | Out-Null } catch { $caught = $_ }
+        finally { Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ latencyMs = 0 } | Out-Null }
 
         $caught.FullyQualifiedErrorId | Should -BeLike 'HiApi.INVALID_REQUEST,*'
         # The emulator logs a request when its answer starts: right after the catch, only answered creates are here.

@@ -99,11 +99,16 @@ Describe 'Receive-HiApiCallback' {
         Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
         $job = Start-ThreadJob -ArgumentList $prefix -ScriptBlock {
             param($hook)
-            Start-Sleep -Milliseconds 1500
+            # Until the listener is up (a wrong path answers 404): a fixed sleep raced a busy machine.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Invoke-WebRequest -Uri ($hook -replace 'hooks/hiapi/$', 'warm-up/') -Method Post -Body '{}' -SkipHttpErrorCheck -ErrorAction SilentlyContinue).StatusCode -ne 404) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw 'the listener did not start' }
+                Start-Sleep -Milliseconds 100
+            }
             $body = '{"taskId":"tk-hiapi-FORGED0000000000000000000","status":"success","output":[{"type":"video","url":"https://evil.example/x.mp4","expireAt":1999999999}]}'
             Invoke-WebRequest -Method Post -Uri $hook -Body $body -ContentType 'application/json' -SkipHttpErrorCheck | Select-Object -ExpandProperty StatusCode
         }
-        $received = Receive-HiApiCallback -Prefix $prefix -TimeoutSeconds 5 -WarningVariable warnings -WarningAction SilentlyContinue
+        $received = Receive-HiApiCallback -Prefix $prefix -TimeoutSeconds 10 -WarningVariable warnings -WarningAction SilentlyContinue
         $status = $job | Wait-Job -Timeout 30 | Receive-Job
         $job | Remove-Job -Force
         $status | Should -Be 200
@@ -229,7 +234,12 @@ Describe 'Signed callbacks' {
         Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
         $job = Start-ThreadJob -ArgumentList $signedPrefix, $signed -ScriptBlock {
             param($hook, $signed)
-            Start-Sleep -Milliseconds 1500
+            # Until the listener is up (a wrong path answers 404): a fixed sleep raced a busy machine.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Invoke-WebRequest -Uri ($hook -replace 'hooks/hiapi/$', 'warm-up/') -Method Post -Body '{}' -SkipHttpErrorCheck -ErrorAction SilentlyContinue).StatusCode -ne 404) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw 'the listener did not start' }
+                Start-Sleep -Milliseconds 100
+            }
             $unsigned = Invoke-WebRequest -Method Post -Uri $hook -Body $signed.Body -ContentType 'application/json' -SkipHttpErrorCheck
             $good = Invoke-WebRequest -Method Post -Uri $hook -Body $signed.Body -ContentType 'application/json' -Headers $signed.Headers -SkipHttpErrorCheck
             [pscustomobject]@{ Unsigned = [int] $unsigned.StatusCode; UnsignedBody = "$($unsigned.Content)"; Signed = [int] $good.StatusCode }

@@ -154,8 +154,15 @@ Describe 'Failures after submission' {
     }
 
     It 'says clearly that a task is not finished yet when saving too early' {
-        $task = New-HiApiVideoTask 'not yet' -Duration 3
-        $task | Save-HiApiVideo -Path (Join-Path $TestDrive 'early') -ErrorVariable failure -ErrorAction SilentlyContinue
+        # A long render: Save re-reads an unfinished task, and a busy machine must not find it already done.
+        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 20000 } | Out-Null
+        try {
+            $task = New-HiApiVideoTask 'not yet' -Duration 3
+            $task | Save-HiApiVideo -Path (Join-Path $TestDrive 'early') -ErrorVariable failure -ErrorAction SilentlyContinue
+        }
+        finally {
+            Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 300 } | Out-Null
+        }
         $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.NotReady,*'
         Test-Path (Join-Path $TestDrive 'early' "$($task.TaskId).mp4") | Should -BeFalse
     }

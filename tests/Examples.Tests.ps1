@@ -232,10 +232,19 @@ scene three: the keeper turns and waves,https://example.com/keeper.jpg,5,1080p,
         Set-Content -LiteralPath $exampleFile -Value $converted
         $script = $prelude + "`nSet-Location -LiteralPath '$folder'`n" + $runner
         $arguments = @($manifest, $emulator.ApiKey, $signingKey, $port, $callbackBody, $needsTasks, $needsBody, $postsCallback, $exampleFile)
-        Invoke-HiApiChildPwsh $script -ArgumentList ($arguments | ForEach-Object { "$_" }) -TimeoutSeconds 240 -Environment @{
-            HIAPI_LEDGER_PATH    = Join-Path $folder 'ledger.jsonl'
-            HIAPI_WEBHOOK_SECRET = $null
-            HOME                 = Join-Path $folder 'home'
+        # $tasks submitted in the prelude and received by the example: their callbacks must not come before the
+        # example's listener is up (the emulator never re-delivers), however slowly a busy machine starts it.
+        $lateCallbacks = $needsTasks -and $converted -match 'Receive-HiApiCallback'
+        if ($lateCallbacks) { Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ queuedMs = 10000 } | Out-Null }
+        try {
+            Invoke-HiApiChildPwsh $script -ArgumentList ($arguments | ForEach-Object { "$_" }) -TimeoutSeconds 240 -Environment @{
+                HIAPI_LEDGER_PATH    = Join-Path $folder 'ledger.jsonl'
+                HIAPI_WEBHOOK_SECRET = $null
+                HOME                 = Join-Path $folder 'home'
+            }
+        }
+        finally {
+            if ($lateCallbacks) { Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ queuedMs = 2500 } | Out-Null }
         }
     }
 }

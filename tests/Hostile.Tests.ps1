@@ -41,7 +41,8 @@ Describe 'One poisoned task does not stop the others' {
         Add-PlantedTask @{ taskId = 'tk-hiapi-POISONBLANKSTATUS'; status = '' }
         $good = New-HiApiVideoTask 'healthy neighbour' -Duration 3
 
-        $done = 'tk-hiapi-POISONBLANKSTATUS', $good.TaskId | Wait-HiApiTask -TimeoutSeconds 3 -PollIntervalSeconds 0.2 -ErrorVariable failure -ErrorAction SilentlyContinue
+        # The empty status is polled until the timeout; 8 s leave a busy machine time to finish the healthy one.
+        $done = 'tk-hiapi-POISONBLANKSTATUS', $good.TaskId | Wait-HiApiTask -TimeoutSeconds 8 -PollIntervalSeconds 0.2 -ErrorVariable failure -ErrorAction SilentlyContinue
         $done.TaskId | Should -Be $good.TaskId
         $failure | Should -HaveCount 1
         $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.*'
