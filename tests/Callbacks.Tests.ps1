@@ -326,7 +326,8 @@ Describe 'Signed callbacks' {
         ($received.TaskId | Sort-Object) | Should -Be ($tasks.TaskId | Sort-Object)
         $answers | Should -HaveCount 3
         $answers.Status | Should -Be 200, 200, 200
-        # Under a second each (xunit measures the p95); the margin keeps a loaded machine from failing the test.
-        $answers.Milliseconds | ForEach-Object { $_ | Should -BeLessThan 2000 }
+        # Under a second each (xunit measures the p95); a callback stuck behind the junk would wait for a 10 s read
+        # deadline, and the margin below that keeps a loaded machine from failing the test.
+        $answers.Milliseconds | ForEach-Object { $_ | Should -BeLessThan 5000 }
     }
 }

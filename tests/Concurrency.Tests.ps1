@@ -202,8 +202,11 @@ Describe 'Progress' {
         Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 30000 } | Out-Null
         try {
             $task = New-HiApiVideoTask 'waited then interrupted' -Duration 3
+            Clear-EmulatorRequests
             $run = Start-Background ([scriptblock]::Create("'$($task.TaskId)' | Wait-HiApiTask -PollIntervalSeconds 0.5"))
-            Start-Sleep -Milliseconds 800
+            # Until the wait has polled once (it is really waiting), not a fixed sleep a busy machine can outlast.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Get-EmulatorRequests 'get') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $run.Shell.Stop()
             $watch.Stop()
@@ -213,7 +216,8 @@ Describe 'Progress' {
             Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 300 } | Out-Null
         }
 
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+        # The render takes 30 s: a Stop() that waited for it would take that long.
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
         (Get-HiApiTask -Pending).TaskId | Should -Contain $task.TaskId
     }
 }
