@@ -101,6 +101,12 @@ Describe 'Which input a problem is about' {
         "$($warned[0])" | Should -Match "'Durations'.*did you mean 'Duration'"
     }
 
+    It 'does not warn about a near name when the command line gives the field' {
+        $rows = ConvertFrom-Storyboard 'Prompt,Durations', 'first shot,5'
+        $rows | New-HiApiVideoTask -Duration 3 -WhatIf -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        $warned | Should -HaveCount 0 -Because '-Duration 3 is what is paid for, not the model''s default'
+    }
+
     It 'does not warn about a near name when the row also has the field itself' {
         @{ Prompt = 'x'; Duration = 3; Prompts = 'notes' } | New-HiApiVideoTask -WhatIf -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
         $warned | Should -HaveCount 0

@@ -125,8 +125,9 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
-        WarnAboutUnknownNames(RequestRow.From(InputObject));
-        var request = BuildRequest(out var durationError);
+        var row = RequestRow.From(InputObject);
+        WarnAboutUnknownNames(row);
+        var request = BuildRequest(row, out var durationError);
         try
         {
             // Locally, before any key lookup or request: bad input must never cost money or a round trip.
@@ -173,12 +174,12 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     }
 
     /// <summary>
-    /// The row's fields, overridden by what was typed on the command line. A duration that cannot be read as an
-    /// integer comes back as <paramref name="durationError"/>, reported with the other problems.
+    /// The fields of <paramref name="row"/> (null for a piped string or no input), overridden by what was typed on the
+    /// command line. A duration that cannot be read as an integer comes back as <paramref name="durationError"/>,
+    /// reported with the other problems.
     /// </summary>
-    private VideoRequest BuildRequest(out FieldError? durationError)
+    private VideoRequest BuildRequest(RequestRow? row, out FieldError? durationError)
     {
-        var row = RequestRow.From(InputObject);
         var prompt = Prompt ?? (InputObject?.BaseObject as string) ?? row?.Prompt;
         var imageUrl = ImageUrl ?? row?.ImageUrl;
         int? duration = Duration;
@@ -266,7 +267,8 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
                 continue;
             }
 
-            if (RequestRow.LikelyMeant(name) is { } meant && row.Has(meant) is false)
+            // The field names are the parameter names: a field typed on the command line is not left at its default.
+            if (RequestRow.LikelyMeant(name) is { } meant && !row.Has(meant) && !MyInvocation.BoundParameters.ContainsKey(meant))
             {
                 WriteWarning($"The input property '{name}' is not a request field and is ignored: did you mean '{meant}'? " +
                     $"Without it, {meant} is the model's default.");
