@@ -27,7 +27,7 @@ internal static class WaitManyChild
         await Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = SubmitConcurrency },
-            async (i, ct) => submitted.Add(await client.CreateTaskAsync(ModuleClients.ClipRequest(i), ct)));
+            async (i, ct) => submitted.Add(await client.CreateTaskAsync(ModuleClients.ClipRequest(i), ct: ct)));
         submitClock.Stop();
         var tasks = submitted.OrderBy(task => task.SubmittedAt).ToArray();
         submitted.Clear();

@@ -28,7 +28,7 @@ internal static class DownloadRow
         await emulator.ConfigureAsync(EmulatorSettings.RenderTime(TimeSpan.FromMilliseconds(300)) with { VideoSizeBytes = size }, ct);
 
         var client = ModuleClients.For(emulator.BaseAddress, EmulatorProcess.ApiKey);
-        var task = await client.CreateTaskAsync(ModuleClients.ClipRequest(0), ct);
+        var task = await client.CreateTaskAsync(ModuleClients.ClipRequest(0), ct: ct);
         while (!task.IsTerminal)
         {
             await Task.Delay(100, ct);

@@ -19,7 +19,7 @@ internal static class OverheadRow
         var client = ModuleClients.For(emulator.BaseAddress, EmulatorProcess.ApiKey);
         // A finished task: its answer (with output URL) is the largest a poll gets, the same for both paths.
         await emulator.ConfigureAsync(EmulatorSettings.RenderTime(TimeSpan.FromMilliseconds(300)), ct);
-        var task = await client.CreateTaskAsync(ModuleClients.ClipRequest(0), ct);
+        var task = await client.CreateTaskAsync(ModuleClients.ClipRequest(0), ct: ct);
         while (!task.IsTerminal)
         {
             await Task.Delay(100, ct);

@@ -54,7 +54,7 @@ internal sealed class ModulePipeline
             }
 
             var request = ModuleClients.ClipRequest(i, callbackUrl);
-            _submissions.Start(Stopwatch.GetTimestamp(), token => _session.SubmitAsync(request, token), ct);
+            _submissions.Start(Stopwatch.GetTimestamp(), token => _session.SubmitAsync(request, ct: token), ct);
             await HandOnSubmittedAsync(source, ct);
         }
 

@@ -11,9 +11,6 @@ namespace HiApi.Client;
 /// </summary>
 public static class CallbackParser
 {
-    /// <summary>Real ids are <c>tk-hiapi-</c> and 26 characters; this leaves room for other formats.</summary>
-    private const int MaxTaskIdLength = 128;
-
     private static readonly byte[] Utf8Bom = { 0xEF, 0xBB, 0xBF };
 
     /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.InvalidResponse"/>: the body holds no task.</exception>
@@ -144,7 +141,7 @@ public static class CallbackParser
             }
 
             // Ids end up in notes, logs and file names: a sender must not smuggle escape sequences or megabytes through one.
-            if (id.Length > MaxTaskIdLength || id.Any(char.IsControl))
+            if (id.Length > TaskIds.MaxLength || id.Any(char.IsControl))
             {
                 return $"the task's taskId is not a plausible id ({id.Length} characters{(id.Any(char.IsControl) ? ", control characters" : "")})";
             }

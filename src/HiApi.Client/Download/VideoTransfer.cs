@@ -191,7 +191,7 @@ internal sealed class VideoTransfer
         else
         {
             var error = await ReadErrorAsync(response, token).ConfigureAwait(false);
-            return error.IsTransient ? error : throw error;
+            return RetryRules.IsPassing(error) ? error : throw error;
         }
 
         _url = url;

@@ -2,33 +2,9 @@ using System.Net.Sockets;
 
 namespace HiApi.Client;
 
-/// <summary>
-/// Tells failures that happened before a connection existed (so the request provably never reached
-/// the server) from failures after it was sent. Only the former make retrying a paid create safe.
-/// </summary>
+/// <summary>A failure without an answer, told in a few words for logs, retry events and errors.</summary>
 internal static class ConnectFailure
 {
-    public static bool ProvesRequestNotSent(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is SocketException socket && socket.SocketErrorCode is
-                    SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.HostUnreachable
-                    or SocketError.NetworkUnreachable or SocketError.TryAgain or SocketError.NoData)
-            {
-                return true;
-            }
-
-            if (current is HttpRequestException http && http.HttpRequestError is
-                    HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>A short reason for logs and retry events, e.g. "connection refused".</summary>
     public static string Describe(Exception exception)
     {

@@ -110,18 +110,30 @@ public sealed class HiApiClient
     internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
-    /// Validates <paramref name="request"/> (throwing before any HTTP request), then creates the task. With
-    /// <see cref="VideoRequest.IdempotencyKey"/> set, the key goes in the <c>Idempotency-Key</c> header and the POST is
-    /// retried like a GET (the API answers a repeated key with the task it already created); an error whose outcome is
-    /// unknown then has <see cref="HiApiException.TaskMayHaveBeenCreated"/> set, and re-sending the same request with
-    /// the same key later settles it. The result carries the request fields and <see cref="HiApiTask.SubmittedAt"/>.
+    /// Validates <paramref name="request"/> (throwing before any HTTP request), then creates the task, sending the
+    /// request's <see cref="VideoRequest.Body"/> bytes. With <paramref name="idempotencyKey"/>, the key goes in the
+    /// <c>Idempotency-Key</c> header and the POST is retried like a GET (the API answers a repeated key with the task it
+    /// already created). When no attempt's answer proves what happened and any attempt may have created a task, the error
+    /// has <see cref="HiApiException.TaskMayHaveBeenCreated"/> set, whatever later attempts were told (see
+    /// <see cref="RetryRules"/>): re-sending the same body with the same key later settles it. The result carries the
+    /// request, the key and <see cref="HiApiTask.SubmittedAt"/>.
     /// </summary>
-    public async Task<HiApiTask> CreateTaskAsync(VideoRequest request, CancellationToken ct = default)
+    public async Task<HiApiTask> CreateTaskAsync(VideoRequest request, string? idempotencyKey = null, CancellationToken ct = default)
     {
-        RequestValidator.ThrowIfInvalid(request);
-        var body = TaskJson.SerializeCreateBody(request);
+        ArgumentNullException.ThrowIfNull(request);
+        RequestValidator.ThrowIfInvalid(request, idempotencyKey: idempotencyKey);
+        var outcome = new CreateOutcome();
+        var safety = idempotencyKey is null ? RequestSafety.Unsafe : RequestSafety.Idempotent;
+        ApiResponse response;
+        try
+        {
+            response = await SendAsync(HttpMethod.Post, _tasksUri, request.Body, idempotencyKey, taskId: null, safety, outcome, ct).ConfigureAwait(false);
+        }
+        catch (HiApiException failed) when (outcome.MayHaveBeenCreated)
+        {
+            throw MayHaveBeenCreated(failed, idempotencyKey, outcome.FirstUnknownReason);
+        }
 
-        var response = await SendAsync(HttpMethod.Post, _tasksUri, body, request.IdempotencyKey, taskId: null, ct).ConfigureAwait(false);
         if (response.Replayed)
         {
             Log($"POST {_tasksUri.AbsolutePath}: {ReplayHeader} - HiAPI returned the task it created earlier for this idempotency key; nothing new was charged.");
@@ -138,14 +150,17 @@ public sealed class HiApiClient
             {
                 throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
                     $"HiAPI answered {response.StatusCode} to the create request with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}.",
-                    null, _options.ApiKey), request.IdempotencyKey);
+                    null, _options.ApiKey), idempotencyKey, outcome.FirstUnknownReason);
             }
 
             if (parsed?.Code is { } code && code != 200)
             {
                 var error = ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Span.ToArray(), null, _options.ApiKey);
-                // An error envelope with a refusal code proves nothing was created, like the real status would.
-                throw error.StatusCode is >= 400 and < 500 ? error : MayHaveBeenCreated(error, request.IdempotencyKey);
+                // An error envelope is the server's answer, judged like the status it names; it proves nothing about an
+                // earlier attempt that may have created the task.
+                var verdict = error.StatusCode is { } status ? RetryRules.ForStatus(status) : RetryRules.ForUnusableAnswer();
+                outcome.Observe(verdict, $"an answer whose \"code\" is {code}");
+                throw outcome.MayHaveBeenCreated ? MayHaveBeenCreated(error, idempotencyKey, outcome.FirstUnknownReason) : error;
             }
         }
         finally
@@ -157,20 +172,15 @@ public sealed class HiApiClient
         if (string.IsNullOrWhiteSpace(taskId))
         {
             throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
-                "HiAPI accepted the create request but its answer holds no data.taskId.", null, _options.ApiKey), request.IdempotencyKey);
+                "HiAPI accepted the create request but its answer holds no data.taskId.", null, _options.ApiKey), idempotencyKey, outcome.FirstUnknownReason);
         }
 
         return new HiApiTask(taskId)
         {
             Model = request.Model,
             Status = HiApiTaskStatus.Queued,
-            Prompt = request.Prompt,
-            ImageUrl = request.ImageUrl,
-            AspectRatio = request.AspectRatio,
-            Resolution = request.Resolution,
-            Duration = request.Duration,
-            CallbackUrl = request.CallbackUrl,
-            IdempotencyKey = request.IdempotencyKey,
+            Request = request,
+            IdempotencyKey = idempotencyKey,
             SubmittedAt = TimeProvider.GetUtcNow(),
         };
     }
@@ -184,7 +194,7 @@ public sealed class HiApiClient
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         var uri = new Uri($"{_tasksUri.AbsoluteUri}?page={page}&size={size}", UriKind.Absolute);
-        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId: null, ct).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId: null, RequestSafety.Safe, outcome: null, ct).ConfigureAwait(false);
         try
         {
             return TaskPageJson.Parse(response.Span, page, size, TimeProvider.GetUtcNow())
@@ -207,7 +217,7 @@ public sealed class HiApiClient
 
         taskId = taskId.Trim();
         var uri = new Uri(_taskUriPrefix + Uri.EscapeDataString(taskId), UriKind.Absolute);
-        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId, ct).ConfigureAwait(false);
+        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId, RequestSafety.Safe, outcome: null, ct).ConfigureAwait(false);
 
         TaskResponse? parsed;
         try
@@ -248,31 +258,31 @@ public sealed class HiApiClient
         return TaskJson.ToTask(parsed.Data, taskId, TimeProvider.GetUtcNow());
     }
 
-    private static ByteArrayContent CreateJsonContent(byte[] body)
+    private static ReadOnlyMemoryContent CreateJsonContent(ReadOnlyMemory<byte> body)
     {
-        var content = new ByteArrayContent(body);
+        var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = JsonContentType;
         return content;
     }
 
-    /// <summary>A create whose outcome is unknown: the message says what to do, with or without a key.</summary>
-    private static HiApiException MayHaveBeenCreated(HiApiException error, string? idempotencyKey) => error.With(
-        message: error.Message + (idempotencyKey is null
-            ? " The request reached HiAPI, so a task may have been created (and charged): check your tasks before submitting again."
-            : $" The request reached HiAPI, so a task may have been created; sending the same request again with Idempotency-Key {idempotencyKey} returns that task instead of paying twice."),
+    /// <summary>A create whose outcome is unknown: the message says why and what settles it, with or without a key.</summary>
+    private static HiApiException MayHaveBeenCreated(HiApiException error, string? idempotencyKey, string? firstUnknownReason) => error.With(
+        message: error.Message + $" The request may have reached HiAPI{(firstUnknownReason is null ? "" : $" (an attempt ended with {firstUnknownReason})")}, so a task may have been created" +
+            (idempotencyKey is null
+                ? " (and charged): check your tasks before submitting again."
+                : $"; sending the same request again with Idempotency-Key {idempotencyKey} returns that task instead of paying twice."),
         taskMayHaveBeenCreated: true);
 
     /// <summary>
     /// Sends with retries. Returns only 2xx answers (body fully read into a rented buffer the caller returns);
     /// throws <see cref="HiApiException"/> for everything else, or <see cref="OperationCanceledException"/> when
-    /// <paramref name="ct"/> fires. <paramref name="createBody"/> non-null means the paid create request.
+    /// <paramref name="ct"/> fires. Which failures are retried is <see cref="RetryRules"/>' decision for the request's
+    /// <paramref name="safety"/>; a create passes its <paramref name="outcome"/>, which every attempt's verdict updates.
     /// </summary>
     private async Task<ApiResponse> SendAsync(
-        HttpMethod method, Uri uri, byte[]? createBody, string? idempotencyKey, string? taskId, CancellationToken ct)
+        HttpMethod method, Uri uri, ReadOnlyMemory<byte>? createBody, string? idempotencyKey, string? taskId, RequestSafety safety,
+        CreateOutcome? outcome, CancellationToken ct)
     {
-        var isCreate = createBody is not null;
-        // With a key the API deduplicates, so a create may be retried whatever happened to the first attempt.
-        var retriesLikeGet = !isCreate || idempotencyKey is not null;
         var policy = RetryPolicy;
         long firstAttempt = 0;
         for (var retriesDone = 0; ; retriesDone++)
@@ -285,9 +295,9 @@ public sealed class HiApiClient
             }
 
             using var request = new HttpRequestMessage(method, uri);
-            if (createBody is not null)
+            if (createBody is { } bodyToSend)
             {
-                request.Content = CreateJsonContent(createBody);
+                request.Content = CreateJsonContent(bodyToSend);
             }
 
             request.Headers.TryAddWithoutValidation("Authorization", _authorizationText);
@@ -299,7 +309,7 @@ public sealed class HiApiClient
             }
 
             HiApiException failure;
-            bool retryable;
+            AttemptVerdict verdict;
             string reason;
             var started = Stopwatch.GetTimestamp();
             var attemptTimeout = AttemptTimeout(firstAttempt);
@@ -340,13 +350,7 @@ public sealed class HiApiClient
 
                 failure = ApiErrorReader.FromResponse(status, response.ReasonPhrase, bodyBytes, retryAfter, taskId, _options.ApiKey);
                 reason = $"{status} {(string.IsNullOrEmpty(response.ReasonPhrase) ? ApiErrorReader.DescribeStatus(status) : response.ReasonPhrase)}";
-
-                // Without a key, only a 429 or a 503 proves the server refused the create; a 5xx proves nothing.
-                retryable = retriesLikeGet ? failure.IsTransient : status is 429 or 503;
-                if (isCreate && status >= 500 && status != 503)
-                {
-                    failure = MayHaveBeenCreated(failure, idempotencyKey);
-                }
+                verdict = RetryRules.ForStatus(status);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -359,11 +363,7 @@ public sealed class HiApiClient
                 failure = ApiErrorReader.InvalidResponse(
                     $"{(taskId is null ? "" : $"Task {taskId}: ")}HiAPI's answer to {method.Method} {uri.AbsolutePath} is larger than {tooLarge.Limit} bytes (a task is a few KB); it was not read.",
                     taskId, _options.ApiKey);
-                retryable = false;
-                if (isCreate)
-                {
-                    failure = MayHaveBeenCreated(failure, idempotencyKey);
-                }
+                verdict = RetryRules.ForUnusableAnswer();
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
@@ -375,19 +375,15 @@ public sealed class HiApiClient
                 // Keep the cause for diagnosis, unless something in it (a proxy's text) repeats the key.
                 var inner = _options.ApiKey.IsIn(ex.ToString()) ? null : ex;
                 failure = new HiApiException(HiApiErrorKind.Network, _options.ApiKey.Redact(message), inner) { TaskId = taskId };
-
-                var notSent = !timedOut && ConnectFailure.ProvesRequestNotSent(ex);
-                retryable = retriesLikeGet || notSent;
-                if (isCreate && !notSent)
-                {
-                    failure = MayHaveBeenCreated(failure, idempotencyKey);
-                }
+                verdict = RetryRules.ForNoAnswer(ex, timedOut);
             }
             finally
             {
                 ReturnTimeoutSource(timeoutSource, link);
             }
 
+            outcome?.Observe(verdict, reason);
+            var retryable = RetryRules.MayRetry(verdict, safety);
             var retryNumber = retriesDone + 1;
             var delay = retryable ? policy.GetDelay(retryNumber, failure.RetryAfter, Random.Shared) : TimeSpan.Zero;
             var budgetLeft = _options.RetryBudget - Stopwatch.GetElapsedTime(firstAttempt);

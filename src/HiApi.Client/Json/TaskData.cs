@@ -27,4 +27,9 @@ internal sealed class TaskData
     [JsonPropertyName("created")]
     [JsonConverter(typeof(ExpireAtConverter))]
     public DateTimeOffset? Created { get; set; }
+
+    /// <summary>Unix seconds when the task finished; <c>0</c> while it has not (read as "not yet", never as 1970).</summary>
+    [JsonPropertyName("completed")]
+    [JsonConverter(typeof(ExpireAtConverter))]
+    public DateTimeOffset? Completed { get; set; }
 }

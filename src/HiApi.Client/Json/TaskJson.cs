@@ -28,6 +28,66 @@ internal static class TaskJson
         return JsonSerializer.SerializeToUtf8Bytes(body, HiApiJsonContext.Default.CreateTaskBody);
     }
 
+    /// <summary>
+    /// The request a create body describes (the inverse of <see cref="SerializeCreateBody"/>), or null when the text is not
+    /// such a body: an object with a string <c>model</c>, an object <c>input</c> (at most one image URL), and an optional
+    /// <c>callback</c> object with a string <c>url</c>.
+    /// </summary>
+    public static VideoRequest? ParseCreateBody(string bodyText)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bodyText);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String
+                || !root.TryGetProperty("input", out var input) || input.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            string? imageUrl = null;
+            if (input.TryGetProperty("image_urls", out var images))
+            {
+                if (images.ValueKind != JsonValueKind.Array || images.GetArrayLength() != 1 || images[0].ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                imageUrl = images[0].GetString();
+            }
+
+            string? callbackUrl = null;
+            if (root.TryGetProperty("callback", out var callback))
+            {
+                if (callback.ValueKind != JsonValueKind.Object || !callback.TryGetProperty("url", out var url) || url.ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                callbackUrl = url.GetString();
+            }
+
+            return new VideoRequest
+            {
+                Model = model.GetString()!,
+                Prompt = Text(input, "prompt"),
+                ImageUrl = imageUrl,
+                AspectRatio = Text(input, "aspect_ratio"),
+                Resolution = Text(input, "resolution"),
+                Duration = input.TryGetProperty("duration", out var duration) && duration.TryGetInt32(out var seconds) ? seconds : null,
+                CallbackUrl = callbackUrl,
+            };
+        }
+        catch (Exception unreadable) when (unreadable is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        static string? Text(JsonElement input, string name) =>
+            input.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
     public static HiApiTask ToTask(TaskData data, string fallbackTaskId, DateTimeOffset retrievedAt)
     {
         var outputs = new List<TaskOutput>();
@@ -56,7 +116,9 @@ internal static class TaskJson
             StatusText = data.Status,
             Outputs = outputs.AsReadOnly(),
             Error = error,
+            Storage = data.Storage,
             CreatedAt = data.Created,
+            CompletedAt = data.Completed,
             RetrievedAt = retrievedAt,
         };
     }

@@ -16,26 +16,23 @@ public sealed class LedgerEntry
     /// <summary>The <c>Idempotency-Key</c> the task was submitted with, when this machine submitted it.</summary>
     public string? IdempotencyKey { get; init; }
 
-    /// <summary>Model id, e.g. <c>happyhorse-1.1/text-to-video</c>.</summary>
+    /// <summary>The batch the task's submission belongs to (<c>-Batch</c>, or the name a run without one was given).</summary>
+    public string? Batch { get; init; }
+
+    /// <summary>The input's position (1, 2, ...) in the run that submitted it.</summary>
+    public int? InputNumber { get; init; }
+
+    /// <summary>The request exactly as sent; null for a task found by listing (HiAPI does not echo the request).</summary>
+    public VideoRequest? Request { get; init; }
+
+    /// <summary>Model id, e.g. <c>happyhorse-1.1/text-to-video</c>: the request's, or what a listing said.</summary>
     public string? Model { get; init; }
 
     /// <summary>The request's <c>input.prompt</c>.</summary>
-    public string? Prompt { get; init; }
-
-    /// <summary>The request's single <c>input.image_urls</c> element (image-to-video only).</summary>
-    public string? ImageUrl { get; init; }
-
-    /// <summary>The request's <c>input.aspect_ratio</c> (text-to-video only).</summary>
-    public string? AspectRatio { get; init; }
-
-    /// <summary>The request's <c>input.resolution</c>: <c>720p</c> or <c>1080p</c>.</summary>
-    public string? Resolution { get; init; }
+    public string? Prompt => Request?.Prompt;
 
     /// <summary>The request's <c>input.duration</c> in seconds (3..15): what the task costs.</summary>
-    public int? Duration { get; init; }
-
-    /// <summary>The request's <c>callback.url</c>, when one was given.</summary>
-    public string? CallbackUrl { get; init; }
+    public int? Duration => Request?.Duration;
 
     /// <summary>When the task was submitted (the seeds' "store every taskId with created_at").</summary>
     public DateTimeOffset? SubmittedAt { get; init; }
@@ -97,6 +94,9 @@ public sealed class LedgerEntry
     public bool IsExpired(DateTimeOffset now) =>
         IsStatus(SuccessStatus) && !IsSaved && ExpiresAt is { } expiresAt && expiresAt <= now;
 
+    /// <summary>The task as the ledger last knew it (no request is made): request, last status, video URL.</summary>
+    public HiApiTask ToTask() => LedgerTaskMapper.ToTask(this);
+
     /// <inheritdoc />
     public override string ToString() => $"{TaskId} ({Status ?? "unknown"})";
 
@@ -105,7 +105,7 @@ public sealed class LedgerEntry
         || string.Equals(status, FailStatus, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether the task failed (not charged: a resumed run sends its request again).</summary>
-    internal bool IsFailed => IsStatus(FailStatus);
+    public bool IsFailed => IsStatus(FailStatus);
 
     private bool IsStatus(string status) => string.Equals(Status, status, StringComparison.OrdinalIgnoreCase);
 }

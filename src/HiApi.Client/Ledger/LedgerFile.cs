@@ -95,7 +95,8 @@ internal static class LedgerFile
     /// renamed over the ledger. A rename within a folder is atomic, so a crash at any point leaves either the old
     /// complete file or the new complete file, never a mix. Returns the new file's size.
     /// </summary>
-    public static long Rewrite(string path, IReadOnlyList<LedgerEntry> entries, IReadOnlyList<LedgerSubmission> submissions, DateTimeOffset now)
+    public static long Rewrite(
+        string path, IReadOnlyList<LedgerEntry> entries, IReadOnlyList<LedgerSubmission> submissions, IReadOnlyList<LedgerBatch> batches, DateTimeOffset now)
     {
         var temporaryPath = path + ".tmp";
         long length;
@@ -104,6 +105,12 @@ internal static class LedgerFile
             var header = new ArrayBufferWriter<byte>(256);
             WriteHeader(header, now);
             stream.Write(header.WrittenSpan);
+            foreach (var batch in batches)
+            {
+                stream.Write(JsonSerializer.SerializeToUtf8Bytes(LedgerRecord.FromBatch(batch), LedgerJsonContext.Default.LedgerRecord));
+                stream.WriteByte(NewLine);
+            }
+
             foreach (var submission in submissions)
             {
                 stream.Write(JsonSerializer.SerializeToUtf8Bytes(LedgerRecord.FromSubmission(submission), LedgerJsonContext.Default.LedgerRecord));
@@ -242,7 +249,9 @@ internal static class LedgerFile
         try
         {
             var record = JsonSerializer.Deserialize(line, LedgerJsonContext.Default.LedgerRecord);
-            return string.IsNullOrWhiteSpace(record?.TaskId) && string.IsNullOrWhiteSpace(record?.IdempotencyKey) ? null : record;
+            return record is null || (record.Kind is null && string.IsNullOrWhiteSpace(record.TaskId) && string.IsNullOrWhiteSpace(record.IdempotencyKey))
+                ? null
+                : record;
         }
         catch (Exception corrupt) when (corrupt is JsonException or InvalidOperationException or ArgumentException or FormatException)
         {

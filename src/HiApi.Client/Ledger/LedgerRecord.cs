@@ -7,6 +7,12 @@ namespace HiApi.Client;
 /// </summary>
 internal sealed class LedgerRecord
 {
+    /// <summary>
+    /// What the line is: null for a task or submission event (the ledger's first format), or a kind from
+    /// <see cref="LedgerRecordKinds"/>. A kind this version does not know is skipped, never read as a task.
+    /// </summary>
+    public string? Kind { get; set; }
+
     public string? TaskId { get; set; }
 
     /// <summary>
@@ -15,13 +21,16 @@ internal sealed class LedgerRecord
     /// task to the submission that created it.
     /// </summary>
     public string? IdempotencyKey { get; set; }
-    public string? Model { get; set; }
-    public string? Prompt { get; set; }
-    public string? ImageUrl { get; set; }
-    public string? AspectRatio { get; set; }
-    public string? Resolution { get; set; }
-    public int? Duration { get; set; }
-    public string? CallbackUrl { get; set; }
+
+    /// <summary>The batch the submission belongs to (on a batch line: the batch itself).</summary>
+    public string? Batch { get; set; }
+
+    /// <summary>The input's position (1, 2, ...) in the run that sent it.</summary>
+    public int? Input { get; set; }
+
+    /// <summary>The request exactly as sent: the create body's JSON text (see <see cref="VideoRequest.BodyText"/>).</summary>
+    public string? Body { get; set; }
+
     public DateTimeOffset? SubmittedAt { get; set; }
     public string? Status { get; set; }
     public string? VideoUrl { get; set; }
@@ -38,20 +47,53 @@ internal sealed class LedgerRecord
     /// </summary>
     public List<SavedFile>? SavedFiles { get; set; }
 
+    /// <summary>A batch line: whether the user named the batch (<c>-Batch</c>) or a run without one was given a name.</summary>
+    public bool? Named { get; set; }
+
+    /// <summary>A finished batch line: how many inputs the run that finished it read.</summary>
+    public int? Inputs { get; set; }
+
     public DateTimeOffset? UpdatedAt { get; set; }
 
-    /// <summary>A full record of <paramref name="entry"/>: how a submission and a compacted task are written.</summary>
+    // The first format wrote the request as separate fields; they are read (never written) so old ledgers still load.
+    public string? Model { get; set; }
+    public string? Prompt { get; set; }
+    public string? ImageUrl { get; set; }
+    public string? AspectRatio { get; set; }
+    public string? Resolution { get; set; }
+    public int? Duration { get; set; }
+    public string? CallbackUrl { get; set; }
+
+    /// <summary>The request this line carries: its body, or a line of the first format's fields; null when it has none.</summary>
+    public VideoRequest? ReadRequest()
+    {
+        if (Body is { } body)
+        {
+            return VideoRequest.FromBody(body);
+        }
+
+        return Model is null ? null : new VideoRequest
+        {
+            Model = Model,
+            Prompt = Prompt,
+            ImageUrl = ImageUrl,
+            AspectRatio = AspectRatio,
+            Resolution = Resolution,
+            Duration = Duration,
+            CallbackUrl = CallbackUrl,
+        };
+    }
+
+    /// <summary>A full record of <paramref name="entry"/>: how a created task and a compacted task are written.</summary>
     public static LedgerRecord FromEntry(LedgerEntry entry) => new()
     {
         TaskId = entry.TaskId,
         IdempotencyKey = entry.IdempotencyKey,
-        Model = entry.Model,
-        Prompt = entry.Prompt,
-        ImageUrl = entry.ImageUrl,
-        AspectRatio = entry.AspectRatio,
-        Resolution = entry.Resolution,
-        Duration = entry.Duration,
-        CallbackUrl = entry.CallbackUrl,
+        Batch = entry.Batch,
+        Input = entry.InputNumber,
+        Body = entry.Request?.BodyText,
+        // A task found by listing has no request, but may have a model.
+        Model = entry.Request is null ? entry.Model : null,
         SubmittedAt = entry.SubmittedAt,
         Status = entry.Status,
         VideoUrl = entry.VideoUrl,
@@ -65,17 +107,13 @@ internal sealed class LedgerRecord
         UpdatedAt = entry.UpdatedAt,
     };
 
-    /// <summary>A submission's line: the key and the request, as sent.</summary>
-    public static LedgerRecord ForSubmission(string idempotencyKey, VideoRequest request, string? status, DateTimeOffset? submittedAt, DateTimeOffset updatedAt) => new()
+    /// <summary>A submission's line: the key, its batch and input, and the request, as sent.</summary>
+    public static LedgerRecord ForSubmission(PlannedSubmission planned, string? status, DateTimeOffset? submittedAt, DateTimeOffset updatedAt) => new()
     {
-        IdempotencyKey = idempotencyKey,
-        Model = request.Model,
-        Prompt = request.Prompt,
-        ImageUrl = request.ImageUrl,
-        AspectRatio = request.AspectRatio,
-        Resolution = request.Resolution,
-        Duration = request.Duration,
-        CallbackUrl = request.CallbackUrl,
+        IdempotencyKey = planned.IdempotencyKey,
+        Batch = planned.Batch,
+        Input = planned.InputNumber,
+        Body = planned.Request.BodyText,
         SubmittedAt = submittedAt,
         Status = status,
         UpdatedAt = updatedAt,
@@ -84,61 +122,84 @@ internal sealed class LedgerRecord
     /// <summary>A full record of an unresolved submission: how compaction keeps it.</summary>
     public static LedgerRecord FromSubmission(LedgerSubmission submission)
     {
-        var record = ForSubmission(submission.IdempotencyKey, submission.Request, submission.Status, submission.SubmittedAt, submission.UpdatedAt);
+        var record = ForSubmission(submission.Planned, submission.Status, submission.SubmittedAt, submission.UpdatedAt);
         record.ErrorCode = submission.ErrorCode;
         record.ErrorMessage = submission.ErrorMessage;
         return record;
     }
 
-    /// <summary>Folds this submission event over the submission's state so far (null for its first line).</summary>
-    public LedgerSubmission ApplyTo(LedgerSubmission? current) => new()
+    /// <summary>A full record of a batch: how compaction keeps it.</summary>
+    public static LedgerRecord FromBatch(LedgerBatch batch) => new()
     {
-        IdempotencyKey = current?.IdempotencyKey ?? IdempotencyKey!,
-        Request = current is not null && Model is null
-            ? current.Request
-            : new VideoRequest
-            {
-                Model = Model ?? current?.Request.Model ?? HiApiModels.TextToVideo,
-                Prompt = Prompt ?? current?.Request.Prompt,
-                ImageUrl = ImageUrl ?? current?.Request.ImageUrl,
-                AspectRatio = AspectRatio ?? current?.Request.AspectRatio,
-                Resolution = Resolution ?? current?.Request.Resolution,
-                Duration = Duration ?? current?.Request.Duration,
-                CallbackUrl = CallbackUrl ?? current?.Request.CallbackUrl,
-                IdempotencyKey = current?.IdempotencyKey ?? IdempotencyKey,
-            },
-        SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
-        Status = TaskId is not null ? LedgerSubmission.CreatedStatus : Status ?? current?.Status,
-        TaskId = TaskId ?? current?.TaskId,
-        ErrorCode = ErrorCode ?? current?.ErrorCode,
-        ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
+        Kind = LedgerRecordKinds.Batch,
+        Batch = batch.Name,
+        Named = batch.Named,
+        Status = batch.Status,
+        Inputs = batch.Inputs,
+        SubmittedAt = batch.StartedAt,
+        UpdatedAt = batch.UpdatedAt,
+    };
+
+    /// <summary>Folds this batch event over the batch's state so far (null for its first line).</summary>
+    public LedgerBatch ApplyTo(LedgerBatch? current) => new()
+    {
+        Name = current?.Name ?? Batch!,
+        Named = Named ?? current?.Named ?? false,
+        Status = Status ?? current?.Status,
+        Inputs = Inputs ?? current?.Inputs,
+        StartedAt = current?.StartedAt ?? SubmittedAt ?? UpdatedAt,
         UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
     };
 
-    /// <summary>Folds this event over the task's state so far (null for the task's first line).</summary>
-    public LedgerEntry ApplyTo(LedgerEntry? current) => new()
+    /// <summary>Folds this submission event over the submission's state so far (null for its first line).</summary>
+    public LedgerSubmission? ApplyTo(LedgerSubmission? current)
     {
-        TaskId = current?.TaskId ?? TaskId!,
-        IdempotencyKey = IdempotencyKey ?? current?.IdempotencyKey,
-        Model = Model ?? current?.Model,
-        Prompt = Prompt ?? current?.Prompt,
-        ImageUrl = ImageUrl ?? current?.ImageUrl,
-        AspectRatio = AspectRatio ?? current?.AspectRatio,
-        Resolution = Resolution ?? current?.Resolution,
-        Duration = Duration ?? current?.Duration,
-        CallbackUrl = CallbackUrl ?? current?.CallbackUrl,
-        SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
-        Status = Status ?? current?.Status,
-        VideoUrl = VideoUrl ?? current?.VideoUrl,
-        ExpiresAt = ExpiresAt ?? current?.ExpiresAt,
-        ErrorCode = ErrorCode ?? current?.ErrorCode,
-        ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
-        SavedPath = SavedPath ?? current?.SavedPath,
-        SavedLength = SavedLength ?? current?.SavedLength,
-        SavedAt = SavedAt ?? current?.SavedAt,
-        SavedFiles = FoldSavedFiles(current?.SavedFiles),
-        UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
-    };
+        var request = ReadRequest() ?? current?.Request;
+        if (request is null)
+        {
+            return current; // an event for a submission whose request never reached this file: nothing to settle
+        }
+
+        return new LedgerSubmission
+        {
+            IdempotencyKey = current?.IdempotencyKey ?? IdempotencyKey!,
+            Batch = Batch ?? current?.Batch,
+            InputNumber = Input ?? current?.InputNumber,
+            Request = request,
+            SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
+            Status = TaskId is not null ? LedgerSubmission.CreatedStatus : Status ?? current?.Status,
+            TaskId = TaskId ?? current?.TaskId,
+            ErrorCode = ErrorCode ?? current?.ErrorCode,
+            ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
+            UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+        };
+    }
+
+    /// <summary>Folds this event over the task's state so far (null for the task's first line).</summary>
+    public LedgerEntry ApplyTo(LedgerEntry? current)
+    {
+        var request = current?.Request ?? ReadRequest();
+        return new LedgerEntry
+        {
+            TaskId = current?.TaskId ?? TaskId!,
+            IdempotencyKey = IdempotencyKey ?? current?.IdempotencyKey,
+            Batch = Batch ?? current?.Batch,
+            InputNumber = Input ?? current?.InputNumber,
+            Request = request,
+            Model = request?.Model ?? Model ?? current?.Model,
+            SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
+            Status = Status ?? current?.Status,
+            VideoUrl = VideoUrl ?? current?.VideoUrl,
+            ExpiresAt = ExpiresAt ?? current?.ExpiresAt,
+            ErrorCode = ErrorCode ?? current?.ErrorCode,
+            ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
+            SavedPath = SavedPath ?? current?.SavedPath,
+            SavedLength = SavedLength ?? current?.SavedLength,
+            SavedAt = SavedAt ?? current?.SavedAt,
+            SavedFiles = FoldSavedFiles(current?.SavedFiles),
+            UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+        };
+    }
 
     /// <summary>The places saved so far plus this event's (a place saved again replaces its older length).</summary>
     private IReadOnlyList<SavedFile> FoldSavedFiles(IReadOnlyList<SavedFile>? current)

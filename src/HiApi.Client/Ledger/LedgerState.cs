@@ -10,6 +10,9 @@ internal sealed class LedgerState
     private readonly List<string> submissionOrder = new();
     private readonly Dictionary<string, LedgerSubmission> submissions = new(StringComparer.Ordinal);
     private readonly List<string> submissionKeyOrder = new();
+    private readonly Dictionary<string, string> taskIdByKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LedgerBatch> batches = new(StringComparer.Ordinal);
+    private readonly List<string> batchOrder = new();
 
     /// <summary>The header's generation; null for a file without our header, which disables incremental reads.</summary>
     public string? Generation { get; set; }
@@ -44,6 +47,15 @@ internal sealed class LedgerState
 
     public LedgerSubmission? FindSubmission(string idempotencyKey) => submissions.GetValueOrDefault(idempotencyKey);
 
+    /// <summary>The task created with <paramref name="idempotencyKey"/>, also after compaction dropped its submission line.</summary>
+    public LedgerEntry? FindTaskByKey(string idempotencyKey) =>
+        taskIdByKey.TryGetValue(idempotencyKey, out var taskId) ? entries.GetValueOrDefault(taskId) : null;
+
+    public LedgerBatch? FindBatch(string name) => batches.GetValueOrDefault(name);
+
+    /// <summary>Every batch, in the order first recorded.</summary>
+    public IReadOnlyList<LedgerBatch> BatchSnapshot() => batchOrder.Select(name => batches[name]).ToArray();
+
     /// <summary>Every submission the file still holds, in the order they were first written.</summary>
     public IReadOnlyList<LedgerSubmission> SubmissionSnapshot()
     {
@@ -58,14 +70,26 @@ internal sealed class LedgerState
 
     public void Apply(LedgerRecord record)
     {
+        EventLines++;
+        if (record.Kind is not null)
+        {
+            if (record.Kind == LedgerRecordKinds.Batch && record.Batch is { } name)
+            {
+                ApplyBatch(name, record);
+            }
+
+            return; // a kind this version does not know: never a task
+        }
+
         if (record.IdempotencyKey is { } key)
         {
             ApplySubmission(key, record);
             if (record.TaskId is null)
             {
-                EventLines++;
                 return;
             }
+
+            taskIdByKey[key] = record.TaskId;
         }
 
         var taskId = record.TaskId!;
@@ -78,21 +102,32 @@ internal sealed class LedgerState
             entries.Add(taskId, record.ApplyTo((LedgerEntry?)null));
             submissionOrder.Add(taskId);
         }
-
-        EventLines++;
     }
 
     public void CountCorruptLine() => CorruptLines++;
+
+    private void ApplyBatch(string name, LedgerRecord record)
+    {
+        if (batches.TryGetValue(name, out var current))
+        {
+            batches[name] = record.ApplyTo(current);
+        }
+        else
+        {
+            batches.Add(name, record.ApplyTo((LedgerBatch?)null));
+            batchOrder.Add(name);
+        }
+    }
 
     private void ApplySubmission(string key, LedgerRecord record)
     {
         if (submissions.TryGetValue(key, out var current))
         {
-            submissions[key] = record.ApplyTo(current);
+            submissions[key] = record.ApplyTo(current)!;
         }
-        else if (record.TaskId is null)
+        else if (record.TaskId is null && record.ApplyTo((LedgerSubmission?)null) is { } first)
         {
-            submissions.Add(key, record.ApplyTo((LedgerSubmission?)null));
+            submissions.Add(key, first);
             submissionKeyOrder.Add(key);
         }
 

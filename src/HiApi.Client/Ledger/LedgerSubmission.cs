@@ -11,7 +11,10 @@ public sealed class LedgerSubmission
     /// <summary>Written before the POST: the outcome is not known yet.</summary>
     public const string SubmittingStatus = "submitting";
 
-    /// <summary>The API refused the request (400, 401, 402, 422, 429): nothing was created or charged.</summary>
+    /// <summary>
+    /// The API refused the request (400, 401, 402, 403, 422; a 429 or 503 that outlasted the retries) and no attempt
+    /// of it may have created a task: nothing was created or charged.
+    /// </summary>
     public const string RejectedStatus = "rejected";
 
     /// <summary>Too old to re-send; a listing of the account's tasks (reconcile) was run instead and took what it found.</summary>
@@ -22,8 +25,20 @@ public sealed class LedgerSubmission
 
     public required string IdempotencyKey { get; init; }
 
+    /// <summary>The batch the submission belongs to; null in a ledger written before batches existed.</summary>
+    public string? Batch { get; init; }
+
+    /// <summary>The input's position (1, 2, ...) in the run that sent it; null when not recorded.</summary>
+    public int? InputNumber { get; init; }
+
     /// <summary>Exactly what was sent (the same body must go with the same key).</summary>
     public required VideoRequest Request { get; init; }
+
+    /// <summary>The submission as planned before it was first sent: what re-sending it needs.</summary>
+    public PlannedSubmission Planned => new(Request, IdempotencyKey, Batch, InputNumber);
+
+    /// <summary>The request's prompt (for views and <c>Where-Object</c>).</summary>
+    public string? Prompt => Request.Prompt;
 
     public DateTimeOffset? SubmittedAt { get; init; }
 
@@ -42,6 +57,9 @@ public sealed class LedgerSubmission
 
     /// <summary>Sent (or about to be) but never answered: HiAPI may or may not have created (and charged) a task.</summary>
     public bool IsUnresolved => TaskId is null && Status is not (RejectedStatus or ReconciledStatus);
+
+    /// <summary>The API refused it: nothing was created, so a later run sends it again.</summary>
+    public bool IsRejected => TaskId is null && Status == RejectedStatus;
 
     public override string ToString() => $"{IdempotencyKey} ({TaskId ?? Status ?? "unknown"})";
 }

@@ -149,27 +149,87 @@ public sealed class TaskLedger
     }
 
     /// <summary>
-    /// Records a paid submission before its request is sent (write-ahead): durable on disk before this returns, so a
-    /// process killed while the POST is in flight still leaves the request and its idempotency key behind. Call
-    /// <see cref="RecordSubmitted"/> (with the same <see cref="LedgerEntry.IdempotencyKey"/>) once the task id is
-    /// known, or <see cref="RecordSubmissionRejected"/> when the API refused it.
+    /// What the ledger knows of the submission with <paramref name="planned"/>'s key, without writing anything: the task
+    /// it created, its unresolved (or refused) submission, or nothing. What <c>-WhatIf</c> and the confirmation describe.
     /// </summary>
-    public void RecordSubmitting(string idempotencyKey, VideoRequest request, DateTimeOffset? submittedAt = null)
+    public SubmissionClaim Peek(PlannedSubmission planned)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(planned);
+        return Read(state => SubmissionClaim.Of(state, planned));
+    }
+
+    /// <summary>
+    /// Claims a paid submission before its request is sent (write-ahead), atomically under the cross-process lock: when
+    /// the ledger already knows the key (an earlier run, or another process running the same batch right now), the claim
+    /// says what it knows (the task, or an unresolved submission to settle with the same key) and nothing is written;
+    /// otherwise the submission is written and durable on disk before this returns, so a process killed while the POST is
+    /// in flight still leaves the request and its key behind (a refused one is written again: it is sent again). Call
+    /// <see cref="RecordSubmitted"/> once the task id is known, or <see cref="RecordSubmissionRejected"/> when the API
+    /// refused it and no attempt may have created a task.
+    /// </summary>
+    public SubmissionClaim Claim(PlannedSubmission planned, DateTimeOffset? submittedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        ThrowIfReadOnly();
         LedgerWrite? written;
+        SubmissionClaim claim;
         lock (gate)
         {
-            var now = Now;
-            var record = LedgerRecord.ForSubmission(idempotencyKey, request, LedgerSubmission.SubmittingStatus, submittedAt ?? now, now);
             using (AcquireLock(createFolder: true))
             {
-                written = AppendLocked(record, now);
+                claim = SubmissionClaim.Of(RefreshLocked(), planned);
+                if (claim.Kind != SubmissionClaimKind.New)
+                {
+                    return claim;
+                }
+
+                var now = Now;
+                written = AppendLocked(LedgerRecord.ForSubmission(planned, LedgerSubmission.SubmittingStatus, submittedAt ?? now, now), now);
             }
         }
 
         MakeDurable(written);
+        return claim;
+    }
+
+    /// <summary>Records that a run of batch <paramref name="name"/> started (<see cref="LedgerBatch.RunningStatus"/>) or finished.</summary>
+    public void RecordBatch(string name, bool named, string status, int? inputs = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ThrowIfReadOnly();
+        LedgerWrite? written;
+        lock (gate)
+        {
+            using (AcquireLock(createFolder: true))
+            {
+                var now = Now;
+                written = AppendLocked(new LedgerRecord
+                {
+                    Kind = LedgerRecordKinds.Batch,
+                    Batch = name,
+                    Named = named,
+                    Status = status,
+                    Inputs = inputs,
+                    SubmittedAt = now,
+                    UpdatedAt = now,
+                }, now);
+            }
+        }
+
+        MakeDurable(written);
+    }
+
+    /// <summary>Every batch the ledger holds, in the order first recorded.</summary>
+    public IReadOnlyList<LedgerBatch> GetBatches() => Read(state => state.BatchSnapshot());
+
+    /// <summary>
+    /// For each of <paramref name="keys"/>, whether the ledger knows it (a submission or the task it created): how a
+    /// resumed run finds the batches that hold its first input. One read under the lock.
+    /// </summary>
+    public IReadOnlyList<bool> KnowsKeys(IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return Read(state => keys.Select(key => state.FindSubmission(key) is not null || state.FindTaskByKey(key) is not null).ToArray());
     }
 
     /// <summary>The API refused the submission (nothing was created): it is no longer an unknown outcome.</summary>
@@ -220,16 +280,15 @@ public sealed class TaskLedger
         return Read(state => state.FindSubmission(idempotencyKey));
     }
 
+    /// <summary>Every submission the ledger still holds (compaction keeps only unresolved ones), oldest first.</summary>
+    public IReadOnlyList<LedgerSubmission> GetSubmissions() => Read(state => state.SubmissionSnapshot());
+
     /// <summary>
     /// Submissions sent (or about to be) whose answer never arrived: HiAPI may have created and charged a task the
     /// ledger has no id for. Oldest first.
     /// </summary>
     public IReadOnlyList<LedgerSubmission> GetUnresolvedSubmissions()
         => Read(state => state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray());
-
-    /// <summary>What earlier runs submitted, by request, read in one pass under the lock (for a resumed run).</summary>
-    public SubmissionHistory LoadSubmissionHistory()
-        => Read(state => SubmissionHistory.From(state.Snapshot(), state.SubmissionSnapshot().Where(submission => submission.IsUnresolved)));
 
     /// <summary>
     /// Records what the API last said about a task. Null arguments mean "not reported" and keep the known value.
@@ -380,6 +439,11 @@ public sealed class TaskLedger
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 
+    /// <summary>A write the ledger cannot take (a newer format it must not rewrite) fails before anything is sent.</summary>
+    private static void ThrowIfReadOnly()
+    {
+    }
+
     private string FolderPath => System.IO.Path.GetDirectoryName(Path)!;
 
     private T Read<T>(Func<LedgerState, T> query)
@@ -471,7 +535,7 @@ public sealed class TaskLedger
     // on every write: an answered submission alone is one line to drop, and every submission is answered.
     private bool ShouldAutoCompact(LedgerState state, DateTimeOffset now) =>
         state.ConsumedBytes > options.CompactWhenLargerThanBytes
-        && (state.EventLines >= 2 * (state.Count + state.SubmissionSnapshot().Count(submission => submission.IsUnresolved))
+        && (state.EventLines >= 2 * (state.Count + state.BatchSnapshot().Count + state.SubmissionSnapshot().Count(submission => submission.IsUnresolved))
             || state.CorruptLines > 0 || state.Snapshot().Any(entry => !ShouldKeep(entry, now)));
 
     private LedgerCompactionResult CompactLocked(LedgerState state, DateTimeOffset now)
@@ -480,7 +544,9 @@ public sealed class TaskLedger
         var entries = state.Snapshot();
         var kept = entries.Where(entry => ShouldKeep(entry, now)).ToArray();
         var unresolved = state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray();
-        var bytesAfter = LedgerFile.Rewrite(Path, kept, unresolved, Now);
+        var keptBatchNames = kept.Select(entry => entry.Batch).Concat(unresolved.Select(submission => submission.Batch)).ToHashSet(StringComparer.Ordinal);
+        var batches = state.BatchSnapshot().Where(batch => keptBatchNames.Contains(batch.Name) || batch.UpdatedAt > now - options.Retention).ToArray();
+        var bytesAfter = LedgerFile.Rewrite(Path, kept, unresolved, batches, Now);
         cache = null;
         RefreshLocked();
         return new LedgerCompactionResult(entries.Count, kept.Length, bytesBefore, bytesAfter);

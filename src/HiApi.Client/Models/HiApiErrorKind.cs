@@ -29,4 +29,7 @@ public enum HiApiErrorKind
 
     /// <summary>The same idempotency key was sent with a different body (422 IDEMPOTENCY_KEY_MISMATCH).</summary>
     IdempotencyConflict,
+
+    /// <summary><c>-Resume</c> found no unfinished earlier batch holding the input: nothing was sent.</summary>
+    NothingToResume,
 }

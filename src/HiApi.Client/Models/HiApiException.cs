@@ -41,9 +41,6 @@ public sealed class HiApiException : Exception
     /// <summary>What the server's <c>Retry-After</c> asked for, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; internal init; }
 
-    /// <summary>Whether trying the same GET again later could succeed.</summary>
-    internal bool IsTransient => Kind is HiApiErrorKind.RateLimited or HiApiErrorKind.ServerError or HiApiErrorKind.Network;
-
     /// <summary>The same error with a different message or create-outcome; exceptions are immutable once thrown.</summary>
     internal HiApiException With(string? message = null, bool? taskMayHaveBeenCreated = null, HiApiTask? task = null) =>
         new(Kind, message ?? Message, InnerException)

@@ -42,21 +42,39 @@ public sealed class HiApiTask
 
     public TaskError? Error { get; internal init; }
 
-    public string? Prompt { get; internal init; }
-    public string? ImageUrl { get; internal init; }
-    public string? AspectRatio { get; internal init; }
-    public string? Resolution { get; internal init; }
-    public string? CallbackUrl { get; internal init; }
-    public int? Duration { get; internal init; }
+    /// <summary>
+    /// What this machine asked for (the body of the create, exactly as sent), or null for a task known only by id or
+    /// found by listing (HiAPI does not echo the request back). The request fields below are read from it.
+    /// </summary>
+    public VideoRequest? Request { get; internal init; }
+
+    public string? Prompt => Request?.Prompt;
+    public string? ImageUrl => Request?.ImageUrl;
+    public string? AspectRatio => Request?.AspectRatio;
+    public string? Resolution => Request?.Resolution;
+    public string? CallbackUrl => Request?.CallbackUrl;
+    public int? Duration => Request?.Duration;
 
     /// <summary>The <c>Idempotency-Key</c> this machine submitted the task with (re-sending it never pays twice).</summary>
     public string? IdempotencyKey { get; internal init; }
+
+    /// <summary>The batch (<c>New-HiApiVideoTask -Batch</c>, or the name a run without one was given) the task belongs to.</summary>
+    public string? Batch { get; internal init; }
+
+    /// <summary>The task's input's position (1, 2, ...) in the run that submitted it; null when not known.</summary>
+    public int? InputNumber { get; internal init; }
 
     /// <summary>When this session created the task; null for a task only known by id.</summary>
     public DateTimeOffset? SubmittedAt { get; internal init; }
 
     /// <summary>When HiAPI says it created the task (<c>created</c>), when the API reports it.</summary>
     public DateTimeOffset? CreatedAt { get; internal init; }
+
+    /// <summary>When HiAPI says the task finished (<c>completed</c>); null while it has not, or when not reported.</summary>
+    public DateTimeOffset? CompletedAt { get; internal init; }
+
+    /// <summary>Where HiAPI keeps the output (<c>storage</c>: <c>temp</c> on the default plan, so the URL expires).</summary>
+    public string? Storage { get; internal init; }
 
     /// <summary>When this state was read from the API (a GET or a callback).</summary>
     public DateTimeOffset? RetrievedAt { get; internal init; }
@@ -78,7 +96,7 @@ public sealed class HiApiTask
     }
 
     /// <summary>
-    /// The server's fresh state, keeping what only this session knows: the request fields and
+    /// The server's fresh state, keeping what only this machine knows: the request, its key, batch and input number, and
     /// <see cref="SubmittedAt"/>, which a GET never returns.
     /// </summary>
     public HiApiTask WithServerState(HiApiTask fresh)
@@ -97,36 +115,34 @@ public sealed class HiApiTask
             Outputs = fresh.Outputs,
             Error = fresh.Error,
             RetrievedAt = fresh.RetrievedAt,
-            Prompt = Prompt ?? fresh.Prompt,
-            ImageUrl = ImageUrl ?? fresh.ImageUrl,
-            AspectRatio = AspectRatio ?? fresh.AspectRatio,
-            Resolution = Resolution ?? fresh.Resolution,
-            CallbackUrl = CallbackUrl ?? fresh.CallbackUrl,
-            Duration = Duration ?? fresh.Duration,
-            IdempotencyKey = IdempotencyKey ?? fresh.IdempotencyKey,
-            SubmittedAt = SubmittedAt ?? fresh.SubmittedAt,
+            Storage = fresh.Storage ?? Storage,
+            CompletedAt = fresh.CompletedAt ?? CompletedAt,
             CreatedAt = fresh.CreatedAt ?? CreatedAt,
+            Request = Request ?? fresh.Request,
+            IdempotencyKey = IdempotencyKey ?? fresh.IdempotencyKey,
+            Batch = Batch ?? fresh.Batch,
+            InputNumber = InputNumber ?? fresh.InputNumber,
+            SubmittedAt = SubmittedAt ?? fresh.SubmittedAt,
         };
     }
 
-    /// <summary>The same task with <see cref="SubmittedAt"/> set (a task found by listing, submitted at its creation).</summary>
-    internal HiApiTask WithSubmittedAt(DateTimeOffset? submittedAt) => new(TaskId)
+    /// <summary>The same task with what this machine knows of its submission added (the ledger's record of it).</summary>
+    internal HiApiTask WithSubmission(VideoRequest? request, string? idempotencyKey, string? batch, int? inputNumber, DateTimeOffset? submittedAt) => new(TaskId)
     {
-        Model = Model,
+        Model = Model ?? request?.Model,
         Status = Status,
         StatusText = StatusText,
         Outputs = Outputs,
         Error = Error,
         RetrievedAt = RetrievedAt,
-        Prompt = Prompt,
-        ImageUrl = ImageUrl,
-        AspectRatio = AspectRatio,
-        Resolution = Resolution,
-        CallbackUrl = CallbackUrl,
-        Duration = Duration,
-        IdempotencyKey = IdempotencyKey,
-        SubmittedAt = submittedAt ?? SubmittedAt,
+        Storage = Storage,
+        CompletedAt = CompletedAt,
         CreatedAt = CreatedAt,
+        Request = request ?? Request,
+        IdempotencyKey = idempotencyKey ?? IdempotencyKey,
+        Batch = batch ?? Batch,
+        InputNumber = inputNumber ?? InputNumber,
+        SubmittedAt = submittedAt ?? SubmittedAt,
     };
 
     /// <summary>A task known only by its id (for example typed by the user): its state is not known yet.</summary>

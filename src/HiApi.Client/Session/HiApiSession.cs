@@ -10,6 +10,7 @@ public sealed class HiApiSession
 {
     private readonly Action<string>? _warn;
     private readonly Lazy<HiApiClient> _client;
+    private BatchRun? _defaultRun;
 
     /// <summary>Ledger problems go to <paramref name="warn"/>: they never fail the API operation itself.</summary>
     public HiApiSession(HiApiClient client, TaskLedger? ledger, VideoDownloader? downloader = null, Action<string>? warn = null)
@@ -37,89 +38,87 @@ public sealed class HiApiSession
     public VideoDownloader Downloader { get; }
 
     /// <summary>
-    /// Submits a paid task, write-ahead: the request and a fresh <c>Idempotency-Key</c> (or the request's own) are on
-    /// disk in the ledger before the POST is sent, and the task id is recorded before the task is returned. A process
-    /// killed (or a Ctrl+C, which cancels the request) while the POST is in flight therefore leaves a submission whose
-    /// outcome is unknown but recoverable: <see cref="ResolveSubmissionsAsync"/> re-sends it with the same key, which
-    /// returns the task HiAPI created, or creates it exactly once. If the ledger cannot record the submission, nothing
-    /// is sent.
+    /// Submits a paid task in this session's own batch (one per session, named like a run without <c>-Batch</c>),
+    /// write-ahead: the request and its key are claimed in the ledger (see <see cref="TaskLedger.Claim"/>) before the
+    /// POST, and the task id is recorded before the task is returned. When the ledger already knows
+    /// the key, its task is handed back, or its unanswered submission is sent again with the key; nothing is paid twice.
     /// </summary>
-    public async Task<HiApiTask> SubmitAsync(VideoRequest request, CancellationToken ct = default)
+    public Task<HiApiTask> SubmitAsync(VideoRequest request, string? idempotencyKey = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        RequestValidator.ThrowIfInvalid(request);
-        var keyed = request.WithIdempotencyKey(request.IdempotencyKey ?? IdempotencyKeys.New());
+        RequestValidator.ThrowIfInvalid(request, idempotencyKey: idempotencyKey);
+        var run = LazyInitializer.EnsureInitialized(ref _defaultRun, () => BatchRun.Start(this, name: null));
+        var input = run.Plan(request, idempotencyKey);
+        var claim = run.Claim(input);
+        return SendAsync(input.Submission, claim, ct);
+    }
+
+    /// <summary>
+    /// What the ledger knows of <paramref name="planned"/>'s key, without writing (null without a ledger). A ledger that
+    /// cannot be read is reported like one that cannot be written: nothing may be sent without knowing.
+    /// </summary>
+    public SubmissionClaim? Peek(PlannedSubmission planned) => Ledger is { } ledger ? OrFileSystemError(ledger, () => ledger.Peek(planned)) : null;
+
+    /// <summary>
+    /// Claims <paramref name="planned"/> in the ledger before anything is sent (null without a ledger). If the ledger
+    /// cannot record it, nothing may be sent: a <see cref="HiApiErrorKind.FileSystem"/> error says so.
+    /// </summary>
+    public SubmissionClaim? Claim(PlannedSubmission planned) => Ledger is { } ledger ? OrFileSystemError(ledger, () => ledger.Claim(planned)) : null;
+
+    /// <summary>Records that a run of a batch started: before its first submission, so every submission has its batch.</summary>
+    internal void RecordBatchStarted(string name, bool named)
+    {
         if (Ledger is { } ledger)
         {
-            try
+            OrFileSystemError(ledger, () =>
             {
-                ledger.RecordSubmitting(keyed.IdempotencyKey!, keyed);
-            }
-            catch (Exception unrecorded) when (unrecorded is IOException or UnauthorizedAccessException)
-            {
-                throw new HiApiException(
-                    HiApiErrorKind.FileSystem,
-                    $"The submission could not be recorded in the task ledger ({ledger.Path}: {IoMessage.Of(unrecorded)}); nothing was sent, so nothing was charged. " +
-                    "Make the ledger's folder writable (a full or read-only disk, a folder in the file's place, permissions), or choose " +
-                    "another ledger with -LedgerPath (or -NoLedger to submit without one).",
-                    unrecorded);
-            }
+                ledger.RecordBatch(name, named, LedgerBatch.RunningStatus);
+                return true;
+            });
         }
-
-        return await CreateAndRecordAsync(keyed, ct).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Settles every submission the ledger holds whose answer never arrived (a killed process, a lost connection, a
-    /// Ctrl+C): each is sent again with its own key and body, so HiAPI returns the task it created, or creates it now,
-    /// exactly once; the task is then recorded like any other. A submission older than
-    /// <see cref="IdempotencyKeys.ReplayWindow"/> is not re-sent (the API may have forgotten its key): its outcome
-    /// says to reconcile instead (<see cref="ReconcileAsync"/>). Without a ledger there is nothing to settle.
+    /// Sends a claimed submission: the claim (null without a ledger) says whether it is new or an unanswered earlier one,
+    /// sent again with its own key and the bytes first sent, so HiAPI returns the task it created or creates it once.
+    /// Hands back the task when the claim found one (another run created it meanwhile); refuses a key the ledger holds
+    /// with another request, and an unanswered submission older than the key's window (HiAPI may have forgotten the key:
+    /// a re-send could pay twice; reconcile finds its task instead).
     /// </summary>
-    public async Task<IReadOnlyList<SubmissionOutcome>> ResolveSubmissionsAsync(CancellationToken ct = default)
+    public Task<HiApiTask> SendAsync(PlannedSubmission planned, SubmissionClaim? claim, CancellationToken ct = default)
     {
-        var unresolved = GetUnresolvedSubmissions();
-        var outcomes = new List<SubmissionOutcome>(unresolved.Count);
-        foreach (var submission in unresolved)
+        ArgumentNullException.ThrowIfNull(planned);
+        switch (claim?.Kind)
         {
-            ct.ThrowIfCancellationRequested();
-            try
-            {
-                var task = await SettleAsync(submission, ct).ConfigureAwait(false);
-                outcomes.Add(new SubmissionOutcome(submission, task, null));
-            }
-            catch (HiApiException failed)
-            {
-                outcomes.Add(new SubmissionOutcome(submission, null, failed));
-            }
-        }
+            case SubmissionClaimKind.Created:
+                return Task.FromResult(LedgerTaskMapper.ToTask(claim.Task!));
+            case SubmissionClaimKind.Conflict:
+                throw claim.ConflictError(planned);
+            case SubmissionClaimKind.Unresolved:
+                var earlier = claim.Submission!;
+                if (earlier.SubmittedAt is { } submitted && DateTimeOffset.UtcNow - submitted > IdempotencyKeys.ReplayWindow)
+                {
+                    throw TooOldToResend(earlier, submitted);
+                }
 
-        return outcomes;
+                // The bytes first sent: HiAPI fingerprints the body, and a later version of this code might write it otherwise.
+                return CreateAndRecordAsync(earlier.Planned with { Batch = earlier.Batch ?? planned.Batch, InputNumber = earlier.InputNumber ?? planned.InputNumber }, ct);
+            default:
+                return CreateAndRecordAsync(planned, ct);
+        }
     }
 
     /// <summary>
-    /// Settles one submission whose answer never arrived: sent again with its own key and body, so HiAPI returns the
-    /// task it created, or creates it now, exactly once; the task is recorded.
+    /// Settles one submission piped back from the ledger: claimed again, then sent with its own key and the bytes first
+    /// sent, so HiAPI returns the task it created, or creates it now, exactly once; the task is recorded. One that created a
+    /// task meanwhile hands it back; a refused one is sent again.
     /// </summary>
-    /// <exception cref="HiApiException">A submission older than the replay window (the API may have forgotten its key):
-    /// it is not sent again; reconcile finds its task.</exception>
     public Task<HiApiTask> SettleAsync(LedgerSubmission submission, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if (submission.SubmittedAt is { } submitted && DateTimeOffset.UtcNow - submitted > IdempotencyKeys.ReplayWindow)
-        {
-            throw new HiApiException(
-                HiApiErrorKind.Timeout,
-                $"The submission with Idempotency-Key {submission.IdempotencyKey} (sent {submitted.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {Describe(submission.Request)}) never got an answer, " +
-                "and it is too old to be sent again safely. Run Get-HiApiTask -Reconcile to find the task among your account's tasks.");
-        }
-
-        return CreateAndRecordAsync(submission.Request.WithIdempotencyKey(submission.IdempotencyKey), ct);
+        var claim = Claim(submission.Planned);
+        return SendAsync(submission.Planned, claim, ct);
     }
-
-    /// <summary>What the ledger says was already submitted, by request (empty without a ledger): for a resumed run.</summary>
-    public SubmissionHistory LoadSubmissionHistory()
-        => TryLedger(ledger => ledger.LoadSubmissionHistory()) ?? SubmissionHistory.Empty;
 
     /// <summary>
     /// Lists the account's tasks created since <paramref name="since"/> (newest first, page by page) and records every
@@ -147,7 +146,7 @@ public sealed class HiApiSession
                     continue;
                 }
 
-                var adopted = task.WithSubmittedAt(task.CreatedAt);
+                var adopted = task.WithSubmission(null, null, null, null, task.CreatedAt);
                 TryLedger(ledger =>
                 {
                     ledger.RecordSubmitted(LedgerTaskMapper.ToSubmittedEntry(adopted));
@@ -229,7 +228,7 @@ public sealed class HiApiSession
     public IReadOnlyList<HiApiTask> GetKnownTasks()
         => TryLedger(ledger => ledger.Load().Select(LedgerTaskMapper.ToTask).ToList()) ?? (IReadOnlyList<HiApiTask>)Array.Empty<HiApiTask>();
 
-    /// <summary>Submissions whose answer never arrived (see <see cref="ResolveSubmissionsAsync"/>).</summary>
+    /// <summary>Submissions sent and never answered: HiAPI may have created (and charged) a task for each. Oldest first.</summary>
     public IReadOnlyList<LedgerSubmission> GetUnresolvedSubmissions()
         => TryLedger(ledger => ledger.GetUnresolvedSubmissions()) ?? (IReadOnlyList<LedgerSubmission>)Array.Empty<LedgerSubmission>();
 
@@ -277,30 +276,30 @@ public sealed class HiApiSession
     /// <summary>Listing pages read by one reconcile at most (100 tasks each): a bound, not an expected size.</summary>
     private const int MaxReconcilePages = 100;
 
-    /// <summary>Sends a keyed create and records what came of it; the submission line must already be on disk.</summary>
-    private async Task<HiApiTask> CreateAndRecordAsync(VideoRequest keyed, CancellationToken ct)
+    /// <summary>Sends a keyed create and records what came of it; the submission must already be claimed in the ledger.</summary>
+    private async Task<HiApiTask> CreateAndRecordAsync(PlannedSubmission planned, CancellationToken ct)
     {
         HiApiTask task;
         try
         {
-            task = await Client.CreateTaskAsync(keyed, ct).ConfigureAwait(false);
+            task = await Client.CreateTaskAsync(planned.Request, planned.IdempotencyKey, ct).ConfigureAwait(false);
         }
         catch (HiApiException refused) when (!refused.TaskMayHaveBeenCreated)
         {
-            // A refusal is final: nothing was created, so the submission is no longer an unknown outcome.
+            // A refusal no attempt may have got past is final: nothing was created, so the outcome is known.
             TryLedger(ledger =>
             {
-                ledger.RecordSubmissionRejected(keyed.IdempotencyKey!, refused.ErrorCode ?? refused.Kind.ToString(), refused.Message);
+                ledger.RecordSubmissionRejected(planned.IdempotencyKey, refused.ErrorCode ?? refused.Kind.ToString(), refused.Message);
                 return true;
             });
             throw;
         }
         catch (HiApiException unknown) when (Ledger is not null)
         {
-            throw unknown.With(message: unknown.Message +
-                " The submission is recorded in the task ledger: Get-HiApiTask -Pending sends it again with the same key and so finds the task, or creates it exactly once.");
+            throw unknown.With(message: unknown.Message + " " + SettleAdvice(planned));
         }
 
+        task = task.WithSubmission(planned.Request, planned.IdempotencyKey, planned.Batch, planned.InputNumber, task.SubmittedAt);
         TryLedger(ledger =>
         {
             ledger.RecordSubmitted(LedgerTaskMapper.ToSubmittedEntry(task));
@@ -309,8 +308,34 @@ public sealed class HiApiSession
         return task;
     }
 
-    private static string Describe(VideoRequest request) =>
-        request.Prompt is { } prompt ? $"prompt '{(prompt.Length > 40 ? prompt[..40] + "…" : prompt)}'" : $"image {request.ImageUrl}";
+    /// <summary>What settles an unanswered submission: the same batch again, or the submission piped back from the ledger.</summary>
+    internal static string SettleAdvice(PlannedSubmission planned) =>
+        $"The submission stays in the task ledger as unresolved: run the same command again with -Batch '{planned.Batch}' (or -Resume), " +
+        "or run Get-HiApiSubmission -Unresolved | New-HiApiVideoTask, to send it again with the same key: HiAPI then returns the task it created, or creates it exactly once.";
+
+    private static HiApiException TooOldToResend(LedgerSubmission submission, DateTimeOffset submitted) => new(
+        HiApiErrorKind.Timeout,
+        $"The submission with Idempotency-Key {submission.IdempotencyKey} (sent {submitted.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, {RequestDescription.Subject(submission.Request)}) never got an answer, " +
+        "and it is too old to be sent again safely: HiAPI keeps a key about 24 hours, so a re-send could create a second task. Nothing was sent. " +
+        "Run Get-HiApiTask -Reconcile to find the task among your account's tasks.");
+
+    /// <summary>Runs a ledger operation that must succeed before money moves: a failure is a FileSystem error, nothing is sent.</summary>
+    private static T OrFileSystemError<T>(TaskLedger ledger, Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (Exception unrecorded) when (unrecorded is IOException or UnauthorizedAccessException)
+        {
+            throw new HiApiException(
+                HiApiErrorKind.FileSystem,
+                $"The submission could not be recorded in the task ledger ({ledger.Path}: {IoMessage.Of(unrecorded)}); nothing was sent, so nothing was charged. " +
+                "Make the ledger's folder writable (a full or read-only disk, a folder in the file's place, permissions), or choose " +
+                "another ledger with -LedgerPath (or -NoLedger to submit without one).",
+                unrecorded);
+        }
+    }
 
     /// <summary>The file this ledger saved the task's video to at <paramref name="targetFile"/>, if it is still intact.</summary>
     private FileInfo? FindIntactSave(string taskId, string targetFile)

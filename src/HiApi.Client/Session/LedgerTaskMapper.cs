@@ -7,18 +7,15 @@ internal static class LedgerTaskMapper
     {
         TaskId = task.TaskId,
         IdempotencyKey = task.IdempotencyKey,
+        Batch = task.Batch,
+        InputNumber = task.InputNumber,
+        Request = task.Request,
         Model = task.Model,
-        Prompt = task.Prompt,
-        ImageUrl = task.ImageUrl,
-        AspectRatio = task.AspectRatio,
-        Resolution = task.Resolution,
-        Duration = task.Duration,
-        CallbackUrl = task.CallbackUrl,
         SubmittedAt = task.SubmittedAt,
         Status = task.StatusText ?? StatusText(task.Status),
     };
 
-    /// <summary>The task as the ledger last knew it: request fields, last status, and the video URL if it had one.</summary>
+    /// <summary>The task as the ledger last knew it: request, last status, and the video URL if it had one.</summary>
     public static HiApiTask ToTask(LedgerEntry entry)
     {
         var status = HiApiTask.ParseStatus(entry.Status);
@@ -33,13 +30,10 @@ internal static class LedgerTaskMapper
             Error = entry.ErrorCode is null && entry.ErrorMessage is null
                 ? null
                 : new TaskError(entry.ErrorCode ?? string.Empty, entry.ErrorMessage ?? string.Empty),
-            Prompt = entry.Prompt,
-            ImageUrl = entry.ImageUrl,
-            AspectRatio = entry.AspectRatio,
-            Resolution = entry.Resolution,
-            Duration = entry.Duration,
-            CallbackUrl = entry.CallbackUrl,
+            Request = entry.Request,
             IdempotencyKey = entry.IdempotencyKey,
+            Batch = entry.Batch,
+            InputNumber = entry.InputNumber,
             SubmittedAt = entry.SubmittedAt,
         };
     }

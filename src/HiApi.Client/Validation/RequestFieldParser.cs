@@ -52,7 +52,7 @@ public static class RequestFieldParser
                     return FromInteger(parsed, out seconds, out error);
                 }
 
-                error = new FieldError(DurationField, $"got string \"{Shorten(trimmed)}\", want integer");
+                error = new FieldError(DurationField, $"got string \"{TextPreview.Shorten(trimmed, 43)}\", want integer");
                 return false;
             case bool:
                 error = new FieldError(DurationField, "got boolean, want integer");
@@ -105,6 +105,4 @@ public static class RequestFieldParser
 
         return true;
     }
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

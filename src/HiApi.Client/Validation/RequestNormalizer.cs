@@ -10,11 +10,10 @@ public static class RequestNormalizer
     public static VideoRequest Normalize(VideoRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var normalized = request.WithIdempotencyKey(request.IdempotencyKey);
-        normalized.Model = Canonical(request.Model, HiApiModels.All) ?? request.Model;
-        normalized.AspectRatio = Canonical(request.AspectRatio, HiApiSchema.AspectRatios);
-        normalized.Resolution = Canonical(request.Resolution, HiApiSchema.Resolutions);
-        return normalized;
+        return request.With(
+            model: Canonical(request.Model, HiApiModels.All),
+            aspectRatio: Canonical(request.AspectRatio, HiApiSchema.AspectRatios),
+            resolution: Canonical(request.Resolution, HiApiSchema.Resolutions));
     }
 
     private static string? Canonical(string? value, IReadOnlyList<string> allowed)

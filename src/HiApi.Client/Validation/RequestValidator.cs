@@ -30,7 +30,7 @@ public static class RequestValidator
     /// is a duration that could not even be read as an integer (see <see cref="RequestFieldParser"/>): it is reported
     /// where the duration's own error would be.
     /// </summary>
-    public static IReadOnlyList<FieldError> Validate(VideoRequest request, FieldError? durationError = null)
+    public static IReadOnlyList<FieldError> Validate(VideoRequest request, FieldError? durationError = null, string? idempotencyKey = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new List<FieldError>();
@@ -55,7 +55,7 @@ public static class RequestValidator
         }
 
         ValidateCallback(request.CallbackUrl, errors);
-        ValidateIdempotencyKey(request.IdempotencyKey, errors);
+        ValidateIdempotencyKey(idempotencyKey, errors);
         return errors.AsReadOnly();
     }
 
@@ -109,9 +109,9 @@ public static class RequestValidator
     }
 
     /// <summary>Throws the same <see cref="HiApiException"/> a 400 would produce, without sending anything.</summary>
-    public static void ThrowIfInvalid(VideoRequest request, FieldError? durationError = null)
+    public static void ThrowIfInvalid(VideoRequest request, FieldError? durationError = null, string? idempotencyKey = null)
     {
-        var errors = Validate(request, durationError);
+        var errors = Validate(request, durationError, idempotencyKey);
         if (errors.Count > 0)
         {
             throw new HiApiException(HiApiErrorKind.InvalidRequest, FormatMessage(errors)!)
@@ -196,6 +196,7 @@ public static class RequestValidator
         else
         {
             ValidateNotBlank(request.Prompt, errors);
+            ValidateSendable("prompt", request.Prompt, errors);
         }
 
         ValidateEnum("aspect_ratio", request.AspectRatio, HiApiSchema.AspectRatios, AspectRatioChoices, errors);
@@ -217,11 +218,16 @@ public static class RequestValidator
         {
             errors.Add(new FieldError("image_urls/0", "value must be an absolute https URL"));
         }
+        else
+        {
+            ValidateUrlText("image_urls/0", request.ImageUrl, errors);
+        }
 
         // The prompt is optional here and has no minimum length in the image-to-video schema.
         if (request.Prompt is { Length: > 0 } prompt)
         {
             ValidateNotBlank(prompt, errors);
+            ValidateSendable("prompt", prompt, errors);
         }
 
         ValidateEnum("resolution", request.Resolution, HiApiSchema.Resolutions, ResolutionChoices, errors);
@@ -282,6 +288,39 @@ public static class RequestValidator
             // Stricter than the server on purpose: the finished task (with its download URL) would
             // otherwise travel the network in clear.
             errors.Add(new FieldError(CallbackUrlField, "must be https (http is allowed only for a loopback host)"));
+        }
+        else
+        {
+            ValidateUrlText(CallbackUrlField, callbackUrl, errors);
+        }
+    }
+
+    /// <summary>Text that would not go out as given (a lone surrogate, U+FFFD): see <see cref="UnsendableText"/>.</summary>
+    private static void ValidateSendable(string field, string text, List<FieldError> errors)
+    {
+        if (UnsendableText.Describe(text) is { } problem)
+        {
+            errors.Add(new FieldError(field, problem));
+        }
+    }
+
+    /// <summary>
+    /// Stricter than the server, on purpose: a user name or password in a URL would be sent to HiAPI and kept in the
+    /// ledger; white space would be sent as typed and read differently by each party. Both are refused, never rewritten.
+    /// </summary>
+    private static void ValidateUrlText(string field, string url, List<FieldError> errors)
+    {
+        if (LoopbackHost.TryParseAbsolute(url, out var uri) && uri.UserInfo.Length > 0)
+        {
+            errors.Add(new FieldError(field, "must not hold a user name or password (user info): it would be sent to HiAPI and stored"));
+        }
+        else if (url.Any(char.IsWhiteSpace))
+        {
+            errors.Add(new FieldError(field, "must not contain white space: encode a space in a URL as %20"));
+        }
+        else
+        {
+            ValidateSendable(field, url, errors);
         }
     }
 

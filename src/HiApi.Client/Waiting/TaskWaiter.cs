@@ -337,7 +337,7 @@ public sealed class TaskWaiter : IAsyncDisposable
                 {
                     Finish(tracked, WaitEventKind.TimedOut, TimeoutError(tracked));
                 }
-                else if (error is not null && !(error.IsTransient && now < tracked.Deadline))
+                else if (error is not null && !(RetryRules.IsPassing(error) && now < tracked.Deadline))
                 {
                     Finish(tracked, WaitEventKind.Errored, error.With(task: tracked.Latest));
                 }

@@ -6,9 +6,9 @@ namespace HiApi.Video.Commands;
 
 /// <summary>
 /// Get-HiApiTask: with no argument, the tasks the ledger holds (like Get-Job: no request is made). With tasks or ids,
-/// the current state of each, read with GET /v1/tasks/{taskId}. With -Pending, the ledger's unfinished work, after
-/// settling every submission whose answer never arrived (re-sent with its idempotency key: never paid twice). With
-/// -Reconcile, the account's recent tasks that the ledger lacks, found by listing them and recorded.
+/// the current state of each, read with GET /v1/tasks/{taskId}. With -Pending, the ledger's unfinished work, refreshed;
+/// submissions whose answer never arrived are reported with what settles them, never sent (a Get never spends money).
+/// With -Reconcile, the account's recent tasks that the ledger lacks, found by listing them and recorded.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "HiApiTask", DefaultParameterSetName = LedgerSet)]
 [OutputType(typeof(HiApiTask))]
@@ -31,8 +31,8 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
     public PSObject[] Task { get; set; } = Array.Empty<PSObject>();
 
     /// <summary>
-    /// List the ledger's unfinished tasks, refreshed from the API; interrupted submissions are settled first, and
-    /// expired videos are reported as errors.
+    /// List the ledger's unfinished tasks, refreshed from the API; expired videos are reported as errors, and submissions
+    /// that never got an answer are reported with the command that settles them (nothing is sent).
     /// </summary>
     [Parameter(ParameterSetName = PendingSet, Mandatory = true)]
     public SwitchParameter Pending { get; set; }
@@ -93,28 +93,12 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
             WriteObject(task);
         }
 
-        var unresolved = Session.GetUnresolvedSubmissions();
-        if (unresolved.Count > 0)
-        {
-            WriteWarning($"{unresolved.Count} submission(s) never got an answer (the process stopped, or the connection was lost, while sending). Run Get-HiApiTask -Pending to settle them: each is sent again with its idempotency key, so nothing is paid twice.");
-        }
+        WarnAboutUnresolved();
     }
 
     private void WritePending()
     {
-        var session = OnlineSession;
-        foreach (var outcome in Run(token => session.ResolveSubmissionsAsync(token)))
-        {
-            if (outcome.Task is { } settled)
-            {
-                WriteVerbose($"Submission {outcome.Submission.IdempotencyKey}: task {settled.TaskId}.");
-            }
-            else if (outcome.Error is { } error)
-            {
-                WriteHiApiError(error, outcome.Submission);
-            }
-        }
-
+        WarnAboutUnresolved();
         var pending = Session.GetPending();
         WriteVerbose($"The ledger holds {pending.Count} unfinished task(s).");
         var now = DateTimeOffset.UtcNow;
@@ -131,6 +115,23 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
         }
 
         DrainReads();
+    }
+
+    /// <summary>
+    /// Submissions sent and never answered: HiAPI may have created and charged a task for each. A Get never sends them
+    /// again (that may create a paid task): it says which batches hold them and what settles them.
+    /// </summary>
+    private void WarnAboutUnresolved()
+    {
+        foreach (var batch in Session.GetUnresolvedSubmissions().GroupBy(submission => submission.Batch))
+        {
+            var inputs = batch.Where(submission => submission.InputNumber is not null).Select(submission => submission.InputNumber!.Value).ToArray();
+            var which = batch.Key is null ? "Submissions made before batches existed" : $"Batch '{batch.Key}'";
+            WriteWarning($"{which}: {batch.Count()} submission(s){(inputs.Length > 0 ? $" (input {string.Join(", ", inputs)})" : "")} " +
+                "never got an answer, so HiAPI may have created (and charged) their tasks. Nothing was sent now. To settle them without paying twice, " +
+                (batch.Key is null ? "run" : $"run the same command again with -Batch '{batch.Key}' (or -Resume), or") +
+                " Get-HiApiSubmission -Unresolved | New-HiApiVideoTask: each is sent again with its own idempotency key.");
+        }
     }
 
     private void WriteReconciled()

@@ -19,8 +19,9 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
     private readonly HashSet<string> _reportedNames = new(StringComparer.OrdinalIgnoreCase);
     private BoundedWorkQueue<object, HiApiTask>? _submissions;
-    private SubmissionHistory? _history;
+    private BatchRun? _run;
     private int _inputNumber;
+    private int _unresolved;
 
     /// <summary>What to film (text-to-video), or the motion to give the still (image-to-video).</summary>
     [Parameter(Position = 0)]
@@ -71,18 +72,27 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     public string? CallbackUrl { get; set; }
 
     /// <summary>
-    /// The Idempotency-Key for this submission (default: a new random key per input). Sending the same key and the same
-    /// request again within about 24 hours returns the first task instead of paying for a second one.
+    /// The Idempotency-Key for this submission (default: derived from the batch, the request and its occurrence). Sending
+    /// the same key and the same request again within about 24 hours returns the first task instead of paying for a second one.
     /// </summary>
     [Parameter]
     [ValidateLength(1, RequestValidator.MaxIdempotencyKeyBytes)]
     public string? IdempotencyKey { get; set; }
 
     /// <summary>
-    /// Re-running a storyboard after a crash: an input whose request (every field but the idempotency key) the ledger
-    /// already submitted is not paid for again; its task is written instead, or, if that submission never got an
-    /// answer, it is settled with its own key. The n-th identical input claims the n-th earlier submission. An input
-    /// whose earlier task failed (not charged) is sent again.
+    /// The batch these inputs belong to. Each input's Idempotency-Key is derived from this name, the request and its
+    /// occurrence in the input, so running the same command with the same -Batch again never pays twice: inputs already
+    /// submitted give back their tasks, unanswered ones are settled with their keys, only inputs never sent are sent.
+    /// Without -Batch, every run is a new batch (a new take) with a name of its own.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Batch { get; set; }
+
+    /// <summary>
+    /// Continue the one earlier batch that holds these inputs: the latest unfinished batch (cut off by Ctrl+C, a crash or
+    /// an error) whose first input is this one. It says which (-Verbose). When no unfinished batch holds the first input,
+    /// nothing is sent and the error names the batches that do. With -Batch, that batch is the one continued.
     /// </summary>
     [Parameter]
     public SwitchParameter Resume { get; set; }
@@ -125,13 +135,19 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
+        if (InputObject?.BaseObject is LedgerSubmission earlier)
+        {
+            SettlePiped(earlier);
+            return;
+        }
+
         var row = RequestRow.From(InputObject);
         WarnAboutUnknownNames(row);
-        var request = BuildRequest(row, out var durationError);
+        var request = BuildRequest(row, out var durationError, out var userKey);
         try
         {
             // Locally, before any key lookup or request: bad input must never cost money or a round trip.
-            RequestValidator.ThrowIfInvalid(request, durationError);
+            RequestValidator.ThrowIfInvalid(request, durationError, userKey);
         }
         catch (HiApiException invalid)
         {
@@ -139,25 +155,63 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
-        if (Resume.IsPresent && request.IdempotencyKey is null && ClaimEarlier(request) is { } earlier)
+        var run = _run ??= StartRun(request, userKey);
+        PlannedInput input;
+        try
         {
-            ResumeFrom(earlier, target ?? request);
+            input = run.Plan(request, userKey);
+        }
+        catch (HiApiException unreadable)
+        {
+            WriteError(NameTheInput(ErrorRecordFactory.Create(unreadable, target ?? request), request));
             return;
         }
 
-        var description = RequestDescription.Describe(request);
-        if (!ShouldProcess(description, description + " Continue?", "Submit a paid HiAPI video task"))
+        if (!ShouldProcess(input))
         {
+            return;
+        }
+
+        SubmissionClaim? claim;
+        try
+        {
+            // Write-ahead, on this thread and in input order: the submission's identity is on disk before a byte is sent.
+            claim = run.Claim(input);
+        }
+        catch (HiApiException unrecorded)
+        {
+            WriteError(NameTheInput(ErrorRecordFactory.Create(unrecorded, target ?? request), request));
+            return;
+        }
+
+        if (claim?.Kind == SubmissionClaimKind.Created)
+        {
+            WriteVerbose($"Input {input.Submission.InputNumber}: another run created its task {claim.Task!.TaskId} meanwhile; not paid for again.");
+            WriteObject(claim.Task.ToTask());
             return;
         }
 
         var session = OnlineSession;
-        // The session writes the submission (with its key) to the ledger before the POST, and the task id after it.
         StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), target ?? request,
-            token => session.SubmitAsync(request, token), WriteTask);
+            token => CountingUnresolved(session.SendAsync(input.Submission, claim, token)), WriteTask);
     }
 
-    protected override void EndProcessing() => DrainQueue(_submissions, WriteTask);
+    protected override void EndProcessing()
+    {
+        DrainQueue(_submissions, WriteTask);
+        if (_run is { } run && _unresolved == 0)
+        {
+            // Every input was read and nothing sent is left unanswered: -Resume will not pick this batch again.
+            try
+            {
+                run.Finish();
+            }
+            catch (Exception unrecorded) when (unrecorded is IOException or UnauthorizedAccessException)
+            {
+                WriteWarning($"Batch '{run.Name}' could not be marked finished in the task ledger ({unrecorded.Message}); -Resume may offer it again.");
+            }
+        }
+    }
 
     /// <summary>
     /// A terminating error (-ErrorAction Stop on a bad row, a downstream Select-Object -First) ends the command with
@@ -178,7 +232,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     /// command line. A duration that cannot be read as an integer comes back as <paramref name="durationError"/>,
     /// reported with the other problems.
     /// </summary>
-    private VideoRequest BuildRequest(RequestRow? row, out FieldError? durationError)
+    private VideoRequest BuildRequest(RequestRow? row, out FieldError? durationError, out string? userKey)
     {
         var prompt = Prompt ?? (InputObject?.BaseObject as string) ?? row?.Prompt;
         var imageUrl = ImageUrl ?? row?.ImageUrl;
@@ -190,6 +244,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
 
         var model = Model ?? row?.Model ?? (imageUrl is null ? HiApiModels.TextToVideo : HiApiModels.ImageToVideo);
+        userKey = IdempotencyKey ?? row?.IdempotencyKey;
 
         // ValidateSet ignores case but the API does not: the normalizer restores the contract's spelling.
         return RequestNormalizer.Normalize(new VideoRequest
@@ -201,52 +256,107 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             Resolution = Resolution ?? row?.Resolution,
             Duration = duration,
             CallbackUrl = CallbackUrl ?? row?.CallbackUrl,
-            IdempotencyKey = IdempotencyKey ?? row?.IdempotencyKey,
         });
     }
 
     private void WriteTask(object input, HiApiTask task) => WriteObject(task);
 
-    private EarlierSubmission? ClaimEarlier(VideoRequest request)
+    /// <summary>
+    /// The run these inputs belong to: -Batch's, the one earlier unfinished batch -Resume finds for the first input, or a new
+    /// batch. -Resume that cannot tell which batch ends the command before anything is sent.
+    /// </summary>
+    private BatchRun StartRun(VideoRequest firstRequest, string? firstKey)
     {
-        if (_history is null)
+        try
         {
-            _history = Session.LoadSubmissionHistory();
-            if (Ledger is null)
+            if (Resume.IsPresent && Batch is null)
             {
-                WriteWarning("-Resume has no task ledger to read (-NoLedger or HIAPI_LEDGER=off): every input is submitted.");
+                var resumed = BatchRun.Resume(Session, firstRequest, firstKey);
+                WriteVerbose($"-Resume: continuing batch '{resumed.Name}', the latest unfinished batch that holds the first input.");
+                return resumed;
             }
-        }
 
-        return _history.Claim(request);
+            var run = BatchRun.Start(Session, Batch);
+            if (Resume.IsPresent && Ledger is { } ledger && ledger.GetBatches().All(batch => batch.Name != run.Name))
+            {
+                WriteWarning($"-Resume: the task ledger holds no batch '{run.Name}'; its inputs are submitted (HiAPI still returns the tasks it created for the same keys, for about 24 hours).");
+            }
+
+            WriteVerbose($"Batch '{run.Name}'{(run.Named ? string.Empty : " (a new batch: name one with -Batch to make running this command again safe)")}.");
+            return run;
+        }
+        catch (HiApiException refused)
+        {
+            ThrowHiApiError(refused);
+            throw; // unreachable: ThrowTerminatingError always throws
+        }
     }
 
-    /// <summary>-Resume: the task an earlier run created for this request, or its unanswered submission settled by its key.</summary>
-    private void ResumeFrom(EarlierSubmission earlier, object target)
+    /// <summary>
+    /// Asks before money may move, with what the ledger knows of the input's key: a new paid task, an unanswered earlier
+    /// submission sent again with its key, or a task handed back (nothing sent; written here, and false returned).
+    /// </summary>
+    private bool ShouldProcess(PlannedInput input)
     {
-        if (earlier.Task is { } task)
+        var submission = input.Submission;
+        var which = $"Input {submission.InputNumber}";
+        switch (input.Known?.Kind)
         {
-            var when = task.SubmittedAt is { } at ? $" on {at.ToLocalTime():g}" : string.Empty;
-            if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task submitted{when} for this request; nothing is sent"))
-            {
-                WriteVerbose($"Input {_inputNumber}: already submitted{when} as {task.TaskId} ({task.Status}); not paid for again (-Resume).");
-                WriteObject(task);
-            }
+            case SubmissionClaimKind.Created:
+                var task = input.Known.Task!.ToTask();
+                var when = task.SubmittedAt is { } at ? $" on {at.ToLocalTime():g}" : string.Empty;
+                if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task batch '{submission.Batch}' created{when} for input {submission.InputNumber}; nothing is sent"))
+                {
+                    WriteVerbose($"{which}: already submitted{when} in batch '{submission.Batch}' as {task.TaskId} ({task.Status}); not paid for again.");
+                    WriteObject(task);
+                }
 
-            return;
+                return false;
+            case SubmissionClaimKind.Conflict:
+                WriteError(NameTheInput(ErrorRecordFactory.Create(input.Known.ConflictError(submission), submission.Request), submission.Request));
+                return false;
+            case SubmissionClaimKind.Unresolved:
+                var settle = $"Settle the earlier submission of {RequestDescription.Subject(submission.Request)} in batch '{submission.Batch}' (Idempotency-Key {submission.IdempotencyKey}): " +
+                    "it never got an answer; sent again with its key, HiAPI returns the task it created, or creates it once.";
+                return ShouldProcess(settle, settle + " Continue?", "Settle a paid HiAPI submission");
+            default:
+                var description = RequestDescription.Describe(submission.Request);
+                if (input.Attempt > 1)
+                {
+                    description += $" (Attempt {input.Attempt}: the earlier task of this input failed, which is not charged.)";
+                }
+
+                return ShouldProcess(description, description + " Continue?", "Submit a paid HiAPI video task");
         }
+    }
 
-        var submission = earlier.Unresolved!;
-        var description = $"Settle the earlier submission of {RequestDescription.Describe(submission.Request)} (Idempotency-Key {submission.IdempotencyKey}): " +
-            "sent again with its key, HiAPI returns the task it created, or creates it once.";
+    /// <summary>A submission piped back from the ledger (Get-HiApiSubmission): sent again with its own key and bytes.</summary>
+    private void SettlePiped(LedgerSubmission earlier)
+    {
+        var description = $"Settle the submission of {RequestDescription.Subject(earlier.Request)}{(earlier.Batch is null ? "" : $" in batch '{earlier.Batch}'")} " +
+            $"(Idempotency-Key {earlier.IdempotencyKey}): sent again with its key, HiAPI returns the task it created, or creates it once.";
         if (!ShouldProcess(description, description + " Continue?", "Settle a paid HiAPI submission"))
         {
             return;
         }
 
         var session = OnlineSession;
-        StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), target,
-            token => session.SettleAsync(submission, token), WriteTask);
+        StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), earlier,
+            token => CountingUnresolved(session.SettleAsync(earlier, token)), WriteTask);
+    }
+
+    /// <summary>Counts the submissions left unanswered: a run that leaves any is not finished, so -Resume finds it.</summary>
+    private async Task<HiApiTask> CountingUnresolved(Task<HiApiTask> sending)
+    {
+        try
+        {
+            return await sending.ConfigureAwait(false);
+        }
+        catch (HiApiException unknown) when (unknown.TaskMayHaveBeenCreated)
+        {
+            Interlocked.Increment(ref _unresolved);
+            throw;
+        }
     }
 
     /// <summary>
@@ -296,5 +406,5 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         return record;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
+    private static string Shorten(string text) => TextPreview.Shorten(text, 40);
 }

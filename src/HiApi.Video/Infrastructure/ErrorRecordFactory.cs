@@ -67,6 +67,7 @@ internal static class ErrorRecordFactory
         HiApiErrorKind.FileSystem => ErrorCategory.WriteError,
         HiApiErrorKind.InvalidSignature => ErrorCategory.SecurityError,
         HiApiErrorKind.IdempotencyConflict => ErrorCategory.InvalidOperation,
+        HiApiErrorKind.NothingToResume => ErrorCategory.ObjectNotFound,
         _ => ErrorCategory.NotSpecified,
     };
 
@@ -81,7 +82,8 @@ internal static class ErrorRecordFactory
     {
         if (exception.TaskMayHaveBeenCreated)
         {
-            return "Run Get-HiApiTask -Pending: it sends the submission again with the same idempotency key, which returns the task if HiAPI created it, or creates it exactly once.";
+            return "Run the same command again with the same -Batch (or -Resume), or Get-HiApiSubmission -Unresolved | New-HiApiVideoTask: " +
+                "the submission is sent again with the same idempotency key, which returns the task if HiAPI created it, or creates it exactly once.";
         }
 
         return exception.Kind switch

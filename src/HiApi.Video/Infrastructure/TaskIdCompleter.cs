@@ -40,7 +40,7 @@ public sealed class TaskIdCompleter : IArgumentCompleter
 
     private static string Tooltip(LedgerEntry entry)
     {
-        var what = entry.Prompt is { Length: > 0 } prompt ? prompt : entry.ImageUrl ?? entry.Model ?? "(no prompt)";
+        var what = entry.Prompt is { Length: > 0 } prompt ? prompt : entry.Request?.ImageUrl ?? entry.Model ?? "(no prompt)";
         var status = entry.IsSaved ? "saved" : entry.Status ?? "submitted";
         return $"{status}: {what}";
     }

@@ -99,12 +99,12 @@ public sealed class CallbackParserTests
     [Fact]
     public void ImplausibleTaskIds_AreRejected_SoTheyCannotReachLogsOrFileNames()
     {
-        var huge = Assert.Throws<HiApiException>(() => CallbackParser.Parse($$"""{"taskId":"{{new string('a', 129)}}","status":"success"}"""));
+        var huge = Assert.Throws<HiApiException>(() => CallbackParser.Parse($$"""{"taskId":"{{new string('a', TaskIds.MaxLength + 1)}}","status":"success"}"""));
         var escape = Assert.Throws<HiApiException>(() => CallbackParser.Parse("""{"taskId":"tk-\u001b[2J","status":"success"}"""));
 
-        Assert.Contains("not a plausible id (129 characters)", huge.Message);
+        Assert.Contains($"not a plausible id ({TaskIds.MaxLength + 1} characters)", huge.Message);
         Assert.Contains("not a plausible id (7 characters, control characters)", escape.Message);
-        Assert.Equal(new string('a', 128), CallbackParser.Parse($$"""{"taskId":"{{new string('a', 128)}}"}""").TaskId);
+        Assert.Equal(new string('a', TaskIds.MaxLength), CallbackParser.Parse($$"""{"taskId":"{{new string('a', TaskIds.MaxLength)}}"}""").TaskId);
     }
 
     [Fact]

@@ -10,8 +10,11 @@ public static class ScriptedReceiverTasks
     {
         Status = HiApiTaskStatus.Queued,
         Model = HiApiModels.TextToVideo,
-        Prompt = $"prompt of {id}",
         SubmittedAt = DateTimeOffset.UtcNow,
+        Request = new VideoRequest
+        {
+            Prompt = $"prompt of {id}",
+        },
     };
 
     public static string Success(string id) => ApiJson.Success(id, $"https://temp.example/{id}.mp4", 1783131245);

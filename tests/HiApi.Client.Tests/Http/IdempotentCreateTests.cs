@@ -10,7 +10,7 @@ public sealed class IdempotentCreateTests
 {
     private const string Key = "hiapi-video-test-key-0001";
 
-    private static VideoRequest Keyed() => new() { Prompt = "p", IdempotencyKey = Key };
+    private static VideoRequest Keyed() => new() { Prompt = "p" };
 
     [Fact]
     public async Task The_key_goes_in_the_header_and_not_in_the_body()
@@ -18,7 +18,7 @@ public sealed class IdempotentCreateTests
         var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Json(200, ApiJson.Created("tk-1")));
         var client = TestClients.Create(handler);
 
-        var task = await client.CreateTaskAsync(Keyed());
+        var task = await client.CreateTaskAsync(Keyed(), Key);
 
         var request = Assert.Single(handler.Requests);
         Assert.Equal(Key, request.IdempotencyKey);
@@ -37,7 +37,7 @@ public sealed class IdempotentCreateTests
             () => FakeHttpHandler.Json(200, ApiJson.Created("tk-once")));
         var client = TestClients.Create(handler);
 
-        var task = await client.CreateTaskAsync(Keyed());
+        var task = await client.CreateTaskAsync(Keyed(), Key);
 
         Assert.Equal("tk-once", task.TaskId);
         Assert.Equal(2, handler.Count);
@@ -65,7 +65,7 @@ public sealed class IdempotentCreateTests
         // Long enough that the answering attempt never times out on a busy machine; the hanging one still does.
         var client = TestClients.Create(handler, requestTimeout: TimeSpan.FromMilliseconds(1500));
 
-        var task = await client.CreateTaskAsync(Keyed());
+        var task = await client.CreateTaskAsync(Keyed(), Key);
 
         Assert.Equal("tk-third", task.TaskId);
         Assert.Equal(3, handler.Count);
@@ -86,7 +86,7 @@ public sealed class IdempotentCreateTests
             () => FakeHttpHandler.Json(200, ApiJson.Created("tk-processed")));
         var client = TestClients.Create(handler, TestClients.InstantRetries(delays));
 
-        var task = await client.CreateTaskAsync(Keyed());
+        var task = await client.CreateTaskAsync(Keyed(), Key);
 
         Assert.Equal("tk-processed", task.TaskId);
         Assert.Equal(TimeSpan.FromSeconds(2), Assert.Single(delays));
@@ -99,7 +99,7 @@ public sealed class IdempotentCreateTests
             """{"code":422,"data":null,"error_code":"IDEMPOTENCY_KEY_MISMATCH","message":"this key was used with a different request body"}"""));
         var client = TestClients.Create(handler);
 
-        var error = await Assert.ThrowsAsync<HiApiException>(() => client.CreateTaskAsync(Keyed()));
+        var error = await Assert.ThrowsAsync<HiApiException>(() => client.CreateTaskAsync(Keyed(), Key));
 
         Assert.Equal(1, handler.Count);
         Assert.Equal(HiApiErrorKind.IdempotencyConflict, error.Kind);
@@ -113,7 +113,7 @@ public sealed class IdempotentCreateTests
         var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Json(500, ApiJson.Internal));
         var client = TestClients.Create(handler, TestClients.InstantRetries(maxRetries: 2));
 
-        var error = await Assert.ThrowsAsync<HiApiException>(() => client.CreateTaskAsync(Keyed()));
+        var error = await Assert.ThrowsAsync<HiApiException>(() => client.CreateTaskAsync(Keyed(), Key));
 
         Assert.Equal(3, handler.Count);
         Assert.True(error.TaskMayHaveBeenCreated);
@@ -132,7 +132,7 @@ public sealed class IdempotentCreateTests
         });
         var client = TestClients.Create(handler, log: lines.Enqueue);
 
-        var task = await client.CreateTaskAsync(Keyed());
+        var task = await client.CreateTaskAsync(Keyed(), Key);
 
         Assert.Equal("tk-first", task.TaskId);
         Assert.Contains(lines, line => line.Contains("Idempotent-Replay") && line.Contains("nothing new was charged"));
@@ -145,7 +145,7 @@ public sealed class IdempotentCreateTests
         var client = TestClients.Create(handler);
 
         var error = await Assert.ThrowsAsync<HiApiException>(() =>
-            client.CreateTaskAsync(new VideoRequest { Prompt = "p", IdempotencyKey = new string('k', 256) }));
+            client.CreateTaskAsync(new VideoRequest { Prompt = "p" }, new string('k', 256)));
 
         Assert.Equal(0, handler.Count);
         Assert.Equal("invalid request: Idempotency-Key: must be 1 to 255 bytes", error.Message);

@@ -75,8 +75,8 @@ public sealed class TaskLedgerCompactionTests : IDisposable
     {
         const long threshold = 8 * 1024;
         var ledger = NewLedger(new LedgerOptions { TimeProvider = clock, CompactWhenLargerThanBytes = threshold });
-        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-poller", Prompt = "polled a lot" });
-        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-quiet", Prompt = "kept as is" });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-poller", Request = new VideoRequest { Prompt = "polled a lot" } });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-quiet", Request = new VideoRequest { Prompt = "kept as is" } });
         string[] statuses = ["queued", "handling", "archiving"];
         var writes = 0;
         long largest = 0;
@@ -125,8 +125,9 @@ public sealed class TaskLedgerCompactionTests : IDisposable
         for (var i = 0; i < tasks; i++)
         {
             var key = $"hiapi-video-{i:x32}";
-            ledger.RecordSubmitting(key, new VideoRequest { Prompt = $"shot {i} " + new string('x', 100), Duration = 3 });
-            ledger.RecordSubmitted(new LedgerEntry { TaskId = $"tk-{i}", IdempotencyKey = key, Model = HiApiModels.TextToVideo, Prompt = $"shot {i}", Duration = 3 });
+            var request = new VideoRequest { Prompt = $"shot {i} " + new string('x', 100), Duration = 3 };
+            ledger.Claim(new PlannedSubmission(request, key, "batch", i + 1));
+            ledger.RecordSubmitted(new LedgerEntry { TaskId = $"tk-{i}", IdempotencyKey = key, Model = HiApiModels.TextToVideo, Request = request });
             generations.Add(LedgerAssert.FileLines(folder.LedgerPath)[0]);
         }
 
@@ -139,7 +140,7 @@ public sealed class TaskLedgerCompactionTests : IDisposable
 
     private void Submit(TaskLedger ledger, string taskId, string status, DateTimeOffset? expiresAt = null, bool saved = false)
     {
-        ledger.RecordSubmitted(new LedgerEntry { TaskId = taskId, Model = "happyhorse-1.1/text-to-video", Prompt = taskId, Duration = 3 });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = taskId, Model = "happyhorse-1.1/text-to-video", Request = new VideoRequest { Model = "happyhorse-1.1/text-to-video", Prompt = taskId, Duration = 3 } });
         ledger.RecordStatus(taskId, status, status == "success" ? $"https://temp.hiapi.ai/{taskId}.mp4" : null, expiresAt, null, null);
         if (saved)
         {

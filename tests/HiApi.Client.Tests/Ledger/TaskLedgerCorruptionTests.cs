@@ -28,7 +28,7 @@ public sealed class TaskLedgerCorruptionTests : IDisposable
         AppendRaw("{\"taskId\":\"tk-torn\",\"prom");
 
         var ledger = new TaskLedger(folder.LedgerPath);
-        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-after", Prompt = "after the crash" });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-after", Request = new VideoRequest { Prompt = "after the crash" } });
 
         var reloaded = new TaskLedger(folder.LedgerPath);
         Assert.Equal(new[] { "tk-0", "tk-1", "tk-2", "tk-after" }, reloaded.Load().Select(entry => entry.TaskId));

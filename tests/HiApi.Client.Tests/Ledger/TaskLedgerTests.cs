@@ -26,7 +26,7 @@ public sealed class TaskLedgerTests : IDisposable
     public void Submission_defaults_submitted_and_updated_time_to_now()
     {
         var ledger = NewLedger();
-        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-a", Model = "happyhorse-1.1/text-to-video", Prompt = "waves" });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-a", Model = "happyhorse-1.1/text-to-video", Request = new VideoRequest { Model = "happyhorse-1.1/text-to-video", Prompt = "waves" } });
 
         var entry = NewLedger().Find("tk-a")!;
         Assert.Equal(Start, entry.SubmittedAt);
@@ -52,7 +52,7 @@ public sealed class TaskLedgerTests : IDisposable
         Assert.Equal("https://temp.hiapi.ai/a.mp4", entry.VideoUrl);
         Assert.Equal(expiry, entry.ExpiresAt);
         Assert.Equal("a calm ocean wave at sunset", entry.Prompt);
-        Assert.Equal("720p", entry.Resolution);
+        Assert.Equal("720p", entry.Request!.Resolution);
         Assert.Equal(3, entry.Duration);
         Assert.Equal(Start, entry.SubmittedAt);
         Assert.Equal(Start.AddMinutes(2), entry.UpdatedAt);
@@ -230,7 +230,7 @@ public sealed class TaskLedgerTests : IDisposable
         Assert.Equal(new[] { "taskId", "status", "updatedAt" }, statusEvent.Select(property => property.Key));
         string[] taskFields =
         [
-            "taskId", "model", "prompt", "imageUrl", "aspectRatio", "resolution", "duration", "callbackUrl", "submittedAt",
+            "taskId", "batch", "input", "body", "submittedAt",
             "status", "videoUrl", "expiresAt", "errorCode", "errorMessage", "savedPath", "savedLength", "savedAt", "updatedAt",
         ];
         Assert.All(lines[1..], line => Assert.All(JsonNode.Parse(line)!.AsObject(), property => Assert.Contains(property.Key, taskFields)));
@@ -287,13 +287,14 @@ public sealed class TaskLedgerTests : IDisposable
         var ledger = NewLedger();
         var request = new VideoRequest { Prompt = "write ahead", Duration = 4, Resolution = "720p" };
 
-        ledger.RecordSubmitting("key-1", request);
+        ledger.Claim(new PlannedSubmission(request, "key-1", "batch", 1));
 
         var unresolved = Assert.Single(NewLedger().GetUnresolvedSubmissions());
         Assert.Equal("key-1", unresolved.IdempotencyKey);
         Assert.Equal("write ahead", unresolved.Request.Prompt);
         Assert.Equal(4, unresolved.Request.Duration);
-        Assert.Equal("key-1", unresolved.Request.IdempotencyKey);
+        Assert.Equal("batch", unresolved.Batch);
+        Assert.Equal(1, unresolved.InputNumber);
         Assert.Equal(Start, unresolved.SubmittedAt);
         Assert.Empty(NewLedger().Load());
 
@@ -308,7 +309,7 @@ public sealed class TaskLedgerTests : IDisposable
     public void A_rejected_submission_is_no_longer_unresolved()
     {
         var ledger = NewLedger();
-        ledger.RecordSubmitting("key-402", new VideoRequest { Prompt = "too expensive", Duration = 15 });
+        ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "too expensive", Duration = 15 }, "key-402", "batch", 1));
 
         ledger.RecordSubmissionRejected("key-402", "INSUFFICIENT_BALANCE", "insufficient balance");
 
@@ -322,10 +323,10 @@ public sealed class TaskLedgerTests : IDisposable
     public void Compaction_keeps_unresolved_submissions_and_drops_settled_ones()
     {
         var ledger = NewLedger();
-        ledger.RecordSubmitting("open", new VideoRequest { Prompt = "still unknown" });
-        ledger.RecordSubmitting("done", new VideoRequest { Prompt = "created" });
+        ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "still unknown" }, "open", "batch", 1));
+        ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "created" }, "done", "batch", 1));
         ledger.RecordSubmitted(Submission("tk-done", "done"));
-        ledger.RecordSubmitting("refused", new VideoRequest { Prompt = "refused" });
+        ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "refused" }, "refused", "batch", 1));
         ledger.RecordSubmissionRejected("refused", "INVALID_REQUEST", "bad");
 
         ledger.Compact(Start);
@@ -365,9 +366,7 @@ public sealed class TaskLedgerTests : IDisposable
         TaskId = taskId,
         IdempotencyKey = idempotencyKey,
         Model = "happyhorse-1.1/text-to-video",
-        Prompt = "a calm ocean wave at sunset",
-        Resolution = "720p",
-        Duration = 3,
+        Request = new VideoRequest { Prompt = "a calm ocean wave at sunset", Resolution = "720p", Duration = 3 },
         Status = "queued",
     };
 }

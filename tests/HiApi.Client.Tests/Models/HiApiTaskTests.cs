@@ -8,12 +8,15 @@ public sealed class HiApiTaskTests
     {
         Model = HiApiModels.TextToVideo,
         Status = HiApiTaskStatus.Queued,
-        Prompt = "a wave",
-        AspectRatio = "9:16",
-        Resolution = "720p",
-        Duration = 3,
-        CallbackUrl = "https://example.com/hook",
         SubmittedAt = Submitted,
+        Request = new VideoRequest
+        {
+            Prompt = "a wave",
+            AspectRatio = "9:16",
+            Resolution = "720p",
+            Duration = 3,
+            CallbackUrl = "https://example.com/hook",
+        },
     };
 
     [Fact]

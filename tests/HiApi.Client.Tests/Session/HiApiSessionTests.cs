@@ -43,7 +43,7 @@ public sealed class HiApiSessionTests : IAsyncLifetime
         var session = NewSession();
         using var stop = new CancellationTokenSource();
 
-        var submission = session.SubmitAsync(new VideoRequest { Prompt = "ctrl+c", Duration = 3 }, stop.Token);
+        var submission = session.SubmitAsync(new VideoRequest { Prompt = "ctrl+c", Duration = 3 }, ct: stop.Token);
         await Eventually.TrueAsync(() => _emulator.Server.Tasks.Count == 1, "the emulator created the task");
         stop.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => submission);
@@ -52,11 +52,10 @@ public sealed class HiApiSessionTests : IAsyncLifetime
         Assert.Equal("ctrl+c", unresolved.Request.Prompt);
 
         _emulator.Server.Options.Faults = new FaultOptions();
-        var outcome = Assert.Single(await NewSession().ResolveSubmissionsAsync());
+        var settled = await NewSession().SettleAsync(unresolved);
 
-        Assert.Null(outcome.Error);
-        Assert.Equal(created.TaskId, outcome.Task!.TaskId);
-        Assert.Equal("ctrl+c", outcome.Task.Prompt);
+        Assert.Equal(created.TaskId, settled.TaskId);
+        Assert.Equal("ctrl+c", settled.Prompt);
         Assert.Single(_emulator.Server.Tasks);
         Assert.Empty(new TaskLedger(_ledgerPath).GetUnresolvedSubmissions());
         Assert.Contains(new TaskLedger(_ledgerPath).GetPending(), entry => entry.TaskId == created.TaskId);
@@ -161,7 +160,7 @@ public sealed class HiApiSessionTests : IAsyncLifetime
     public void Reading_the_ledger_and_checking_expiry_need_no_key()
     {
         var ledger = new TaskLedger(_ledgerPath);
-        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-hiapi-NOKEY", Prompt = "offline", Status = "queued" });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-hiapi-NOKEY", Status = "queued", Request = new VideoRequest { Prompt = "offline" } });
         var session = new HiApiSession(() => throw new InvalidOperationException("no key configured"), ledger);
 
         var pending = Assert.Single(session.GetPending());
@@ -202,12 +201,12 @@ public sealed class HiApiSessionTests : IAsyncLifetime
     {
         // Sent 30 hours ago, never answered: HiAPI may have forgotten the key, so re-sending could pay twice.
         var ledger = new TaskLedger(_ledgerPath);
-        ledger.RecordSubmitting("hiapi-video-old", new VideoRequest { Prompt = "lost long ago", Duration = 3 }, DateTimeOffset.UtcNow.AddHours(-30));
+        ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "lost long ago", Duration = 3 }, "hv1.old.1", "old batch", 1), DateTimeOffset.UtcNow.AddHours(-30));
         var session = NewSession();
 
-        var outcome = Assert.Single(await session.ResolveSubmissionsAsync());
-        Assert.Equal(HiApiErrorKind.Timeout, outcome.Error!.Kind);
-        Assert.Contains("Get-HiApiTask -Reconcile", outcome.Error.Message);
+        var tooOld = await Assert.ThrowsAsync<HiApiException>(() => session.SettleAsync(Assert.Single(ledger.GetUnresolvedSubmissions())));
+        Assert.Equal(HiApiErrorKind.Timeout, tooOld.Kind);
+        Assert.Contains("Get-HiApiTask -Reconcile", tooOld.Message);
         Assert.Empty(_emulator.Server.Tasks);
 
         var stranger = await _emulator.Client().CreateTaskAsync(new VideoRequest { Prompt = "made behind the ledger's back", Duration = 3 });

@@ -23,7 +23,7 @@ public sealed class TaskWaiterScaleTests
 
         for (var i = 0; i < count; i++)
         {
-            waiter.Add(new HiApiTask($"tk-hiapi-{i:D20}") { Status = HiApiTaskStatus.Queued, Prompt = "a prompt of moderate length", SubmittedAt = DateTimeOffset.UtcNow });
+            waiter.Add(new HiApiTask($"tk-hiapi-{i:D20}") { Status = HiApiTaskStatus.Queued, SubmittedAt = DateTimeOffset.UtcNow, Request = new VideoRequest { Prompt = "a prompt of moderate length" } });
         }
 
         waiter.CompleteAdding();

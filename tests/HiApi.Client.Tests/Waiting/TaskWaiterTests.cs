@@ -47,9 +47,12 @@ public sealed class TaskWaiterTests
     {
         Status = HiApiTaskStatus.Queued,
         Model = HiApiModels.TextToVideo,
-        Prompt = $"prompt of {id}",
-        Duration = 3,
         SubmittedAt = at,
+        Request = new VideoRequest
+        {
+            Prompt = $"prompt of {id}",
+            Duration = 3,
+        },
     };
 
     /// <summary>

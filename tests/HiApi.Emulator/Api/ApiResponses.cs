@@ -99,6 +99,13 @@ internal static class ApiResponses
         return WriteJsonAsync(context, StatusCodes.Status429TooManyRequests, ErrorEnvelope(429, "RATE_LIMITED", "rate limit exceeded"));
     }
 
+    /// <summary>503 SERVICE_UNAVAILABLE with Retry-After: the service is busy; nothing was done.</summary>
+    public static Task ServiceUnavailableAsync(HttpContext context, int retryAfterSeconds)
+    {
+        SetRetryAfter(context, retryAfterSeconds);
+        return WriteJsonAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorEnvelope(503, "SERVICE_UNAVAILABLE", "service unavailable"));
+    }
+
     public static Task ServerErrorAsync(HttpContext context, ServerErrorKind kind) => kind switch
     {
         ServerErrorKind.BadGatewayHtml => WriteHtmlAsync(context, StatusCodeOf(kind), BadGatewayHtml),

@@ -20,6 +20,9 @@ internal sealed class ConfigView
     public bool? RecordRequests { get; set; }
     public int? IdempotencyWindowSeconds { get; set; }
     public int? CreateProcessingMs { get; set; }
+    public bool? CreateSurvivesDisconnect { get; set; }
+    public int? BusyAfterCreateCount { get; set; }
+    public int? BusyAfterCreateStatus { get; set; }
     public double? ModelUnavailableRate { get; set; }
     public int? LatencyMs { get; set; }
     public long? DownloadBytesPerSecond { get; set; }
@@ -52,6 +55,9 @@ internal sealed class ConfigView
         RecordRequests = options.RecordRequests,
         IdempotencyWindowSeconds = options.IdempotencyWindowSeconds,
         CreateProcessingMs = options.CreateProcessingMs,
+        CreateSurvivesDisconnect = options.CreateSurvivesDisconnect,
+        BusyAfterCreateCount = options.BusyAfterCreateCount,
+        BusyAfterCreateStatus = options.BusyAfterCreateStatus,
         ModelUnavailableRate = options.ModelUnavailableRate,
         LatencyMs = options.LatencyMs,
         DownloadBytesPerSecond = options.DownloadBytesPerSecond ?? 0,
@@ -85,6 +91,9 @@ internal sealed class ConfigView
         if (RecordRequests is { } record) options.RecordRequests = record;
         if (IdempotencyWindowSeconds is { } idempotencyWindow) options.IdempotencyWindowSeconds = idempotencyWindow;
         if (CreateProcessingMs is { } processing) options.CreateProcessingMs = processing;
+        if (CreateSurvivesDisconnect is { } survives) options.CreateSurvivesDisconnect = survives;
+        if (BusyAfterCreateCount is { } busyCount) options.BusyAfterCreateCount = busyCount;
+        if (BusyAfterCreateStatus is { } busyStatus) options.BusyAfterCreateStatus = busyStatus;
         if (ModelUnavailableRate is { } unavailable) options.ModelUnavailableRate = unavailable;
         if (LatencyMs is { } latency) options.LatencyMs = latency;
         if (DownloadBytesPerSecond is { } rate) options.DownloadBytesPerSecond = ZeroMeansOff(rate);

@@ -33,6 +33,13 @@ internal sealed class TaskEndpoints(EmulatorState state)
             return;
         }
 
+        if (Interlocked.Decrement(ref state.BusyCreatesLeft) >= 0)
+        {
+            await AnswerBusyAsync(context);
+            return;
+        }
+
+        Interlocked.Exchange(ref state.BusyCreatesLeft, 0);
         if (!IdempotencyKeyHeader.TryRead(context.Request, out var idempotencyKey, out var headerProblem))
         {
             await ApiResponses.InvalidRequestAsync(context, headerProblem);
@@ -102,7 +109,7 @@ internal sealed class TaskEndpoints(EmulatorState state)
 
         if (state.Options.CreateProcessingMs > 0)
         {
-            await Task.Delay(state.Options.CreateProcessingMs, context.RequestAborted);
+            await Task.Delay(state.Options.CreateProcessingMs, state.Options.CreateSurvivesDisconnect ? CancellationToken.None : context.RequestAborted);
         }
 
         var task = NewTask(key, request);
@@ -117,9 +124,15 @@ internal sealed class TaskEndpoints(EmulatorState state)
         state.Callbacks.Schedule(task);
         // Bound before any answer: a retry after a lost answer must find this task, not make a second one.
         claim?.Bind(task);
+        Interlocked.Exchange(ref state.BusyCreatesLeft, state.Options.BusyAfterCreateCount);
 
         await AnswerCreatedAsync(context, task.Id, replay: false);
     }
+
+    /// <summary>A busy server after a create: 503 SERVICE_UNAVAILABLE or 429 RATE_LIMITED, both with Retry-After.</summary>
+    private Task AnswerBusyAsync(HttpContext context) => state.Options.BusyAfterCreateStatus == StatusCodes.Status429TooManyRequests
+        ? ApiResponses.TooManyRequestsAsync(context, state.Options.RetryAfterSeconds)
+        : ApiResponses.ServiceUnavailableAsync(context, state.Options.RetryAfterSeconds);
 
     /// <summary>The answer of a create or of its replay; with FaultCreate the task exists but the answer may be lost.</summary>
     private async Task AnswerCreatedAsync(HttpContext context, string taskId, bool replay)

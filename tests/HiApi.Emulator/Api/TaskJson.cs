@@ -6,8 +6,9 @@ namespace HiApi.Emulator.Api;
 
 /// <summary>
 /// The task object of <c>GET /v1/tasks/{taskId}</c> and of callbacks:
-/// <c>{"taskId","model","status","storage":"temp","created","output":[...],"error":{...}}</c>.
-/// <c>created</c> is Unix seconds; <c>output</c> is empty until success; <c>error</c> appears only on fail.
+/// <c>{"taskId","model","status","storage":"temp","created","completed","output":[...],"error":{...}}</c>.
+/// <c>created</c> and <c>completed</c> are Unix seconds (<c>completed</c> is 0 until the task finished); <c>output</c> is
+/// empty until success; <c>error</c> appears only on fail.
 /// </summary>
 internal static class TaskJson
 {
@@ -25,6 +26,8 @@ internal static class TaskJson
         w.WriteString("status", status);
         w.WriteString("storage", "temp");
         w.WriteNumber("created", task.CreatedAt.ToUnixTimeSeconds());
+        // 0 (not absent) until the task has finished, as HiAPI's own docs show.
+        w.WriteNumber("completed", status is TaskStatuses.Success or TaskStatuses.Fail ? task.FinishedAt.ToUnixTimeSeconds() : 0);
         w.WritePropertyName("output");
         w.WriteStartArray();
         if (status == TaskStatuses.Success)

@@ -56,6 +56,22 @@ public sealed class EmulatorOptions
     public int CreateProcessingMs { get; set; }
 
     /// <summary>
+    /// True: a create goes on after its client disconnects (a real server does not notice a client gone), so a client that
+    /// timed out during <see cref="CreateProcessingMs"/> finds the task later. False: a create abandoned by its client
+    /// releases its idempotency key and makes no task.
+    /// </summary>
+    public bool CreateSurvivesDisconnect { get; set; }
+
+    /// <summary>
+    /// After each task is created, the next this-many creates are answered <see cref="BusyAfterCreateStatus"/> before
+    /// anything else is looked at (after auth): "the first POST created the task and every retry meets a busy server".
+    /// </summary>
+    public int BusyAfterCreateCount { get; set; }
+
+    /// <summary>The busy answer of <see cref="BusyAfterCreateCount"/>: 503 <c>SERVICE_UNAVAILABLE</c> or 429 <c>RATE_LIMITED</c>.</summary>
+    public int BusyAfterCreateStatus { get; set; } = 503;
+
+    /// <summary>
     /// Probability per create (after validation, before anything is reserved) of a 503 <c>MODEL_UNAVAILABLE</c> with
     /// <c>Retry-After</c>: the model is briefly out of capacity.
     /// </summary>

@@ -38,6 +38,9 @@ internal sealed class EmulatorState
     public CallbackLog CallbackLog { get; } = new();
     public CallbackDispatcher Callbacks { get; }
 
+    /// <summary>Busy answers still owed to creates since the last task was made (see <see cref="EmulatorOptions.BusyAfterCreateCount"/>).</summary>
+    public int BusyCreatesLeft;
+
     /// <summary>Where the emulator listens, with a trailing slash; output URLs are built on it.</summary>
     public Uri BaseAddress { get; set; } = new("http://127.0.0.1/");
 

@@ -26,6 +26,8 @@ internal static class OptionsValidator
         Require(options.VideoSizeBytes is null or >= 0, "VideoSizeBytes must be null or >= 0");
         Require(options.IdempotencyWindowSeconds >= 0, "IdempotencyWindowSeconds must be >= 0");
         Require(options.CreateProcessingMs >= 0, "CreateProcessingMs must be >= 0");
+        Require(options.BusyAfterCreateCount >= 0, "BusyAfterCreateCount must be >= 0");
+        Require(options.BusyAfterCreateStatus is 503 or 429, "BusyAfterCreateStatus must be 503 or 429");
         Require(options.ModelUnavailableRate is >= 0 and <= 1, "ModelUnavailableRate must be between 0 and 1");
         Require(options.LatencyMs >= 0, "LatencyMs must be >= 0");
         Require(options.DownloadBytesPerSecond is null or >= 0, "DownloadBytesPerSecond must be null or >= 0");

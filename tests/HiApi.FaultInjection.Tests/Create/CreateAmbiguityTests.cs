@@ -53,7 +53,7 @@ public sealed class CreateAmbiguityTests(ITestOutputHelper output)
 
         // Five POSTs, one key, one task: every retry after the first was answered (and lost) as a replay.
         Assert.True(error.TaskMayHaveBeenCreated);
-        Assert.Contains("Get-HiApiTask -Pending", error.Message);
+        Assert.Contains("Get-HiApiSubmission -Unresolved | New-HiApiVideoTask", error.Message);
         await AssertPostsRecordedAsync(emu, 5);
         var keys = emu.Requests.Where(r => r.Kind == "create").Select(r => r.IdempotencyKey).Distinct().ToList();
         Assert.NotNull(Assert.Single(keys));
@@ -63,11 +63,11 @@ public sealed class CreateAmbiguityTests(ITestOutputHelper output)
 
         // The outage ends: settling the submission finds the task HiAPI created, and creates nothing new.
         emu.Options.Faults = new FaultOptions();
-        var outcome = Assert.Single(await session.ResolveSubmissionsAsync());
-        Assert.Equal(emu.Tasks.Single().TaskId, outcome.Task!.TaskId);
+        var settled = await session.SettleAsync(unresolved);
+        Assert.Equal(emu.Tasks.Single().TaskId, settled.TaskId);
         Assert.Single(emu.Tasks);
         Assert.Empty(session.Ledger.GetUnresolvedSubmissions());
-        Assert.Contains(session.Ledger.GetPending(), entry => entry.TaskId == outcome.Task.TaskId);
+        Assert.Contains(session.Ledger.GetPending(), entry => entry.TaskId == settled.TaskId);
     }
 
     [Fact]

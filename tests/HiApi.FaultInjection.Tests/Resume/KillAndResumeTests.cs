@@ -180,10 +180,10 @@ public sealed class KillAndResumeTests(ITestOutputHelper output)
         var warnings = new List<string>();
         var client = EmulatorClients.Create(emu);
         var session = new HiApiSession(client, new TaskLedger(scratch.LedgerPath), warn: warnings.Add);
-        // What Get-HiApiTask -Pending does first: send each unanswered submission again with its key.
-        foreach (var settled in await session.ResolveSubmissionsAsync())
+        // What Get-HiApiSubmission -Unresolved | New-HiApiVideoTask does: send each unanswered submission again with its key.
+        foreach (var unresolved in session.GetUnresolvedSubmissions())
         {
-            Assert.True(settled.Error is null, $"settling {settled.Submission.IdempotencyKey}: {settled.Error?.Message}");
+            await session.SettleAsync(unresolved);
         }
 
         var pending = session.GetPending();

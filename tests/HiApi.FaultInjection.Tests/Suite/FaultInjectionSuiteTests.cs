@@ -159,7 +159,7 @@ public sealed class FaultInjectionSuiteTests(ITestOutputHelper output)
                         Resolution = "720p",
                         CallbackUrl = index % CallbackEvery == 0 ? callbackUrl : null,
                     },
-                    ct);
+                    ct: ct);
                 submitted.Add(task);
                 waiter.Add(task);
             }

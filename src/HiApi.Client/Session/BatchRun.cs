@@ -1,0 +1,169 @@
+namespace HiApi.Client;
+
+/// <summary>
+/// One run of a batch: the inputs of one <c>New-HiApiVideoTask</c>, each given its identity before anything is sent.
+/// The n-th input with a given request gets the key <see cref="IdempotencyKeys.Derive"/> makes of the batch's name, that
+/// request and n, so the same input run again in the same batch (here or on another machine) has the same keys; what
+/// the ledger already knows of a key decides what happens to the input: its task is handed back, an unanswered
+/// submission is sent again with its key, a refused one is sent again, and a task that failed (not charged) gives way to
+/// the next attempt's key. The ledger's claim is taken under its cross-process lock, so two runs of one batch at once
+/// send each input once. Without a ledger, HiAPI's own replay of a key (about 24 hours) is what keeps a re-run from paying twice.
+/// </summary>
+public sealed class BatchRun
+{
+    private readonly HiApiSession _session;
+    private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private bool _recorded;
+    private int _inputs;
+
+    private BatchRun(HiApiSession session, string name, bool named)
+    {
+        _session = session;
+        Name = name;
+        Named = named;
+    }
+
+    /// <summary>The batch's name: the user's (<c>-Batch</c>), or one made for this run.</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the user named the batch.</summary>
+    public bool Named { get; }
+
+    /// <summary>A run of the batch <paramref name="name"/>, or of a new batch with a name of its own when it is null.</summary>
+    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.InvalidRequest"/>: a name that cannot name a batch.</exception>
+    public static BatchRun Start(HiApiSession session, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (name is null)
+        {
+            return new BatchRun(session, IdempotencyKeys.NewBatchName(DateTimeOffset.UtcNow), named: false);
+        }
+
+        if (IdempotencyKeys.CheckBatchName(name) is { } problem)
+        {
+            throw new HiApiException(HiApiErrorKind.InvalidRequest, $"-Batch '{TextPreview.Shorten(name, 60)}': {problem}");
+        }
+
+        return new BatchRun(session, name, named: true);
+    }
+
+    /// <summary>
+    /// For <c>-Resume</c>: the run of the one earlier batch this input continues. The candidates are the batches whose
+    /// key for the first input (its request, first occurrence; or its own key) the ledger knows; the latest of them whose
+    /// last run did not finish is resumed. When none did, nothing is resumed: the error names the finished candidates
+    /// and says how to pick one (<c>-Batch</c>) or how to start a new take (no <c>-Resume</c>).
+    /// </summary>
+    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.NothingToResume"/>.</exception>
+    public static BatchRun Resume(HiApiSession session, VideoRequest firstRequest, string? firstKey)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(firstRequest);
+        if (session.Ledger is not { } ledger)
+        {
+            throw new HiApiException(HiApiErrorKind.NothingToResume,
+                "-Resume finds the earlier batch in the task ledger, and there is none (-NoLedger or HIAPI_LEDGER=off). " +
+                "Name the batch with -Batch instead: HiAPI then hands back the tasks it created for the same keys (within about 24 hours).");
+        }
+
+        var batches = ledger.GetBatches();
+        IReadOnlyList<LedgerBatch> holding;
+        if (firstKey is not null)
+        {
+            var owner = ledger.FindSubmission(firstKey)?.Batch ?? ledger.Load().FirstOrDefault(entry => entry.IdempotencyKey == firstKey)?.Batch;
+            holding = batches.Where(batch => batch.Name == owner).ToArray();
+        }
+        else
+        {
+            var known = ledger.KnowsKeys(batches.Select(batch => IdempotencyKeys.Derive(batch.Name, firstRequest, 1)).ToArray());
+            holding = batches.Where((_, i) => known[i]).ToArray();
+        }
+
+        var unfinished = holding.Where(batch => !batch.IsFinished).OrderBy(batch => batch.UpdatedAt).LastOrDefault();
+        if (unfinished is not null)
+        {
+            return new BatchRun(session, unfinished.Name, unfinished.Named);
+        }
+
+        var what = $"the first input ({RequestDescription.Subject(firstRequest)})";
+        throw new HiApiException(HiApiErrorKind.NothingToResume, holding.Count == 0
+            ? $"-Resume found no earlier batch in the task ledger ({ledger.Path}) that holds {what}, so it sent nothing. " +
+              "Run the command without -Resume to submit it (a new take), or name the batch with -Batch."
+            : $"-Resume found no unfinished batch that holds {what}: {Describe(holding)} {(holding.Count == 1 ? "holds it and is" : "hold it and are")} finished, " +
+              "so it sent nothing. To hand back a finished batch's tasks (nothing is paid twice), run the same command with " +
+              $"-Batch '{holding[^1].Name}' instead of -Resume; for a new take, leave -Resume out.");
+    }
+
+    /// <summary>
+    /// Gives the next input its identity: its number, its key (the user's, or derived), and what the ledger already knows
+    /// of that key, read without writing anything, following the attempts of an input whose tasks failed.
+    /// </summary>
+    public PlannedInput Plan(VideoRequest request, string? userKey)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        int inputNumber;
+        int occurrence;
+        lock (_gate)
+        {
+            inputNumber = ++_inputs;
+            occurrence = _occurrences[request.Fingerprint] = _occurrences.GetValueOrDefault(request.Fingerprint) + 1;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var key = userKey ?? IdempotencyKeys.Derive(Name, request, occurrence, attempt);
+            var planned = new PlannedSubmission(request, key, Name, inputNumber);
+            var known = _session.Ledger is not null ? _session.Peek(planned) : null;
+            // A failed task was not charged: the input is sent again, under the next attempt's key. A key of the user's
+            // is theirs to change: its failed task is handed back as it is.
+            if (userKey is null && known is { Kind: SubmissionClaimKind.Created, Task.IsFailed: true })
+            {
+                continue;
+            }
+
+            return new PlannedInput(planned, known, attempt);
+        }
+    }
+
+    /// <summary>
+    /// Claims <paramref name="input"/> in the ledger (write-ahead; see <see cref="TaskLedger.Claim"/>), recording the run
+    /// first when this is its first claim. What the claim found decides what the caller does next.
+    /// </summary>
+    public SubmissionClaim? Claim(PlannedInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        RecordStarted();
+        return _session.Claim(input.Submission);
+    }
+
+    /// <summary>Records that this run read all its input and nothing it sent is left unanswered (no-op before any claim).</summary>
+    public void Finish()
+    {
+        lock (_gate)
+        {
+            if (!_recorded || _session.Ledger is not { } ledger)
+            {
+                return;
+            }
+
+            ledger.RecordBatch(Name, Named, LedgerBatch.FinishedStatus, _inputs);
+        }
+    }
+
+    private void RecordStarted()
+    {
+        lock (_gate)
+        {
+            if (_recorded)
+            {
+                return;
+            }
+
+            _session.RecordBatchStarted(Name, Named);
+            _recorded = true;
+        }
+    }
+
+    private static string Describe(IReadOnlyList<LedgerBatch> batches) =>
+        string.Join(", ", batches.Select(batch => $"'{batch.Name}'{(batch.StartedAt is { } at ? $" (started {at.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)" : "")}"));
+}

@@ -1,0 +1,187 @@
+using HiApi.Emulator;
+
+namespace HiApi.Client.Tests;
+
+/// <summary>
+/// A batch's inputs have their identity before money moves: running the same batch again, or two runs of it at once,
+/// pays for each input once; -Resume continues exactly one earlier batch or sends nothing (issue 15).
+/// </summary>
+public sealed class BatchRunTests : IAsyncLifetime
+{
+    private EmulatorHarness _emulator = null!;
+    private string _ledgerPath = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await EmulatorHarness.StartAsync();
+        _ledgerPath = Path.Combine(_emulator.Directory, "ledger.jsonl");
+    }
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    private static VideoRequest Shot(int n) => new() { Prompt = $"shot {n}", Duration = 3 };
+
+    private HiApiSession NewSession(bool ledger = true) => new(_emulator.Client(), ledger ? new TaskLedger(_ledgerPath) : null);
+
+    /// <summary>What New-HiApiVideoTask does with each input: plan, claim (write-ahead), send; then mark the run finished.</summary>
+    private static async Task<List<HiApiTask>> RunAsync(BatchRun run, HiApiSession session, IEnumerable<VideoRequest> inputs, int? stopAfter = null)
+    {
+        var tasks = new List<HiApiTask>();
+        foreach (var request in inputs)
+        {
+            if (tasks.Count == stopAfter)
+            {
+                return tasks; // cut off: never finished
+            }
+
+            var input = run.Plan(request, userKey: null);
+            var claim = run.Claim(input);
+            tasks.Add(await session.SendAsync(input.Submission, claim));
+        }
+
+        run.Finish();
+        return tasks;
+    }
+
+    [Fact]
+    public async Task The_same_batch_run_again_sends_nothing_and_hands_back_the_same_tasks()
+    {
+        var inputs = new[] { Shot(1), Shot(2), Shot(2), Shot(3) }; // a shot asked for twice is two tasks
+        var first = await RunAsync(BatchRun.Start(NewSession(), "storyboard"), NewSession(), inputs);
+        var creates = _emulator.RequestsOfKind("create").Count;
+
+        var session = NewSession();
+        var again = await RunAsync(BatchRun.Start(session, "storyboard"), session, inputs);
+
+        Assert.Equal(4, _emulator.Server.Tasks.Count);
+        Assert.Equal(4, first.Select(task => task.TaskId).Distinct().Count());
+        Assert.Equal(first.Select(task => task.TaskId), again.Select(task => task.TaskId));
+        Assert.Equal(creates, _emulator.RequestsOfKind("create").Count);
+        Assert.Equal(new int?[] { 1, 2, 3, 4 }, again.Select(task => task.InputNumber));
+        Assert.All(again, task => Assert.Equal("storyboard", task.Batch));
+    }
+
+    [Fact]
+    public async Task Reordered_inputs_keep_their_keys()
+    {
+        var session = NewSession();
+        var first = await RunAsync(BatchRun.Start(session, "reorder"), session, [Shot(1), Shot(2), Shot(3)]);
+        var reversed = await RunAsync(BatchRun.Start(session, "reorder"), session, [Shot(3), Shot(2), Shot(1)]);
+
+        Assert.Equal(3, _emulator.Server.Tasks.Count);
+        Assert.Equal(first.Select(task => task.TaskId).Reverse(), reversed.Select(task => task.TaskId));
+    }
+
+    [Fact]
+    public async Task Another_batch_name_is_a_new_take()
+    {
+        var session = NewSession();
+        await RunAsync(BatchRun.Start(session, "take 1"), session, [Shot(1)]);
+        await RunAsync(BatchRun.Start(session, "take 2"), session, [Shot(1)]);
+        await RunAsync(BatchRun.Start(session, null), session, [Shot(1)]);
+
+        Assert.Equal(3, _emulator.Server.Tasks.Count);
+    }
+
+    [Fact]
+    public async Task Two_runs_of_one_batch_at_once_pay_for_each_input_once()
+    {
+        var inputs = Enumerable.Range(1, 10).Select(Shot).ToArray();
+        var left = NewSession();
+        var right = NewSession();
+
+        var both = await Task.WhenAll(
+            Task.Run(() => RunAsync(BatchRun.Start(left, "together"), left, inputs)),
+            Task.Run(() => RunAsync(BatchRun.Start(right, "together"), right, inputs)));
+
+        Assert.Equal(10, _emulator.Server.Tasks.Count);
+        Assert.Equal(both[0].Select(task => task.TaskId), both[1].Select(task => task.TaskId));
+    }
+
+    [Fact]
+    public async Task Without_a_ledger_the_same_batch_is_replayed_by_hiapi_from_the_same_keys()
+    {
+        var first = await RunAsync(BatchRun.Start(NewSession(ledger: false), "no ledger"), NewSession(ledger: false), [Shot(1), Shot(2)]);
+        var again = await RunAsync(BatchRun.Start(NewSession(ledger: false), "no ledger"), NewSession(ledger: false), [Shot(1), Shot(2)]);
+
+        Assert.Equal(2, _emulator.Server.Tasks.Count);
+        Assert.Equal(first.Select(task => task.TaskId), again.Select(task => task.TaskId));
+        Assert.Equal(2, _emulator.Server.Requests.Count(request => request.Kind == "create" && request.Replay));
+    }
+
+    [Fact]
+    public async Task An_input_whose_task_failed_is_sent_again_as_its_next_attempt()
+    {
+        var session = NewSession();
+        var failing = new VideoRequest { Prompt = "a storm at sea [[fail]]", Duration = 3 };
+        var first = await RunAsync(BatchRun.Start(session, "retry"), session, [failing, Shot(1)]);
+        await EmulatorHarness.WaitAllAsync(session.Client, first);
+        foreach (var task in first)
+        {
+            await session.GetAsync(task.TaskId); // records the final status, as Wait-HiApiTask does
+        }
+
+        var again = await RunAsync(BatchRun.Start(session, "retry"), session, [failing, Shot(1)]);
+
+        Assert.Equal(3, _emulator.Server.Tasks.Count);
+        Assert.NotEqual(first[0].TaskId, again[0].TaskId);
+        Assert.EndsWith(".1.2", again[0].IdempotencyKey);
+        Assert.Equal(first[1].TaskId, again[1].TaskId);
+    }
+
+    [Fact]
+    public async Task Resume_continues_the_latest_unfinished_batch_that_holds_the_first_input()
+    {
+        var inputs = new[] { Shot(1), Shot(2), Shot(3) };
+        var session = NewSession();
+        await RunAsync(BatchRun.Start(session, null), session, inputs); // take 1, finished
+        await RunAsync(BatchRun.Start(session, null), session, inputs, stopAfter: 1); // take 2, cut after one input
+        var takeTwo = session.Ledger!.GetBatches()[1];
+
+        var resumed = BatchRun.Resume(session, Shot(1), firstKey: null);
+        var tasks = await RunAsync(resumed, session, inputs);
+
+        Assert.Equal(takeTwo.Name, resumed.Name);
+        Assert.Equal(6, _emulator.Server.Tasks.Count); // take 1's three and take 2's three
+        Assert.All(tasks, task => Assert.Equal(takeTwo.Name, task.Batch));
+        Assert.True(session.Ledger.GetBatches().Single(batch => batch.Name == takeTwo.Name).IsFinished);
+    }
+
+    [Fact]
+    public async Task Resume_sends_nothing_when_only_finished_batches_hold_the_input_and_names_them()
+    {
+        var session = NewSession();
+        await RunAsync(BatchRun.Start(session, "finished one"), session, [Shot(1)]);
+
+        var error = Assert.Throws<HiApiException>(() => BatchRun.Resume(session, Shot(1), firstKey: null));
+
+        Assert.Equal(HiApiErrorKind.NothingToResume, error.Kind);
+        Assert.Contains("'finished one'", error.Message);
+        Assert.Contains("-Batch 'finished one'", error.Message);
+    }
+
+    [Fact]
+    public void Resume_sends_nothing_when_no_batch_holds_the_input()
+    {
+        var error = Assert.Throws<HiApiException>(() => BatchRun.Resume(NewSession(), Shot(9), firstKey: null));
+
+        Assert.Equal(HiApiErrorKind.NothingToResume, error.Kind);
+        Assert.Contains("no earlier batch", error.Message);
+    }
+
+    [Fact]
+    public async Task A_key_the_ledger_holds_with_another_request_is_refused_before_sending()
+    {
+        var session = NewSession();
+        var run = BatchRun.Start(session, "keys");
+        var input = run.Plan(Shot(1), userKey: "my-key-1");
+        await session.SendAsync(input.Submission, run.Claim(input));
+
+        var other = run.Plan(Shot(2), userKey: "my-key-1");
+        Assert.Equal(SubmissionClaimKind.Conflict, other.Known!.Kind);
+        var error = await Assert.ThrowsAsync<HiApiException>(() => session.SendAsync(other.Submission, run.Claim(other)));
+
+        Assert.Equal(HiApiErrorKind.IdempotencyConflict, error.Kind);
+        Assert.Single(_emulator.Server.Tasks);
+    }
+}
