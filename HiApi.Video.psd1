@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'New-HiApiVideoTask'
         'Get-HiApiTask'
+        'Get-HiApiSubmission'
         'Wait-HiApiTask'
         'Save-HiApiVideo'
         'ConvertFrom-HiApiCallback'

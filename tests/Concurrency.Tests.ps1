@@ -113,7 +113,7 @@ Describe 'Rate limits: the batch backs off together' {
 Describe 'Ctrl+C in the middle of a batch' {
     AfterEach { Set-Emulator @{ createProcessingMs = 0; latencyMs = 0 } }
 
-    It 'stops at once, and the next Get-HiApiTask -Pending recovers every task HiAPI created, none twice' {
+    It 'stops at once; -Pending sends nothing, and settling the unanswered submissions recovers every task HiAPI created, none twice' {
         Set-Emulator @{ createProcessingMs = 700 }
         $before = (Get-EmulatorTasks).Count
         $run = Start-Background { 1..12 | ForEach-Object { "interrupted clip $_" } | New-HiApiVideoTask -Duration 3 -ThrottleLimit 4 }
@@ -127,13 +127,22 @@ Describe 'Ctrl+C in the middle of a batch' {
 
         Set-Emulator @{ createProcessingMs = 0 }
         Start-Sleep -Milliseconds 800    # let the emulator finish what it was processing when the client went away
-        $pending = Get-HiApiTask -Pending -ErrorAction SilentlyContinue
+        Clear-EmulatorRequests
+        Get-HiApiTask -Pending -ErrorAction SilentlyContinue -WarningVariable unanswered 3>$null | Out-Null
+        Get-EmulatorRequests 'create' | Should -HaveCount 0 -Because 'a Get- verb never sends a paid request'
+        $unanswered | Should -Not -BeNullOrEmpty
         $created = Get-EmulatorTasks | Select-Object -Skip $before
         $created.Count | Should -BeGreaterThan 0
         $created.Count | Should -BeLessThan 12
-        ($created.taskId | Sort-Object) | Should -Be (($pending | Where-Object Prompt -Like 'interrupted clip*').TaskId | Sort-Object)
-        # Settling re-sent the interrupted submissions with their keys: HiAPI replayed them, it created nothing new.
-        (Get-EmulatorTasks).Count | Should -Be ($before + $created.Count)
+
+        # Settling re-sends the interrupted submissions with their keys: HiAPI replays what it made, makes the rest once.
+        Get-HiApiSubmission -Unresolved | New-HiApiVideoTask | Out-Null
+        $pending = Get-HiApiTask -Pending -ErrorAction SilentlyContinue
+        $claimed = @(Get-HiApiTask | Where-Object Prompt -Like 'interrupted clip*')
+        $afterSettling = Get-EmulatorTasks | Select-Object -Skip $before
+        ($created.taskId | Where-Object { $_ -notin $claimed.TaskId }) | Should -BeNullOrEmpty -Because 'every task HiAPI created is in the ledger'
+        ($afterSettling.taskId | Sort-Object) | Should -Be ($claimed.TaskId | Sort-Object) -Because 'none twice'
+        ($pending | Where-Object Prompt -Like 'interrupted clip*').Count | Should -Be $claimed.Count
     }
 
     It 'the same pipeline run again with -Resume pays for every row once: what was created is handed back, the rest is sent' {

@@ -195,13 +195,23 @@ function Enter-HiApiTestSession {
 }
 
 function Exit-HiApiTestSession {
+    <#
+        Puts the environment back and stops the emulator, after one check that holds for every test of the session: no
+        Get- cmdlet ever sent a paid request (the module names its cmdlet in the User-Agent, the emulator records it).
+    #>
     [CmdletBinding()]
     param([Parameter(Mandatory, Position = 0)] $Session)
+    # The stats are never cleared, unlike the request log the tests clear between steps.
+    $stats = Invoke-HiApiEmulatorControl $Session.Emulator 'stats' -ErrorAction SilentlyContinue
+    $spent = @($stats.createsByUserAgent.PSObject.Properties | Where-Object { $_.Name -match '\(Get-' })
     foreach ($name in $Session.SavedEnvironment.Keys) {
         [Environment]::SetEnvironmentVariable($name, $Session.SavedEnvironment[$name])
     }
     Remove-Item "$($Session.LedgerPath)*" -Force -ErrorAction SilentlyContinue
     Stop-HiApiEmulator $Session.Emulator
+    if ($spent) {
+        throw "A Get- cmdlet sent paid requests (POST /v1/tasks from $(($spent | ForEach-Object { "$($_.Name): $($_.Value)" }) -join ', ')): a Get- verb must never spend money."
+    }
 }
 
 Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession, Get-PwshCommand, Invoke-HiApiChildPwsh, Get-HiApiFreePort

@@ -95,50 +95,7 @@ Describe 'The ledger records every task and what became of it' {
     }
 }
 
-Describe 'Running a storyboard again with -Resume' {
-    BeforeEach { Use-FreshLedger }
-    AfterEach { Remove-TestLedger }
-
-    It 'hands back the task of every row already submitted, a repeated row once per repeat, and sends only new rows' {
-        $storyboard = 'Prompt,Duration', 'resume harbour,3', 'resume gull,4', 'resume gull,4' | ConvertFrom-Csv
-        $first = $storyboard | New-HiApiVideoTask
-        $first | Should -HaveCount 3
-        $tasksBefore = @(Invoke-HiApiEmulatorControl $emulator 'tasks').Count
-
-        $again = @($storyboard; [pscustomobject]@{ Prompt = 'resume lighthouse'; Duration = '3' }) | New-HiApiVideoTask -Resume -Verbose 4>&1
-        $handedBack = @($again | Where-Object { $_ -is [HiApi.Client.HiApiTask] })
-        $told = @($again | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*not paid for again (-Resume)*' })
-
-        $handedBack | Should -HaveCount 4
-        $handedBack[0].TaskId | Should -Be ($first | Where-Object Prompt -EQ 'resume harbour').TaskId
-        ($handedBack[1..2].TaskId | Sort-Object) | Should -Be (($first | Where-Object Prompt -EQ 'resume gull').TaskId | Sort-Object) -Because 'each repeat of a row claims one earlier submission of it'
-        $handedBack[1].TaskId | Should -Not -Be $handedBack[2].TaskId
-        $handedBack[3].Prompt | Should -Be 'resume lighthouse'
-        $told | Should -HaveCount 3
-        @(Invoke-HiApiEmulatorControl $emulator 'tasks').Count | Should -Be ($tasksBefore + 1) -Because 'only the new row was paid for'
-    }
-
-    It 'sends a row again whose earlier task failed (a failed task is not charged), and never without -Resume''s say' {
-        $failed = New-HiApiVideoTask 'resume [[fail]] take' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2 -ErrorAction SilentlyContinue
-        $retried = New-HiApiVideoTask 'resume [[fail]] take' -Duration 3 -Resume
-        $retried.TaskId | Should -Not -BeNullOrEmpty
-        (Get-HiApiTask | Where-Object Prompt -EQ 'resume [[fail]] take') | Should -HaveCount 2
-    }
-
-    It 'with -WhatIf says what it would hand back and sends nothing' {
-        $task = New-HiApiVideoTask 'resume what if' -Duration 3
-        Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
-        # "What if:" goes to the host, not to a stream: a transcript is where a user would see it.
-        $transcript = Join-Path $TestDrive 'whatif.txt'
-        Start-Transcript -Path $transcript | Out-Null
-        try { $output = New-HiApiVideoTask 'resume what if' -Duration 3 -Resume -WhatIf }
-        finally { Stop-Transcript | Out-Null }
-
-        $output | Should -BeNullOrEmpty
-        (Get-Content $transcript -Raw) | Should -BeLike "*What if:*Hand back the task submitted*nothing is sent*$($task.TaskId)*"
-        @(Invoke-HiApiEmulatorControl $emulator 'requests') | Should -HaveCount 0
-    }
-}
+# Running a storyboard again (-Batch, -Resume) is tested in Batches.Tests.ps1.
 
 Describe 'Reconcile: tasks the ledger never heard of' {
     It 'finds a task of the account that the ledger lacks, records it, and -Pending then finishes it' {

@@ -78,6 +78,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadataFixture>
     [Theory]
     [InlineData("New-HiApiVideoTask", "HiApi.Client.HiApiTask")]
     [InlineData("Get-HiApiTask", "HiApi.Client.HiApiTask")]
+    [InlineData("Get-HiApiSubmission", "HiApi.Client.LedgerSubmission")]
     [InlineData("Wait-HiApiTask", "HiApi.Client.HiApiTask")]
     [InlineData("Save-HiApiVideo", "System.IO.FileInfo")]
     [InlineData("ConvertFrom-HiApiCallback", "HiApi.Client.HiApiTask")]

@@ -20,6 +20,12 @@ public sealed class HiApiClientOptions
     /// </summary>
     public TimeSpan RetryBudget { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Who is asking, added to the <c>User-Agent</c> as a comment (the cmdlet's name: <c>HiApi.Video/0.1.0 (Get-HiApiTask)</c>),
+    /// so a server log, or a test, can tell which command sent a request. Printable ASCII only; anything else is dropped.
+    /// </summary>
+    public string? Caller { get; init; }
+
     /// <summary>The largest answer read from the API (a task is a few KB, a listing page some tens of KB).</summary>
     public int MaxResponseBytes { get; init; } = 1024 * 1024;
 

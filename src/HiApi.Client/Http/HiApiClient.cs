@@ -21,7 +21,7 @@ public sealed class HiApiClient
         typeof(HiApiClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0");
 
     // Header values as ready-made text: typed header objects are formatted again on every request.
-    private static readonly string UserAgentText = UserAgent.ToString();
+    private readonly string _userAgentText;
     private const string AcceptText = "application/json";
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
@@ -92,6 +92,8 @@ public sealed class HiApiClient
         // Same as resolving "v1/tasks/<escaped id>" against BaseUri (the escaped id holds no '/', '?' or '#'), parsed faster.
         _taskUriPrefix = new Uri(BaseUri, "v1/tasks/").AbsoluteUri;
         _authorizationText = new AuthenticationHeaderValue("Bearer", options.ApiKey.Reveal()).ToString();
+        var caller = new string((options.Caller ?? string.Empty).Where(c => c is >= ' ' and <= '~' and not '(' and not ')').ToArray()).Trim();
+        _userAgentText = caller.Length == 0 ? UserAgent.ToString() : $"{UserAgent} ({caller})";
     }
 
     public Uri BaseUri { get; }
@@ -301,7 +303,7 @@ public sealed class HiApiClient
             }
 
             request.Headers.TryAddWithoutValidation("Authorization", _authorizationText);
-            request.Headers.TryAddWithoutValidation("User-Agent", UserAgentText);
+            request.Headers.TryAddWithoutValidation("User-Agent", _userAgentText);
             request.Headers.TryAddWithoutValidation("Accept", AcceptText);
             if (idempotencyKey is not null)
             {

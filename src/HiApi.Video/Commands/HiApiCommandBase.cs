@@ -95,14 +95,19 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     protected void StartQueued<TItem, TResult>(
         BoundedWorkQueue<TItem, TResult> queue, TItem item, Func<CancellationToken, Task<TResult>> work, Action<TItem, TResult> write, Action? onTick = null)
     {
+        WaitForRoom(queue, write, onTick);
+        queue.Start(item, work, Runner.Token);
+        WriteFinished(queue, write);
+    }
+
+    /// <summary>Writes finished work while <paramref name="queue"/> is full: returns once one more may start.</summary>
+    protected void WaitForRoom<TItem, TResult>(BoundedWorkQueue<TItem, TResult> queue, Action<TItem, TResult> write, Action? onTick = null)
+    {
         while (queue.IsFull)
         {
             Run(queue.WaitForCompletionAsync, onTick);
             WriteFinished(queue, write);
         }
-
-        queue.Start(item, work, Runner.Token);
-        WriteFinished(queue, write);
     }
 
     /// <summary>Waits for everything in <paramref name="queue"/>, writing each result as it finishes.</summary>
@@ -194,6 +199,7 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
                 BaseUri = BaseUriResolver.Resolve(BaseUri),
                 ApiKey = HiApi.Client.ApiKey.Resolve(ApiKey.ToPlainText()),
                 Log = Runner.QueueVerbose,
+                Caller = MyInvocation.MyCommand?.Name,
             };
             return new HiApiClient(options);
         }

@@ -20,6 +20,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private readonly HashSet<string> _reportedNames = new(StringComparer.OrdinalIgnoreCase);
     private BoundedWorkQueue<object, HiApiTask>? _submissions;
     private BatchRun? _run;
+    private bool _refusedToResume;
     private int _inputNumber;
     private int _unresolved;
 
@@ -155,7 +156,11 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
-        var run = _run ??= StartRun(request, userKey);
+        if (_refusedToResume || (_run ??= StartRun(request, userKey)) is not { } run)
+        {
+            return; // -Resume could not tell which batch: said once, nothing is sent for any input
+        }
+
         PlannedInput input;
         try
         {
@@ -172,10 +177,13 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
+        // Write-ahead, on this thread and in input order, once there is room to send: the submission's identity is on disk
+        // before a byte of it is sent, and a run cut off leaves no claimed input that was never about to be sent.
+        var queue = _submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit);
+        WaitForRoom(queue, WriteTask);
         SubmissionClaim? claim;
         try
         {
-            // Write-ahead, on this thread and in input order: the submission's identity is on disk before a byte is sent.
             claim = run.Claim(input);
         }
         catch (HiApiException unrecorded)
@@ -192,8 +200,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
 
         var session = OnlineSession;
-        StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), target ?? request,
-            token => CountingUnresolved(session.SendAsync(input.Submission, claim, token)), WriteTask);
+        StartQueued(queue, target ?? request, token => CountingUnresolved(session.SendAsync(input.Submission, claim, token)), WriteTask);
     }
 
     protected override void EndProcessing()
@@ -263,15 +270,26 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
     /// <summary>
     /// The run these inputs belong to: -Batch's, the one earlier unfinished batch -Resume finds for the first input, or a new
-    /// batch. -Resume that cannot tell which batch ends the command before anything is sent.
+    /// batch. When -Resume cannot tell which batch, one error says so and null means nothing is sent for any input.
     /// </summary>
-    private BatchRun StartRun(VideoRequest firstRequest, string? firstKey)
+    private BatchRun? StartRun(VideoRequest firstRequest, string? firstKey)
     {
         try
         {
             if (Resume.IsPresent && Batch is null)
             {
-                var resumed = BatchRun.Resume(Session, firstRequest, firstKey);
+                BatchRun resumed;
+                try
+                {
+                    resumed = BatchRun.Resume(Session, firstRequest, firstKey);
+                }
+                catch (HiApiException nothing) when (nothing.Kind == HiApiErrorKind.NothingToResume)
+                {
+                    _refusedToResume = true;
+                    WriteHiApiError(nothing, firstRequest);
+                    return null;
+                }
+
                 WriteVerbose($"-Resume: continuing batch '{resumed.Name}', the latest unfinished batch that holds the first input.");
                 return resumed;
             }
@@ -305,9 +323,9 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             case SubmissionClaimKind.Created:
                 var task = input.Known.Task!.ToTask();
                 var when = task.SubmittedAt is { } at ? $" on {at.ToLocalTime():g}" : string.Empty;
-                if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task batch '{submission.Batch}' created{when} for input {submission.InputNumber}; nothing is sent"))
+                // ShouldProcess says it once (-Verbose, -WhatIf): nothing is paid, so nothing more is asked.
+                if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task batch '{submission.Batch}' created{when} for input {submission.InputNumber}: nothing is sent, not paid for again"))
                 {
-                    WriteVerbose($"{which}: already submitted{when} in batch '{submission.Batch}' as {task.TaskId} ({task.Status}); not paid for again.");
                     WriteObject(task);
                 }
 

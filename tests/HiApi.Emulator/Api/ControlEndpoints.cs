@@ -101,6 +101,7 @@ internal sealed class ControlEndpoints(EmulatorState state)
                 download = state.Requests.CountOf(RequestLog.Download),
                 other = state.Requests.CountOf(RequestLog.Other),
             },
+            createsByUserAgent = state.Requests.CreatesByUserAgent(),
             faults = counters,
             tasks = state.Tasks.Count,
             callbackDeliveries = state.CallbackLog.Count,
@@ -128,6 +129,12 @@ internal sealed class ControlEndpoints(EmulatorState state)
         }
 
         patch.ApplyTo(state.Options);
+        if (patch.BusyAfterCreateCount is not null)
+        {
+            // A new count starts after the next create; busy answers owed under the old one are forgotten.
+            Interlocked.Exchange(ref state.BusyCreatesLeft, 0);
+        }
+
         await WriteAsync(context, ConfigView.From(state.Options));
     }
 

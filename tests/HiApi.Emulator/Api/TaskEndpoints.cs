@@ -33,13 +33,12 @@ internal sealed class TaskEndpoints(EmulatorState state)
             return;
         }
 
-        if (Interlocked.Decrement(ref state.BusyCreatesLeft) >= 0)
+        if (state.Options.BusyAfterCreateCount > 0 && Interlocked.Decrement(ref state.BusyCreatesLeft) >= 0)
         {
             await AnswerBusyAsync(context);
             return;
         }
 
-        Interlocked.Exchange(ref state.BusyCreatesLeft, 0);
         if (!IdempotencyKeyHeader.TryRead(context.Request, out var idempotencyKey, out var headerProblem))
         {
             await ApiResponses.InvalidRequestAsync(context, headerProblem);

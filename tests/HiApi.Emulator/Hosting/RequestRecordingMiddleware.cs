@@ -65,7 +65,8 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorS
                 bodyBytes,
                 KindOf(context.Request.Method, path),
                 IdempotencyKeyHeader.ForLog(context.Request),
-                context.Items.ContainsKey(IdempotencyKeyHeader.ReplayItemKey)),
+                context.Items.ContainsKey(IdempotencyKeyHeader.ReplayItemKey),
+                TextPreviewOf(context.Request.Headers.UserAgent.ToString())),
             state.Options.RecordRequests);
     }
 
@@ -90,4 +91,7 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorS
         }
         return RequestLog.Other;
     }
+
+    /// <summary>At most 200 characters of a header: enough to tell which client sent a request.</summary>
+    private static string? TextPreviewOf(string value) => value.Length == 0 ? null : value.Length <= 200 ? value : value[..200];
 }

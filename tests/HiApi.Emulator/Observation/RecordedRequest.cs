@@ -7,6 +7,7 @@ namespace HiApi.Emulator;
 /// <param name="Kind">"create", "get", "list", "download" or "other".</param>
 /// <param name="IdempotencyKey">The <c>Idempotency-Key</c> header as sent (keys are not secrets), or null.</param>
 /// <param name="Replay">True when a create was answered as an idempotent replay of an earlier one.</param>
+/// <param name="UserAgent">The <c>User-Agent</c> header as sent (the module names its cmdlet there), or null.</param>
 public sealed record RecordedRequest(
     DateTimeOffset At,
     string Method,
@@ -17,4 +18,5 @@ public sealed record RecordedRequest(
     long RequestBodyBytes,
     string Kind,
     string? IdempotencyKey = null,
-    bool Replay = false);
+    bool Replay = false,
+    string? UserAgent = null);

@@ -1,0 +1,356 @@
+#Requires -Version 7.4
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
+# Each row paid for once, by construction (issue 15): named batches with derived keys, -Resume that is exact or refuses,
+# outcomes that stay unknown until an answer proves them, a Get- that never spends, text that round-trips, and a batch
+# sharded over several processes and machines. Every case counts the tasks HiAPI created for the rows requested.
+
+BeforeAll {
+    $repositoryRoot = Split-Path $PSScriptRoot -Parent
+    Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
+    $script:testSession = Enter-HiApiTestSession
+    $script:emulator = $testSession.Emulator
+    $script:manifest = Join-Path $repositoryRoot 'HiApi.Video.psd1'
+    Import-Module $manifest -Force
+
+    function Set-Emulator([hashtable] $Setting) { Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body $Setting | Out-Null }
+    function Set-Faults([hashtable] $Setting) { Invoke-HiApiEmulatorControl $emulator 'faults' -Method Put -Body $Setting | Out-Null }
+    function Clear-EmulatorRequests { Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null }
+    function Get-EmulatorRequests([string] $Kind) { @(Invoke-HiApiEmulatorControl $emulator 'requests' | Where-Object kind -EQ $Kind) }
+    function Get-EmulatorTasks { @(Invoke-HiApiEmulatorControl $emulator 'tasks') }
+    function Wait-Until([scriptblock] $Condition, [string] $Because, [int] $Seconds = 60) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $Seconds s waiting until $Because." }
+            Start-Sleep -Milliseconds 50
+        }
+    }
+    function Use-FreshLedger { $env:HIAPI_LEDGER_PATH = Join-Path $TestDrive "ledger-$([guid]::NewGuid().ToString('n')).jsonl" }
+
+    # A runspace of its own, as a second console would be: Stop() there is what Ctrl+C does.
+    function Start-Background([scriptblock] $Script, [object[]] $Arguments = @()) {
+        $state = [initialsessionstate]::CreateDefault2()
+        $state.ImportPSModule($manifest)
+        $shell = [powershell]::Create($state)
+        $null = $shell.AddScript($Script)
+        foreach ($argument in $Arguments) { $null = $shell.AddArgument($argument) }
+        [pscustomobject]@{ Shell = $shell; Handle = $shell.BeginInvoke() }
+    }
+
+    # Another process on this machine (or another machine: it shares nothing but the API), with a ledger of its own.
+    # It prints the ids of the tasks its New-HiApiVideoTask wrote, one per line.
+    function Start-Runner([string[]] $Prompts, [string] $Batch, [string] $Ledger, [switch] $Resume, [int] $ThrottleLimit = 4) {
+        $script = Join-Path $TestDrive "runner-$([guid]::NewGuid().ToString('n')).ps1"
+        Set-Content -LiteralPath $script -Encoding utf8 -Value @'
+param([string] $Manifest, [string] $PromptFile, [string] $Batch, [string] $Resume, [int] $ThrottleLimit)
+Import-Module $Manifest
+$parameters = @{ Duration = 3; ThrottleLimit = $ThrottleLimit; ErrorAction = 'Continue' }
+if ($Batch) { $parameters.Batch = $Batch }
+if ($Resume -eq 'yes') { $parameters.Resume = $true }
+Get-Content -LiteralPath $PromptFile -Encoding utf8 | New-HiApiVideoTask @parameters | ForEach-Object { [Console]::Out.WriteLine($_.TaskId); [Console]::Out.Flush() }
+'@
+        $promptFile = Join-Path $TestDrive "prompts-$([guid]::NewGuid().ToString('n')).txt"
+        Set-Content -LiteralPath $promptFile -Encoding utf8 -Value $Prompts
+        $pwsh = Get-PwshCommand
+        $info = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+        foreach ($argument in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', $script, $manifest, $promptFile, $Batch, $(if ($Resume) { 'yes' } else { 'no' }), $ThrottleLimit)) {
+            $info.ArgumentList.Add([string] $argument)
+        }
+        $info.UseShellExecute = $false
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.Environment['HIAPI_LEDGER_PATH'] = $Ledger
+        $info.Environment['NO_COLOR'] = '1'
+        $process = [Diagnostics.Process]::Start($info)
+        [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Errors = $process.StandardError.ReadToEndAsync() }
+    }
+    function Wait-Runner($Runner, [int] $Seconds = 180) {
+        if (-not $Runner.Process.WaitForExit($Seconds * 1000)) { $Runner.Process.Kill($true); throw "A runner did not finish within $Seconds s." }
+        $Runner.Process.WaitForExit()
+        [pscustomobject]@{
+            ExitCode = $Runner.Process.ExitCode
+            TaskIds  = @($Runner.Output.Result -split "`r?`n" | Where-Object { $_ -match '^tk-' })
+            Errors   = $Runner.Errors.Result
+        }
+    }
+}
+
+AfterAll {
+    Remove-Module HiApi.Video -ErrorAction SilentlyContinue
+    Exit-HiApiTestSession $testSession
+}
+
+Describe 'Running the same command with the same -Batch again' {
+    BeforeEach { Use-FreshLedger }
+
+    It 'pays for nothing twice: every row gives back its task, a repeated row once per repeat, a new row is sent' {
+        $storyboard = 'Prompt,Duration', 'batch harbour,3', 'batch gull,4', 'batch gull,4' | ConvertFrom-Csv
+        $first = $storyboard | New-HiApiVideoTask -Batch 'storyboard v1'
+        $before = (Get-EmulatorTasks).Count
+        Clear-EmulatorRequests
+
+        $again = @($storyboard; [pscustomobject]@{ Prompt = 'batch lighthouse'; Duration = '3' }) | New-HiApiVideoTask -Batch 'storyboard v1' -Verbose 4>&1
+        $tasks = @($again | Where-Object { $_ -is [HiApi.Client.HiApiTask] })
+        $told = @($again | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*not paid for again*' })
+
+        $tasks | Should -HaveCount 4
+        $byInput = @{}
+        $first | ForEach-Object { $byInput[$_.InputNumber] = $_.TaskId }
+        $tasks[0..2].TaskId | Should -Be $byInput[1], $byInput[2], $byInput[3]
+        $tasks[1].TaskId | Should -Not -Be $tasks[2].TaskId -Because 'a shot asked for twice is two tasks'
+        $tasks[3].Prompt | Should -Be 'batch lighthouse'
+        $tasks.InputNumber | Should -Be 1, 2, 3, 4
+        $told | Should -HaveCount 3
+        (Get-EmulatorTasks).Count | Should -Be ($before + 1) -Because 'only the new row was paid for'
+        Get-EmulatorRequests 'create' | Should -HaveCount 1
+    }
+
+    It 'without -Batch is a new take: every row is paid for again, on purpose' {
+        $before = (Get-EmulatorTasks).Count
+        'new take' | New-HiApiVideoTask -Duration 3 | Out-Null
+        'new take' | New-HiApiVideoTask -Duration 3 | Out-Null
+        (Get-EmulatorTasks).Count | Should -Be ($before + 2)
+    }
+
+    It 'sends a row again whose task failed (a failed task is not charged), as its next attempt' {
+        $failed = New-HiApiVideoTask 'batch storm [[fail]]' -Duration 3 -Batch 'retry failed' |
+            Wait-HiApiTask -PollIntervalSeconds 0.2 -ErrorAction SilentlyContinue
+        $retried = New-HiApiVideoTask 'batch storm [[fail]]' -Duration 3 -Batch 'retry failed'
+        $retried.TaskId | Should -Not -BeNullOrEmpty
+        $retried.IdempotencyKey | Should -BeLike '*.1.2'
+        @(Get-HiApiTask | Where-Object Prompt -EQ 'batch storm [[fail]]') | Should -HaveCount 2
+    }
+
+    It 'with -WhatIf says what it would hand back and sends nothing' {
+        $task = New-HiApiVideoTask 'batch what if' -Duration 3 -Batch 'what if'
+        Clear-EmulatorRequests
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { $output = New-HiApiVideoTask 'batch what if' -Duration 3 -Batch 'what if' -WhatIf }
+        finally { Stop-Transcript | Out-Null }
+
+        $output | Should -BeNullOrEmpty
+        (Get-Content $transcript -Raw) | Should -BeLike "*What if:*Hand back the task batch 'what if' created*nothing is sent*$($task.TaskId)*"
+        @(Invoke-HiApiEmulatorControl $emulator 'requests') | Should -HaveCount 0
+    }
+}
+
+Describe 'Case 1: a second take stopped midway, then -Resume' {
+    BeforeEach { Use-FreshLedger }
+    AfterEach { Set-Emulator @{ createProcessingMs = 0; createSurvivesDisconnect = $false } }
+
+    It 'resumes the second take only: its task back, its unanswered submission settled by key, its unsent row sent; -Pending sends nothing' {
+        $rows = 'Prompt,Duration', 'take harbour,3', 'take gull,3', 'take lighthouse,3' | ConvertFrom-Csv
+        $firstTake = $rows | New-HiApiVideoTask
+        $before = (Get-EmulatorTasks).Count
+
+        # The second take, one row at a time, each create taking 3 s on the server, which finishes what it started.
+        Set-Emulator @{ createProcessingMs = 3000; createSurvivesDisconnect = $true }
+        $run = Start-Background { param($rows) $rows | New-HiApiVideoTask -ThrottleLimit 1 } (, $rows)
+        Wait-Until { (Get-EmulatorTasks).Count -ge $before + 1 } 'the second take''s first row was created'
+        Start-Sleep -Milliseconds 1000    # the second row's POST is now being processed
+        $run.Shell.Stop()                 # Ctrl+C: row 2 never gets its answer, row 3 is never sent
+        $run.Shell.Dispose()
+        Wait-Until { (Get-EmulatorTasks).Count -ge $before + 2 } 'HiAPI finished creating the unanswered row'
+        Set-Emulator @{ createProcessingMs = 0 }
+
+        Clear-EmulatorRequests
+        $pending = @(Get-HiApiTask -Pending -WarningVariable unresolved 3>$null)
+        Get-EmulatorRequests 'create' | Should -HaveCount 0 -Because 'a Get- verb never spends money'
+        $unresolved | Should -HaveCount 1
+        "$unresolved" | Should -Match "Batch 'run-[^']+': 1 submission\(s\) \(input 2\) never got an answer"
+        "$unresolved" | Should -Match 'Nothing was sent now'
+
+        $resumed = $rows | New-HiApiVideoTask -Resume
+
+        $resumed | Should -HaveCount 3
+        ($resumed.TaskId | Where-Object { $_ -in $firstTake.TaskId }) | Should -BeNullOrEmpty -Because 'the finished first take is not handed back'
+        ($resumed.Batch | Select-Object -Unique) | Should -HaveCount 1
+        $resumed[0].Batch | Should -Not -Be $firstTake[0].Batch
+        (Get-EmulatorTasks).Count | Should -Be ($before + 3) -Because 'six rows requested in two takes, six tasks paid for'
+        Get-HiApiSubmission -Unresolved | Should -BeNullOrEmpty
+    }
+
+    It 'refuses to guess when only finished batches hold the rows, names them, and sends nothing' {
+        $rows = 'Prompt,Duration', 'finished harbour,3' | ConvertFrom-Csv
+        $rows | New-HiApiVideoTask -Batch 'done once' | Out-Null
+        Clear-EmulatorRequests
+
+        $output = $rows | New-HiApiVideoTask -Resume -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        $output | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.NothingToResume*'
+        "$($refused[0])" | Should -Match "'done once'"
+        "$($refused[0])" | Should -Match "-Batch 'done once'"
+        @(Invoke-HiApiEmulatorControl $emulator 'requests') | Should -HaveCount 0
+    }
+}
+
+Describe 'Case 2: the first POST created the task, its answer was lost, and every retry met a busy server' {
+    BeforeEach { Use-FreshLedger }
+    AfterEach {
+        Set-Faults @{}
+        Set-Emulator @{ busyAfterCreateCount = 0; busyAfterCreateStatus = 503 }
+    }
+
+    It 'stays unknown after retries answered <status>, says a task may exist, and the same batch then hands back that one task' -ForEach @(
+        @{ Status = 503; ErrorId = 'HiApi.SERVICE_UNAVAILABLE*' }
+        @{ Status = 429; ErrorId = 'HiApi.RATE_LIMITED*' }
+    ) {
+        $batch = "busy $Status"
+        $before = (Get-EmulatorTasks).Count
+        Set-Emulator @{ busyAfterCreateCount = 100; busyAfterCreateStatus = $Status }
+        Set-Faults @{ faultCreate = $true; dropConnectionRate = 1 }
+
+        $output = New-HiApiVideoTask "lost answer $Status" -Duration 3 -Batch $batch -ErrorVariable failed -ErrorAction SilentlyContinue
+
+        $output | Should -BeNullOrEmpty
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike $ErrorId
+        $failed[0].Exception.TaskMayHaveBeenCreated | Should -BeTrue
+        $failed[0].ErrorDetails.RecommendedAction | Should -Match 'same -Batch'
+        (Get-EmulatorTasks).Count | Should -Be ($before + 1)
+        @(Get-HiApiSubmission -Unresolved -Batch $batch) | Should -HaveCount 1
+
+        Set-Faults @{}
+        Set-Emulator @{ busyAfterCreateCount = 0 }
+        Clear-EmulatorRequests
+        Get-HiApiTask -Pending -WarningVariable told 3>$null | Out-Null
+        Get-EmulatorRequests 'create' | Should -HaveCount 0
+        "$told" | Should -Match ([regex]::Escape("-Batch '$batch'"))
+
+        $again = New-HiApiVideoTask "lost answer $Status" -Duration 3 -Batch $batch
+
+        $again.TaskId | Should -Be (Get-EmulatorTasks)[-1].taskId
+        (Get-EmulatorTasks).Count | Should -Be ($before + 1) -Because 'the row was paid for once'
+        Get-HiApiSubmission -Unresolved | Should -BeNullOrEmpty
+    }
+
+    It 'settles an unresolved submission piped back from the ledger, and -WhatIf shows it' {
+        $before = (Get-EmulatorTasks).Count
+        Set-Faults @{ faultCreate = $true; dropConnectionRate = 1 }
+        Set-Emulator @{ busyAfterCreateCount = 100 }
+        New-HiApiVideoTask 'settle me by pipe' -Duration 3 -ErrorAction SilentlyContinue | Out-Null
+        Set-Faults @{}
+        Set-Emulator @{ busyAfterCreateCount = 0 }
+        Clear-EmulatorRequests
+
+        $transcript = Join-Path $TestDrive 'settle-whatif.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { Get-HiApiSubmission -Unresolved | New-HiApiVideoTask -WhatIf }
+        finally { Stop-Transcript | Out-Null }
+        (Get-Content $transcript -Raw) | Should -Match "What if:.*Settle the submission of prompt 'settle me by pipe'"
+        Get-EmulatorRequests 'create' | Should -HaveCount 0
+
+        $settled = Get-HiApiSubmission -Unresolved | New-HiApiVideoTask
+
+        $settled.TaskId | Should -Be (Get-EmulatorTasks)[-1].taskId
+        (Get-EmulatorTasks).Count | Should -Be ($before + 1)
+        Get-HiApiSubmission -Unresolved | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Case 4: two -Resume runs of one cut batch at once, on one ledger' {
+    BeforeEach { Use-FreshLedger }
+    AfterEach { Set-Emulator @{ createProcessingMs = 0 } }
+
+    It 'pays for each of the ten rows once' {
+        $rows = 1..10 | ForEach-Object { "two resumes shot $_" }
+        $before = (Get-EmulatorTasks).Count
+        Set-Emulator @{ createProcessingMs = 400 }
+        $run = Start-Background { param($rows) $rows | New-HiApiVideoTask -Duration 3 -ThrottleLimit 1 } (, $rows)
+        Wait-Until { (Get-EmulatorTasks).Count -ge $before + 3 } 'three rows were created'
+        $run.Shell.Stop()
+        $run.Shell.Dispose()
+        Set-Emulator @{ createProcessingMs = 0 }
+
+        $left = Start-Runner $rows -Ledger $env:HIAPI_LEDGER_PATH -Resume
+        $right = Start-Runner $rows -Ledger $env:HIAPI_LEDGER_PATH -Resume
+        $left = Wait-Runner $left
+        $right = Wait-Runner $right
+
+        $left.ExitCode | Should -Be 0 -Because $left.Errors
+        $right.ExitCode | Should -Be 0 -Because $right.Errors
+        $left.TaskIds | Should -HaveCount 10 -Because $left.Errors
+        ($left.TaskIds | Sort-Object) | Should -Be ($right.TaskIds | Sort-Object)
+        (Get-EmulatorTasks).Count | Should -Be ($before + 10) -Because 'ten rows, ten tasks, however many runs'
+    }
+}
+
+Describe 'Case 5: text that cannot be sent as given' {
+    It 'refuses a prompt cut in the middle of an emoji, naming the field and position, and sends nothing' {
+        Clear-EmulatorRequests
+        $cut = 'a gull 🐦 over the pier'.Substring(0, 8)
+
+        New-HiApiVideoTask $cut -Duration 3 -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.INVALID_REQUEST*'
+        "$($refused[0])" | Should -Match 'prompt: holds an unpaired UTF-16 surrogate \(U\+D83D\) at position 8'
+        @(Invoke-HiApiEmulatorControl $emulator 'requests') | Should -HaveCount 0
+    }
+
+    It 'refuses a row read from a CSV in the wrong encoding and says how to read it' {
+        Clear-EmulatorRequests
+        $csv = Join-Path $TestDrive 'ansi.csv'
+        [IO.File]::WriteAllBytes($csv, [Text.Encoding]::Latin1.GetBytes("Prompt,Duration`ncafé au lait,3`n"))
+
+        Import-Csv $csv | New-HiApiVideoTask -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        "$($refused[0])" | Should -Match 'Input 1 .*prompt: holds U\+FFFD'
+        "$($refused[0])" | Should -Match 'Import-Csv -Encoding ansi'
+        @(Invoke-HiApiEmulatorControl $emulator 'requests') | Should -HaveCount 0
+    }
+}
+
+Describe 'Many machines: one -Batch sharded over runners with ledgers of their own' {
+    AfterEach { Set-Emulator @{ createProcessingMs = 0 } }
+
+    It 'creates exactly 12 tasks for 12 rows through a killed shard, its re-run elsewhere and a whole re-run' {
+        $rows = 1..12 | ForEach-Object { "sharded shot $_" }
+        $batch = "sharded $([guid]::NewGuid().ToString('n').Substring(0, 6))"
+        $before = (Get-EmulatorTasks).Count
+        $ledger = { Join-Path $TestDrive "runner-ledger-$([guid]::NewGuid().ToString('n')).jsonl" }
+
+        $one = Start-Runner $rows[0..3] -Batch $batch -Ledger (& $ledger)
+        $two = Start-Runner $rows[4..7] -Batch $batch -Ledger (& $ledger)
+        (Wait-Runner $one).TaskIds | Should -HaveCount 4
+        (Wait-Runner $two).TaskIds | Should -HaveCount 4
+
+        Set-Emulator @{ createProcessingMs = 600 }
+        $three = Start-Runner $rows[8..11] -Batch $batch -Ledger (& $ledger) -ThrottleLimit 1
+        Wait-Until { (Get-EmulatorTasks).Count -ge $before + 9 } 'the third shard created a task'
+        $three.Process.Kill($true)    # kill -9, mid-shard
+        $three.Process.WaitForExit()
+        Set-Emulator @{ createProcessingMs = 0 }
+        (Get-EmulatorTasks).Count | Should -BeLessThan ($before + 12)
+
+        $four = Wait-Runner (Start-Runner $rows[8..11] -Batch $batch -Ledger (& $ledger))
+        $four.TaskIds | Should -HaveCount 4 -Because $four.Errors
+        $five = Wait-Runner (Start-Runner $rows -Batch $batch -Ledger (& $ledger))
+
+        $five.TaskIds | Should -HaveCount 12 -Because $five.Errors
+        ($five.TaskIds | Select-Object -Unique) | Should -HaveCount 12
+        $created = Get-EmulatorTasks | Select-Object -Skip $before
+        $created | Should -HaveCount 12 -Because 'HiAPI created exactly one task per row'
+        ($five.TaskIds | Sort-Object) | Should -Be ($created.taskId | Sort-Object)
+    }
+}
+
+Describe 'A Get- verb never spends money: the guard every test session ends with' {
+    It 'names the cmdlet in the User-Agent of every request' {
+        Clear-EmulatorRequests
+        $task = New-HiApiVideoTask 'who sent me' -Duration 3
+        Get-HiApiTask $task | Out-Null
+        (Get-EmulatorRequests 'create').userAgent | Should -Match '^HiApi\.Video/\S+ \(New-HiApiVideoTask\)$'
+        (Get-EmulatorRequests 'get').userAgent | Should -Match '\(Get-HiApiTask\)$'
+    }
+
+    It 'fails the session when a Get- cmdlet sent a create' {
+        $other = Start-HiApiEmulator
+        $fake = [pscustomobject]@{ Emulator = $other; LedgerPath = (Join-Path $TestDrive 'none.jsonl'); SavedEnvironment = @{} }
+        $body = '{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"spent by a Get"}}'
+        Invoke-RestMethod -Method Post -Uri "$($other.BaseUri)v1/tasks" -Body $body -ContentType 'application/json' `
+            -Headers @{ Authorization = "Bearer $($other.ApiKey)" } -UserAgent 'HiApi.Video/0.1.0 (Get-HiApiTask)' | Out-Null
+
+        { Exit-HiApiTestSession $fake } | Should -Throw '*Get- cmdlet sent paid requests*(Get-HiApiTask): 1*'
+    }
+}
