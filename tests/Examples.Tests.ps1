@@ -42,6 +42,9 @@ BeforeDiscovery {
         'Receive-HiApiCallback: Example 5: Keep a receiver running for every session'             = 'runs until Ctrl+C by design (no expected tasks, no -Count, no -TimeoutSeconds)'
         'README: Install (1)'                                                                     = 'builds the whole solution (the suite runs after that build)'
         'README: Install (2)'                                                                     = 'registers a repository and installs into the user''s module folder; tests/Packaging.Tests.ps1 runs the same steps in isolation'
+        'New-HiApiVideoTask: Example 17: Continue the run that was cut off, without naming it'     = 'continues a run that was cut off, which needs one first (here it writes its NothingToResume error): tests/Batches.Tests.ps1 (case 1) cuts one and resumes it'
+        'README: Batches (2)'                                                                     = 'continues a run that was cut off, which needs one first: tests/Batches.Tests.ps1 (case 1) cuts one and resumes it'
+        'README: Many machines (1)'                                                               = 'needs three remoting hosts and a file share; tests/Batches.Tests.ps1 shards a batch over local processes the same way'
     }
 
     function Get-FencedBlock([string[]] $Lines, [string] $Info) {
