@@ -52,6 +52,13 @@ public sealed class HiApiTask
     /// <summary>The <c>Idempotency-Key</c> this machine submitted the task with (re-sending it never pays twice).</summary>
     public string? IdempotencyKey { get; internal init; }
 
+    /// <summary>
+    /// The estimated cost in USD when this machine submitted the task: HiAPI's public price list (a public price
+    /// before any account discount) times the duration. Null: unknown (no price list, no duration, a task known only
+    /// by id). An estimate, not the bill.
+    /// </summary>
+    public decimal? EstimatedCostUsd { get; internal init; }
+
     /// <summary>When this session created the task; null for a task only known by id.</summary>
     public DateTimeOffset? SubmittedAt { get; internal init; }
 
