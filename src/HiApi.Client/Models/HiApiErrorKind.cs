@@ -29,4 +29,14 @@ public enum HiApiErrorKind
 
     /// <summary>The same idempotency key was sent with a different body (422 IDEMPOTENCY_KEY_MISMATCH).</summary>
     IdempotencyConflict,
+
+    /// <summary>
+    /// No estimate: HiAPI's public price list could not be read, or says something its format rules do not cover
+    /// (no row for the model, an unknown operator or factor, a missing or zero price), or the request has no duration.
+    /// Never a guessed price.
+    /// </summary>
+    PriceUnknown,
+
+    /// <summary>The input was not sent: its estimated cost would take the total past the local budget.</summary>
+    BudgetExceeded,
 }

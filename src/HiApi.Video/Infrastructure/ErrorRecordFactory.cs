@@ -67,6 +67,8 @@ internal static class ErrorRecordFactory
         HiApiErrorKind.FileSystem => ErrorCategory.WriteError,
         HiApiErrorKind.InvalidSignature => ErrorCategory.SecurityError,
         HiApiErrorKind.IdempotencyConflict => ErrorCategory.InvalidOperation,
+        HiApiErrorKind.PriceUnknown => ErrorCategory.ResourceUnavailable,
+        HiApiErrorKind.BudgetExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 
@@ -92,6 +94,8 @@ internal static class ErrorRecordFactory
             HiApiErrorKind.OutputExpired => "The temporary URL has expired; the video can no longer be downloaded.",
             HiApiErrorKind.FileExists => "Use -Force to overwrite, or choose another -Path.",
             HiApiErrorKind.Timeout => "Wait again later with Wait-HiApiTask; the task keeps rendering on the server.",
+            HiApiErrorKind.PriceUnknown => "See HiAPI's public price list with Get-HiApiPrice -Refresh; no price is ever guessed.",
+            HiApiErrorKind.BudgetExceeded => "Nothing was sent for this input. Raise the budget, or send fewer or shorter tasks.",
             _ => null,
         };
     }
