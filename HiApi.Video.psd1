@@ -18,6 +18,8 @@
         'Save-HiApiVideo'
         'ConvertFrom-HiApiCallback'
         'Receive-HiApiCallback'
+        'Get-HiApiPrice'
+        'Test-HiApiConnection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

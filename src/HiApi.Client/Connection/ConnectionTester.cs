@@ -37,15 +37,15 @@ public static class ConnectionTester
 
         var answered = Answered(priceError) || (keyTask is not null && Answered(keyError));
         var api = answered
-            ? new ConnectionCheck("API", CheckStatus.Passed, $"{host} answered ({string.Join(", ", answers)})")
+            ? new ConnectionCheck("API", CheckStatus.Passed, $"answered ({string.Join(", ", answers)})")
             : new ConnectionCheck("API", CheckStatus.Failed, $"no usable answer from {host}: {FirstMessage(keyError, priceError)}");
 
         var key = keyTask is null
             ? new ConnectionCheck("Key", CheckStatus.NotChecked, "no key was given (-ApiKey, HIAPI_API_KEY or HIAPI_KEY)")
             : keyError switch
             {
-                null => new ConnectionCheck("Key", CheckStatus.Passed, "accepted by GET /v1/tasks?page=1&size=1 (nothing was created)"),
-                { Kind: HiApiErrorKind.Unauthorized } => new ConnectionCheck("Key", CheckStatus.Failed, $"refused: {keyError.Message}"),
+                null => new ConnectionCheck("Key", CheckStatus.Passed, "accepted (GET /v1/tasks?page=1&size=1 creates nothing)"),
+                { Kind: HiApiErrorKind.Unauthorized } => new ConnectionCheck("Key", CheckStatus.Failed, keyError.Message),
                 { Kind: HiApiErrorKind.Configuration } => new ConnectionCheck("Key", CheckStatus.Failed, keyError.Message),
                 _ => new ConnectionCheck("Key", CheckStatus.Unknown, $"could not be checked: {keyError.Message}"),
             };
@@ -87,10 +87,18 @@ public static class ConnectionTester
             : $"{rows}, {list.Problems.Count} not understood (they price nothing)";
     }
 
+    /// <summary>"$0.01/s; 1080p: $0.015/s": short enough for one line of an 80-column list (Get-HiApiPrice shows it all).</summary>
     private static string DescribePrice(ModelPrice price)
     {
         var parts = new List<string> { price.UsdPerSecond is { } basePrice ? UsdFormat.PerSecond(basePrice) : "no base price" };
-        parts.AddRange(price.Policies.Select(policy => policy.ToString()));
+        foreach (var policy in price.Policies)
+        {
+            var rule = policy.Conditions is [{ Match: [string only], With: null }] ? only
+                : policy.Conditions.Count == 0 ? "every request"
+                : string.Join(" and ", policy.Conditions);
+            parts.Add($"{rule}: {UsdFormat.PerSecond(policy.UsdPerSecond)}");
+        }
+
         return string.Join("; ", parts);
     }
 

@@ -47,6 +47,11 @@ public sealed class PriceList
     public static PriceList Parse(ReadOnlySpan<byte> json, Uri? source, DateTimeOffset retrievedAt) =>
         PriceListParser.Parse(json, source, retrievedAt);
 
+    /// <summary>The model's understood row; a <see cref="HiApiErrorKind.PriceUnknown"/> error saying why when there is none.</summary>
+    public ModelPrice GetModel(string model) => TryGetModel(model, out var price, out var problem)
+        ? price
+        : throw new HiApiException(HiApiErrorKind.PriceUnknown, problem + ".");
+
     /// <summary>The model's understood row; false with the reason (no row, or a row not understood) otherwise.</summary>
     public bool TryGetModel(string model, out ModelPrice price, out string problem)
     {

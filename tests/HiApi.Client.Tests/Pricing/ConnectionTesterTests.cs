@@ -32,7 +32,7 @@ public sealed class ConnectionTesterTests
             ["API", "Key", "Price list", HiApiModels.TextToVideo, HiApiModels.ImageToVideo],
             report.Checks.Select(c => c.Name));
         Assert.All(report.Checks, c => Assert.Equal(CheckStatus.Passed, c.Status));
-        Assert.Equal("$0.01/s; resolution = 1080p: $0.015/s (base × 1.5)", report.Models[0].Detail);
+        Assert.Equal("$0.01/s; 1080p: $0.015/s", report.Models[0].Detail);
         var requests = await emulator.RecordedAsync(r => true, 2);
         Assert.DoesNotContain(requests, r => r.Method == "POST");
         Assert.Empty(emulator.Server.Tasks);
@@ -49,7 +49,7 @@ public sealed class ConnectionTesterTests
 
         Assert.False(report.Passed);
         Assert.Equal(CheckStatus.Failed, report.Key.Status);
-        Assert.StartsWith("refused: HiAPI answered 401", report.Key.Detail);
+        Assert.StartsWith("Failed: HiAPI answered 401 Unauthorized (permission_denied)", report.Key.ToString());
         Assert.Equal(CheckStatus.Passed, report.Api.Status);
         Assert.Contains("GET /v1/tasks 401", report.Api.Detail);
         Assert.Equal(CheckStatus.Passed, report.PriceList.Status);
