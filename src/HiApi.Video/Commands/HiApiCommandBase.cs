@@ -197,10 +197,9 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     {
         try
         {
-            var baseUri = BaseUriResolver.Resolve(BaseUri);
             return new HiApiClientOptions
             {
-                BaseUri = baseUri,
+                BaseUri = BaseUriResolver.Resolve(BaseUri),
                 ApiKey = !readKey ? null!
                     : requireKey ? HiApi.Client.ApiKey.Resolve(ApiKey.ToPlainText())
                     : HiApi.Client.ApiKey.ResolveOptional(ApiKey.ToPlainText())!,
