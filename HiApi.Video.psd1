@@ -19,6 +19,8 @@
         'Save-HiApiVideo'
         'ConvertFrom-HiApiCallback'
         'Receive-HiApiCallback'
+        'Get-HiApiPrice'
+        'Test-HiApiConnection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

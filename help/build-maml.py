@@ -535,6 +535,7 @@ class SourceParam:
     aliases: list[str]
     accepted: list[str]
     order: int
+    wildcards: bool = False  # [SupportsWildcards]
 
     @property
     def is_switch(self) -> bool:
@@ -620,7 +621,8 @@ def parse_source(path: Path, constants: dict[str, str], base: list[SourceParam] 
         accepted = [resolve(v, local, constants) for v in set_match.group(1).split(",")] if set_match else []
         if type_name not in FULL_TYPES:
             raise HelpError(f"{path.name}: add the type {type_name} of -{name} to FULL_TYPES")
-        params.append(SourceParam(name, FULL_TYPES[type_name], sets, aliases, accepted, len(params)))
+        wildcards = re.search(r"\[SupportsWildcards\]", attributes) is not None
+        params.append(SourceParam(name, FULL_TYPES[type_name], sets, aliases, accepted, len(params), wildcards))
 
     cmdlet_match = re.search(r'\[Cmdlet\(Verbs\w+\.(\w+),\s*"([\w-]+)"([^\]]*)\)\]', text)
     if not cmdlet_match:
@@ -628,7 +630,7 @@ def parse_source(path: Path, constants: dict[str, str], base: list[SourceParam] 
     default_match = re.search(r"DefaultParameterSetName\s*=\s*(\w+|\"[^\"]*\")", cmdlet_match.group(3))
     should_process = re.search(r"SupportsShouldProcess\s*=\s*true", cmdlet_match.group(3)) is not None
     # Reflection lists the cmdlet's own properties first, then the base class's.
-    all_params = params + [SourceParam(p.name, p.type, p.sets, p.aliases, p.accepted, len(params) + p.order) for p in (base or [])]
+    all_params = params + [SourceParam(p.name, p.type, p.sets, p.aliases, p.accepted, len(params) + p.order, p.wildcards) for p in (base or [])]
     cmdlet = SourceCmdlet(
         name=f"{cmdlet_match.group(1)}-{cmdlet_match.group(2)}",
         default_set=resolve(default_match.group(1), local, constants) if default_match else None,
@@ -770,8 +772,8 @@ def check(commands: list[Command], sources: dict[str, SourceCmdlet]) -> list[str
                     problems.append(f"{label}: Aliases {block.aliases}, the source says {source.aliases}")
                 if block.accepted != source.accepted:
                     problems.append(f"{label}: Accepted values {block.accepted}, the source says {source.accepted}")
-                if block.wildcard and name != "Get-HiApiSubmission":
-                    problems.append(f"{label}: no parameter accepts wildcards")
+                if block.wildcard != source.wildcards:
+                    problems.append(f"{label}: Accept wildcard characters is {block.wildcard}, the source says {source.wildcards} ([SupportsWildcards])")
             missing = [s for s in source.sets if s not in covered and not ("__AllParameterSets" in source.sets)]
             if missing:
                 problems.append(f"{where}: -{source.name} has no yaml block for set(s) {', '.join(missing)}")

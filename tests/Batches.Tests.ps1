@@ -170,17 +170,19 @@ Describe 'Case 1: a second take stopped midway, then -Resume' {
         Get-HiApiSubmission -Unresolved | Should -BeNullOrEmpty
     }
 
-    It 'refuses to guess when only finished batches hold the rows, names them, and sends nothing' {
+    It 'refuses to guess when several finished batches hold the rows, names them, and sends nothing' {
         $rows = 'Prompt,Duration', 'finished harbour,3' | ConvertFrom-Csv
         $rows | New-HiApiVideoTask -Batch 'done once' | Out-Null
+        $rows | New-HiApiVideoTask -Batch 'done twice' | Out-Null
         Clear-EmulatorRequests
 
         $output = $rows | New-HiApiVideoTask -Resume -ErrorVariable refused -ErrorAction SilentlyContinue
 
         $output | Should -BeNullOrEmpty
+        $refused | Should -HaveCount 1 -Because 'one error for the run, not one per row'
         $refused[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.NothingToResume*'
         "$($refused[0])" | Should -Match "'done once'"
-        "$($refused[0])" | Should -Match "-Batch 'done once'"
+        "$($refused[0])" | Should -Match "-Batch 'done twice'"
         @(Invoke-HiApiEmulatorControl $emulator 'requests') | Should -HaveCount 0
     }
 }
@@ -268,10 +270,11 @@ Describe 'Case 4: two -Resume runs of one cut batch at once, on one ledger' {
         $left = Wait-Runner $left
         $right = Wait-Runner $right
 
-        $left.ExitCode | Should -Be 0 -Because $left.Errors
-        $right.ExitCode | Should -Be 0 -Because $right.Errors
-        $left.TaskIds | Should -HaveCount 10 -Because $left.Errors
-        ($left.TaskIds | Sort-Object) | Should -Be ($right.TaskIds | Sort-Object)
+        $said = "the runners said: $($left.Errors) | $($right.Errors)"
+        $left.ExitCode | Should -Be 0 -Because $said
+        $right.ExitCode | Should -Be 0 -Because $said
+        $left.TaskIds | Should -HaveCount 10 -Because $said
+        ($left.TaskIds | Sort-Object) | Should -Be ($right.TaskIds | Sort-Object) -Because $said
         (Get-EmulatorTasks).Count | Should -Be ($before + 10) -Because 'ten rows, ten tasks, however many runs'
     }
 }

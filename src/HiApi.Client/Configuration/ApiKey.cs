@@ -42,7 +42,17 @@ public sealed class ApiKey
     /// The key to use: <paramref name="explicitKey"/> (the <c>-ApiKey</c> parameter), else
     /// <c>HIAPI_API_KEY</c>, else <c>HIAPI_KEY</c>. None of them: a configuration error before any request.
     /// </summary>
-    public static ApiKey Resolve(string? explicitKey, Func<string, string?>? getEnvironmentVariable = null)
+    public static ApiKey Resolve(string? explicitKey, Func<string, string?>? getEnvironmentVariable = null) =>
+        ResolveOptional(explicitKey, getEnvironmentVariable)
+        ?? throw new HiApiException(
+            HiApiErrorKind.Configuration,
+            $"No HiAPI key found: pass -ApiKey, or set the {PrimaryEnvironmentVariable} (or {SecondaryEnvironmentVariable}) environment variable.");
+
+    /// <summary>
+    /// As <see cref="Resolve"/>, but null when no key is given anywhere, for work that goes on without one (the public
+    /// price list). A key that is given but unusable is still a <see cref="HiApiErrorKind.Configuration"/> error.
+    /// </summary>
+    public static ApiKey? ResolveOptional(string? explicitKey, Func<string, string?>? getEnvironmentVariable = null)
     {
         getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
         var candidates = new[]
@@ -67,9 +77,7 @@ public sealed class ApiKey
             }
         }
 
-        throw new HiApiException(
-            HiApiErrorKind.Configuration,
-            $"No HiAPI key found: pass -ApiKey, or set the {PrimaryEnvironmentVariable} (or {SecondaryEnvironmentVariable}) environment variable.");
+        return null;
     }
 
     /// <summary>The secret itself; for the <c>Authorization</c> header of API requests only.</summary>

@@ -5,7 +5,8 @@ public sealed class HiApiClientOptions
 {
     /// <summary>Checked again by the client: https, or http only to a loopback host.</summary>
     public Uri BaseUri { get; init; } = null!;
-    public ApiKey ApiKey { get; init; } = null!;
+    /// <summary>Null: no key (only public resources, such as the price list, can be read).</summary>
+    public ApiKey? ApiKey { get; init; }
     public RetryPolicy RetryPolicy { get; init; } = RetryPolicy.Default;
 
     /// <summary>

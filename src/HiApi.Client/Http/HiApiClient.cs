@@ -43,7 +43,7 @@ public sealed class HiApiClient
 
     /// <summary>"Bearer &lt;key&gt;", built once per client; only ever written into the request header.</summary>
     [DebuggerBrowsable(DebuggerBrowsableState.Never)] // like ApiKey: no debugger view shows the secret
-    private readonly string _authorizationText;
+    private readonly string? _authorizationText;
 
     /// <summary>One idle per-attempt timeout source, reset and reused: saves a source and a timer per call.</summary>
     private CancellationTokenSource? _spareTimeoutSource;
@@ -68,11 +68,6 @@ public sealed class HiApiClient
     private HiApiClient(HiApiClientOptions options, HttpClient? http)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ApiKey is null)
-        {
-            throw new HiApiException(HiApiErrorKind.Configuration, "No HiAPI key was given to the client.");
-        }
-
         if (options.BaseUri is null)
         {
             throw new HiApiException(HiApiErrorKind.Configuration, "No HiAPI base URI was given to the client.");
@@ -91,7 +86,8 @@ public sealed class HiApiClient
         _tasksUri = new Uri(BaseUri, "v1/tasks");
         // Same as resolving "v1/tasks/<escaped id>" against BaseUri (the escaped id holds no '/', '?' or '#'), parsed faster.
         _taskUriPrefix = new Uri(BaseUri, "v1/tasks/").AbsoluteUri;
-        _authorizationText = new AuthenticationHeaderValue("Bearer", options.ApiKey.Reveal()).ToString();
+        // No key: only public resources (the price list) can be read; the task endpoints refuse before sending.
+        _authorizationText = options.ApiKey is null ? null : new AuthenticationHeaderValue("Bearer", options.ApiKey.Reveal()).ToString();
         var caller = new string((options.Caller ?? string.Empty).Where(c => c is >= ' ' and <= '~' and not '(' and not ')').ToArray()).Trim();
         _userAgentText = caller.Length == 0 ? UserAgent.ToString() : $"{UserAgent} ({caller})";
     }
@@ -209,6 +205,26 @@ public sealed class HiApiClient
         }
     }
 
+    /// <summary>
+    /// A public resource of the API's host (<paramref name="relativeUri"/>, such as <c>api/pricing</c>): read like any
+    /// GET (the same gate, timeouts, retry rules and budget), but never with the key, and at most
+    /// <paramref name="maxBytes"/> bytes. Returns the body of a 2xx answer.
+    /// </summary>
+    internal async Task<byte[]> GetPublicAsync(string relativeUri, int maxBytes, CancellationToken ct = default)
+    {
+        var uri = new Uri(BaseUri, relativeUri);
+        var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId: null, RequestSafety.Safe, outcome: null, ct,
+            publicResource: true, maxResponseBytes: maxBytes).ConfigureAwait(false);
+        try
+        {
+            return response.Span.ToArray();
+        }
+        finally
+        {
+            response.Return();
+        }
+    }
+
     /// <summary>Reads the task's current state; retries transient failures per the <see cref="RetryPolicy"/>.</summary>
     public async Task<HiApiTask> GetTaskAsync(string taskId, CancellationToken ct = default)
     {
@@ -283,8 +299,11 @@ public sealed class HiApiClient
     /// </summary>
     private async Task<ApiResponse> SendAsync(
         HttpMethod method, Uri uri, ReadOnlyMemory<byte>? createBody, string? idempotencyKey, string? taskId, RequestSafety safety,
-        CreateOutcome? outcome, CancellationToken ct)
+        CreateOutcome? outcome, CancellationToken ct, bool publicResource = false, int? maxResponseBytes = null)
     {
+        var authorization = publicResource ? null : _authorizationText ?? throw new HiApiException(
+            HiApiErrorKind.Configuration, "No HiAPI key was given to the client: set HIAPI_API_KEY (or HIAPI_KEY), or pass -ApiKey.");
+        var limit = maxResponseBytes ?? _options.MaxResponseBytes;
         var policy = RetryPolicy;
         long firstAttempt = 0;
         for (var retriesDone = 0; ; retriesDone++)
@@ -302,7 +321,12 @@ public sealed class HiApiClient
                 request.Content = CreateJsonContent(bodyToSend);
             }
 
-            request.Headers.TryAddWithoutValidation("Authorization", _authorizationText);
+            if (authorization is not null)
+            {
+                // Never on a public resource: the key goes only where it is needed.
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
             request.Headers.TryAddWithoutValidation("User-Agent", _userAgentText);
             request.Headers.TryAddWithoutValidation("Accept", AcceptText);
             if (idempotencyKey is not null)
@@ -324,7 +348,7 @@ public sealed class HiApiClient
                     .ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 var success = status is >= 200 and < 300;
-                var body = (await ReadBodyAsync(response.Content, success ? _options.MaxResponseBytes : MaxErrorBodyBytes, truncate: !success, token)
+                var body = (await ReadBodyAsync(response.Content, success ? limit : MaxErrorBodyBytes, truncate: !success, token)
                     .ConfigureAwait(false)) with { StatusCode = status };
                 if (_options.Log is not null)
                 {
@@ -363,7 +387,7 @@ public sealed class HiApiClient
                 reason = $"an answer larger than {tooLarge.Limit} bytes";
                 Log($"{method.Method} {uri.AbsolutePath} refused after {ElapsedMilliseconds(started)} ms: {reason}");
                 failure = ApiErrorReader.InvalidResponse(
-                    $"{(taskId is null ? "" : $"Task {taskId}: ")}HiAPI's answer to {method.Method} {uri.AbsolutePath} is larger than {tooLarge.Limit} bytes (a task is a few KB); it was not read.",
+                    $"{(taskId is null ? "" : $"Task {taskId}: ")}HiAPI's answer to {method.Method} {uri.AbsolutePath} is larger than {tooLarge.Limit} bytes; it was not read.",
                     taskId, _options.ApiKey);
                 verdict = RetryRules.ForUnusableAnswer();
             }
@@ -375,8 +399,8 @@ public sealed class HiApiClient
                 Log($"{method.Method} {path} failed after {ElapsedMilliseconds(started)} ms: {reason}");
                 var message = $"{(taskId is null ? "" : $"Task {taskId}: ")}Could not complete {method.Method} {path} at {BaseUri.Host}: {reason}.";
                 // Keep the cause for diagnosis, unless something in it (a proxy's text) repeats the key.
-                var inner = _options.ApiKey.IsIn(ex.ToString()) ? null : ex;
-                failure = new HiApiException(HiApiErrorKind.Network, _options.ApiKey.Redact(message), inner) { TaskId = taskId };
+                var inner = _options.ApiKey?.IsIn(ex.ToString()) == true ? null : ex;
+                failure = new HiApiException(HiApiErrorKind.Network, _options.ApiKey?.Redact(message) ?? message, inner) { TaskId = taskId };
                 verdict = RetryRules.ForNoAnswer(ex, timedOut);
             }
             finally
@@ -526,7 +550,7 @@ public sealed class HiApiClient
         }
     }
 
-    private void Log(string line) => _options.Log?.Invoke(_options.ApiKey.Redact(line));
+    private void Log(string line) => _options.Log?.Invoke(_options.ApiKey?.Redact(line) ?? line);
 
     /// <summary>A 2xx answer's body in a rented buffer; <see cref="Return"/> once parsed.</summary>
     private readonly record struct ApiResponse(int StatusCode, byte[] Buffer, int Length, bool Replayed = false)

@@ -63,6 +63,12 @@ public sealed class HiApiTask
 
     /// <summary>The task's input's position (1, 2, ...) in the run that submitted it; null when not known.</summary>
     public int? InputNumber { get; internal init; }
+    /// <summary>
+    /// The estimated cost in USD when this machine submitted the task: HiAPI's public price list (a public price
+    /// before any account discount) times the duration. Null: unknown (no price list, no duration, a task known only
+    /// by id). An estimate, not the bill.
+    /// </summary>
+    public decimal? EstimatedCostUsd { get; internal init; }
 
     /// <summary>When this session created the task; null for a task only known by id.</summary>
     public DateTimeOffset? SubmittedAt { get; internal init; }

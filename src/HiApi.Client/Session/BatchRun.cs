@@ -51,8 +51,9 @@ public sealed class BatchRun
     /// <summary>
     /// For <c>-Resume</c>: the run of the one earlier batch this input continues. The candidates are the batches whose
     /// key for the first input (its request, first occurrence; or its own key) the ledger knows; the latest of them whose
-    /// last run did not finish is resumed. When none did, nothing is resumed: the error names the finished candidates
-    /// and says how to pick one (<c>-Batch</c>) or how to start a new take (no <c>-Resume</c>).
+    /// last run did not finish is resumed, or the only candidate when all have finished. When several finished batches
+    /// hold it, or none does, nothing is resumed: the error names the candidates and says how to pick one
+    /// (<c>-Batch</c>) or how to start a new take (no <c>-Resume</c>).
     /// </summary>
     /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.NothingToResume"/>.</exception>
     public static BatchRun Resume(HiApiSession session, VideoRequest firstRequest, string? firstKey)
@@ -79,19 +80,22 @@ public sealed class BatchRun
             holding = batches.Where((_, i) => known[i]).ToArray();
         }
 
-        var unfinished = holding.Where(batch => !batch.IsFinished).OrderBy(batch => batch.UpdatedAt).LastOrDefault();
-        if (unfinished is not null)
+        // The latest unfinished batch is the run that was cut off; with none, a single finished batch is still exact (its
+        // tasks are handed back, nothing is paid twice). Anything else would be a guess.
+        var chosen = holding.Where(batch => !batch.IsFinished).OrderBy(batch => batch.UpdatedAt).LastOrDefault()
+            ?? (holding.Count == 1 ? holding[0] : null);
+        if (chosen is not null)
         {
-            return new BatchRun(session, unfinished.Name, unfinished.Named);
+            return new BatchRun(session, chosen.Name, chosen.Named);
         }
 
         var what = $"the first input ({RequestDescription.Subject(firstRequest)})";
         throw new HiApiException(HiApiErrorKind.NothingToResume, holding.Count == 0
             ? $"-Resume found no earlier batch in the task ledger ({ledger.Path}) that holds {what}, so it sent nothing. " +
               "Run the command without -Resume to submit it (a new take), or name the batch with -Batch."
-            : $"-Resume found no unfinished batch that holds {what}: {Describe(holding)} {(holding.Count == 1 ? "holds it and is" : "hold it and are")} finished, " +
-              "so it sent nothing. To hand back a finished batch's tasks (nothing is paid twice), run the same command with " +
-              $"-Batch '{holding[^1].Name}' instead of -Resume; for a new take, leave -Resume out.");
+            : $"-Resume cannot tell which batch to continue: {Describe(holding)} all hold {what} and are finished, so it sent nothing. " +
+              $"Name the one to continue with -Batch (for example -Batch '{holding[^1].Name}', the latest; its tasks are handed back, nothing is paid twice); " +
+              "for a new take, leave -Resume out.");
     }
 
     /// <summary>

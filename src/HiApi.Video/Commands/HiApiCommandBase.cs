@@ -190,18 +190,27 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
         return resolved;
     }
 
-    private HiApiClient CreateClient()
+    private HiApiClient CreateClient() => new(CreateOptions());
+
+    /// <summary>
+    /// The client options of this command: -BaseUri (or its default) and the key, with verbose logging. Without
+    /// <paramref name="requireKey"/>, a key given nowhere is null; without <paramref name="readKey"/>, the key is not
+    /// even looked for (the public price list needs none). A missing required key, an unusable key or an unsafe base
+    /// URI ends the command.
+    /// </summary>
+    protected HiApiClientOptions CreateOptions(bool readKey = true, bool requireKey = true)
     {
         try
         {
-            var options = new HiApiClientOptions
+            return new HiApiClientOptions
             {
                 BaseUri = BaseUriResolver.Resolve(BaseUri),
-                ApiKey = HiApi.Client.ApiKey.Resolve(ApiKey.ToPlainText()),
+                ApiKey = !readKey ? null!
+                    : requireKey ? HiApi.Client.ApiKey.Resolve(ApiKey.ToPlainText())
+                    : HiApi.Client.ApiKey.ResolveOptional(ApiKey.ToPlainText())!,
                 Log = Runner.QueueVerbose,
                 Caller = MyInvocation.MyCommand?.Name,
             };
-            return new HiApiClient(options);
         }
         catch (HiApiException exception)
         {

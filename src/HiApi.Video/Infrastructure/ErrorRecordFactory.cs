@@ -68,6 +68,8 @@ internal static class ErrorRecordFactory
         HiApiErrorKind.InvalidSignature => ErrorCategory.SecurityError,
         HiApiErrorKind.IdempotencyConflict => ErrorCategory.InvalidOperation,
         HiApiErrorKind.NothingToResume => ErrorCategory.ObjectNotFound,
+        HiApiErrorKind.PriceUnknown => ErrorCategory.ResourceUnavailable,
+        HiApiErrorKind.BudgetExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 
@@ -94,6 +96,8 @@ internal static class ErrorRecordFactory
             HiApiErrorKind.OutputExpired => "The temporary URL has expired; the video can no longer be downloaded.",
             HiApiErrorKind.FileExists => "Use -Force to overwrite, or choose another -Path.",
             HiApiErrorKind.Timeout => "Wait again later with Wait-HiApiTask; the task keeps rendering on the server.",
+            HiApiErrorKind.PriceUnknown => "See HiAPI's public price list with Get-HiApiPrice -Refresh; no price is ever guessed.",
+            HiApiErrorKind.BudgetExceeded => "Nothing was sent for this input. Raise the budget, or send fewer or shorter tasks.",
             _ => null,
         };
     }

@@ -148,16 +148,31 @@ public sealed class BatchRunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Resume_sends_nothing_when_only_finished_batches_hold_the_input_and_names_them()
+    public async Task Resume_continues_the_only_batch_that_holds_the_input_even_when_it_finished()
     {
         var session = NewSession();
-        await RunAsync(BatchRun.Start(session, "finished one"), session, [Shot(1)]);
+        var first = await RunAsync(BatchRun.Start(session, "finished once"), session, [Shot(1)]);
+
+        var resumed = BatchRun.Resume(session, Shot(1), firstKey: null);
+        var again = await RunAsync(resumed, session, [Shot(1)]);
+
+        Assert.Equal("finished once", resumed.Name);
+        Assert.Equal(first[0].TaskId, again[0].TaskId);
+        Assert.Single(_emulator.Server.Tasks);
+    }
+
+    [Fact]
+    public async Task Resume_sends_nothing_when_several_finished_batches_hold_the_input_and_names_them()
+    {
+        var session = NewSession();
+        await RunAsync(BatchRun.Start(session, "take one"), session, [Shot(1)]);
+        await RunAsync(BatchRun.Start(session, "take two"), session, [Shot(1)]);
 
         var error = Assert.Throws<HiApiException>(() => BatchRun.Resume(session, Shot(1), firstKey: null));
 
         Assert.Equal(HiApiErrorKind.NothingToResume, error.Kind);
-        Assert.Contains("'finished one'", error.Message);
-        Assert.Contains("-Batch 'finished one'", error.Message);
+        Assert.Contains("'take one'", error.Message);
+        Assert.Contains("-Batch 'take two'", error.Message);
     }
 
     [Fact]

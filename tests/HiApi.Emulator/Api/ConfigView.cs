@@ -16,6 +16,10 @@ internal sealed class ConfigView
     public int? CallbackDeliveries { get; set; }
     public bool? CallbackWrapped { get; set; }
     public decimal? PricePerSecond { get; set; }
+    public decimal? PriceFactor1080p { get; set; }
+    public string? PricingBody { get; set; }
+    public int? PricingStatus { get; set; }
+    public bool? PricingHangs { get; set; }
     public long? VideoSizeBytes { get; set; }
     public bool? RecordRequests { get; set; }
     public int? IdempotencyWindowSeconds { get; set; }
@@ -51,6 +55,10 @@ internal sealed class ConfigView
         CallbackDeliveries = options.CallbackDeliveries,
         CallbackWrapped = options.CallbackWrapped,
         PricePerSecond = options.PricePerSecond,
+        PriceFactor1080p = options.PriceFactor1080p,
+        PricingBody = options.PricingBody ?? "",
+        PricingStatus = options.PricingStatus ?? 0,
+        PricingHangs = options.PricingHangs,
         VideoSizeBytes = options.VideoSizeBytes ?? 0,
         RecordRequests = options.RecordRequests,
         IdempotencyWindowSeconds = options.IdempotencyWindowSeconds,
@@ -87,6 +95,10 @@ internal sealed class ConfigView
         if (CallbackDeliveries is { } deliveries) options.CallbackDeliveries = deliveries;
         if (CallbackWrapped is { } wrapped) options.CallbackWrapped = wrapped;
         if (PricePerSecond is { } price) options.PricePerSecond = price;
+        if (PriceFactor1080p is { } factor) options.PriceFactor1080p = factor;
+        if (PricingBody is { } pricingBody) options.PricingBody = EmptyMeansOff(pricingBody);
+        if (PricingStatus is { } pricingStatus) options.PricingStatus = ZeroMeansOff(pricingStatus);
+        if (PricingHangs is { } pricingHangs) options.PricingHangs = pricingHangs;
         if (VideoSizeBytes is { } size) options.VideoSizeBytes = ZeroMeansOff(size);
         if (RecordRequests is { } record) options.RecordRequests = record;
         if (IdempotencyWindowSeconds is { } idempotencyWindow) options.IdempotencyWindowSeconds = idempotencyWindow;

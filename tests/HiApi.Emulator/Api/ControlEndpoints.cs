@@ -99,6 +99,7 @@ internal sealed class ControlEndpoints(EmulatorState state)
                 get = state.Requests.CountOf(RequestLog.Get),
                 list = state.Requests.CountOf(RequestLog.List),
                 download = state.Requests.CountOf(RequestLog.Download),
+                pricing = state.Requests.CountOf(RequestLog.Pricing),
                 other = state.Requests.CountOf(RequestLog.Other),
             },
             createsByUserAgent = state.Requests.CreatesByUserAgent(),

@@ -209,7 +209,7 @@ internal sealed class TaskEndpoints(EmulatorState state)
             Prompt = request.Prompt,
             CallbackUrl = request.CallbackUrl,
             Failure = failure,
-            Cost = (request.Duration ?? DefaultDurationForEstimate) * options.PricePerSecond,
+            Cost = Billing.PriceList.CostOf(options, request.Duration ?? DefaultDurationForEstimate, request.Resolution),
             ExpireAtUnixSeconds = expireAt,
         };
     }

@@ -10,8 +10,23 @@ public sealed class EmulatorOptions
     /// <summary>The keys the emulator accepts. Defaults: see <see cref="DefaultApiKeys"/>.</summary>
     public List<EmulatorApiKey> ApiKeys { get; set; } = DefaultApiKeys();
 
-    /// <summary>Price of one generated second; a create reserves duration x this.</summary>
+    /// <summary>Price of one generated second; a create reserves duration x this (x <see cref="PriceFactor1080p"/> at 1080p).</summary>
     public decimal PricePerSecond { get; set; } = 0.01m;
+
+    /// <summary>A 1080p second costs this many times <see cref="PricePerSecond"/>; the default price list says so.</summary>
+    public decimal PriceFactor1080p { get; set; } = 1.5m;
+
+    /// <summary>
+    /// What <c>GET /api/pricing</c> answers, verbatim (rows, malformed rows, text that is not JSON); null: the default
+    /// rows, one per model, which follow <see cref="PricePerSecond"/> and <see cref="PriceFactor1080p"/>.
+    /// </summary>
+    public string? PricingBody { get; set; }
+
+    /// <summary>The price list is down: <c>GET /api/pricing</c> answers this error status (400..599); null: it is served.</summary>
+    public int? PricingStatus { get; set; }
+
+    /// <summary>The price list never answers: the request is held until the client gives up (a timeout).</summary>
+    public bool PricingHangs { get; set; }
 
     /// <summary>Milliseconds a task spends in <c>queued</c>.</summary>
     public int QueuedMs { get; set; } = 200;

@@ -43,7 +43,8 @@ internal static class EmulatorApplication
         var app = builder.Build();
         app.UseMiddleware<RequestRecordingMiddleware>(state);
         app.UseWhen(
-            context => context.Request.Path.StartsWithSegments("/v1") || context.Request.Path.StartsWithSegments("/storage"),
+            context => context.Request.Path.StartsWithSegments("/v1") || context.Request.Path.StartsWithSegments("/storage")
+                || context.Request.Path.StartsWithSegments("/api"),
             network => network.UseMiddleware<NetworkLatencyMiddleware>(state));
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments("/_emulator"),
@@ -54,6 +55,8 @@ internal static class EmulatorApplication
         app.MapGet("/v1/tasks/{taskId}", new RequestDelegate(tasks.GetAsync));
         app.MapGet("/v1/tasks", new RequestDelegate(new TaskListEndpoint(state).ListAsync));
         app.Map("/v1/{**rest}", new RequestDelegate(TaskEndpoints.UnknownRouteAsync));
+
+        app.MapGet("/api/pricing", new RequestDelegate(new PricingEndpoint(state).GetAsync));
 
         var storage = new StorageEndpoints(state);
         app.MapMethods("/storage/{fileName}", [HttpMethods.Get, HttpMethods.Head], new RequestDelegate(storage.DownloadAsync));

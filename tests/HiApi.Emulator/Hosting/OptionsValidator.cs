@@ -23,6 +23,8 @@ internal static class OptionsValidator
         Require(options.RetryAfterSeconds >= 0, "RetryAfterSeconds must be >= 0");
         Require(options.CallbackDeliveries >= 0, "CallbackDeliveries must be >= 0");
         Require(options.PricePerSecond >= 0, "PricePerSecond must be >= 0");
+        Require(options.PriceFactor1080p > 0, "PriceFactor1080p must be > 0");
+        Require(options.PricingStatus is null or (>= 400 and <= 599), "PricingStatus must be null or an error status 400..599");
         Require(options.VideoSizeBytes is null or >= 0, "VideoSizeBytes must be null or >= 0");
         Require(options.IdempotencyWindowSeconds >= 0, "IdempotencyWindowSeconds must be >= 0");
         Require(options.CreateProcessingMs >= 0, "CreateProcessingMs must be >= 0");

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace HiApi.Emulator.Hosting;
 
 /// <summary>
-/// Logs every request to <c>/v1/...</c> and <c>/storage/...</c> as its answer starts (or when it ends unanswered).
+/// Logs every request to <c>/v1/...</c>, <c>/storage/...</c> and <c>/api/...</c> as its answer starts (or when it ends unanswered).
 /// Keeps only whether an Authorization header was present, never its value; the Idempotency-Key is kept (it is not
 /// a secret). A dropped connection is logged with status 0.
 /// </summary>
@@ -14,7 +14,7 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorS
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (!path.StartsWithSegments("/v1") && !path.StartsWithSegments("/storage"))
+        if (!path.StartsWithSegments("/v1") && !path.StartsWithSegments("/storage") && !path.StartsWithSegments("/api"))
         {
             await next(context);
             return;
@@ -88,6 +88,10 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, EmulatorS
         if (segments is ["storage", _] && (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)))
         {
             return RequestLog.Download;
+        }
+        if (segments is ["api", "pricing"] && HttpMethods.IsGet(method))
+        {
+            return RequestLog.Pricing;
         }
         return RequestLog.Other;
     }

@@ -4,7 +4,7 @@ namespace HiApi.Emulator;
 /// One request the emulator received on <c>/v1/...</c> or <c>/storage/...</c>. The Authorization value is never
 /// kept, only whether it was present. <paramref name="StatusCode"/> is 0 when the connection was dropped.
 /// </summary>
-/// <param name="Kind">"create", "get", "list", "download" or "other".</param>
+/// <param name="Kind">"create", "get", "list", "download", "pricing" or "other".</param>
 /// <param name="IdempotencyKey">The <c>Idempotency-Key</c> header as sent (keys are not secrets), or null.</param>
 /// <param name="Replay">True when a create was answered as an idempotent replay of an earlier one.</param>
 /// <param name="UserAgent">The <c>User-Agent</c> header as sent (the module names its cmdlet there), or null.</param>

@@ -12,6 +12,7 @@ internal sealed class RequestLog
     public const string Get = "get";
     public const string List = "list";
     public const string Download = "download";
+    public const string Pricing = "pricing";
     public const string Other = "other";
 
     private readonly ConcurrentQueue<RecordedRequest> _entries = new();
