@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace HiApi.Client;
 
 /// <summary>
@@ -7,6 +10,9 @@ namespace HiApi.Client;
 /// </summary>
 internal sealed class LedgerRecord
 {
+    /// <summary>What the line is (see <see cref="LedgerRecordKinds"/>); none for a task or submission event.</summary>
+    public string? Kind { get; set; }
+
     public string? TaskId { get; set; }
 
     /// <summary>
@@ -40,6 +46,13 @@ internal sealed class LedgerRecord
 
     public DateTimeOffset? UpdatedAt { get; set; }
 
+    /// <summary>
+    /// Fields this version does not know (a newer version wrote them): folded like the others and written back by
+    /// compaction, so a rewrite never drops what it did not understand.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? UnknownFields { get; set; }
+
     /// <summary>A full record of <paramref name="entry"/>: how a submission and a compacted task are written.</summary>
     public static LedgerRecord FromEntry(LedgerEntry entry) => new()
     {
@@ -63,6 +76,7 @@ internal sealed class LedgerRecord
         SavedAt = entry.SavedAt,
         SavedFiles = entry.SavedFiles.Count > 1 ? entry.SavedFiles.ToList() : null,
         UpdatedAt = entry.UpdatedAt,
+        UnknownFields = LedgerUnknownFields.Copy(entry.UnknownFields),
     };
 
     /// <summary>A submission's line: the key and the request, as sent.</summary>
@@ -87,6 +101,7 @@ internal sealed class LedgerRecord
         var record = ForSubmission(submission.IdempotencyKey, submission.Request, submission.Status, submission.SubmittedAt, submission.UpdatedAt);
         record.ErrorCode = submission.ErrorCode;
         record.ErrorMessage = submission.ErrorMessage;
+        record.UnknownFields = LedgerUnknownFields.Copy(submission.UnknownFields);
         return record;
     }
 
@@ -113,6 +128,7 @@ internal sealed class LedgerRecord
         ErrorCode = ErrorCode ?? current?.ErrorCode,
         ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
         UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+        UnknownFields = LedgerUnknownFields.Merge(current?.UnknownFields, UnknownFields),
     };
 
     /// <summary>Folds this event over the task's state so far (null for the task's first line).</summary>
@@ -138,6 +154,7 @@ internal sealed class LedgerRecord
         SavedAt = SavedAt ?? current?.SavedAt,
         SavedFiles = FoldSavedFiles(current?.SavedFiles),
         UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+        UnknownFields = LedgerUnknownFields.Merge(current?.UnknownFields, UnknownFields),
     };
 
     /// <summary>The places saved so far plus this event's (a place saved again replaces its older length).</summary>
