@@ -109,16 +109,18 @@ internal static class LedgerFile
     /// <summary>
     /// Replaces the ledger with its folded state: a header, every line of a kind this version does not know (byte
     /// for byte), one full line per kept submission and task (fields this version does not know included). Written
-    /// to <c>&lt;path&gt;.tmp</c>, fsynced, then renamed over the ledger. A rename within a folder is atomic, so a
-    /// crash at any point leaves either the old complete file or the new complete file, never a mix. Returns the new
-    /// file's size.
+    /// to <c>&lt;path&gt;.tmp</c>, fsynced, then put in the ledger's place by <paramref name="replace"/> (one
+    /// attempt, see <see cref="LedgerFileReplacement"/>), which is atomic: a crash at any point leaves either the
+    /// old complete file or the new complete file, never a mix. If the replace fails, the ledger is left as it was
+    /// and the temporary file is removed. Returns the new file's size.
     /// </summary>
     public static long Rewrite(
         string path,
         LedgerState state,
         IReadOnlyList<LedgerEntry> entries,
         IReadOnlyList<LedgerSubmission> submissions,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        Action<string, string> replace)
     {
         var temporaryPath = path + ".tmp";
         long length;
@@ -149,7 +151,16 @@ internal static class LedgerFile
             length = stream.Length;
         }
 
-        ReplaceWithRetry(temporaryPath, path);
+        try
+        {
+            replace(temporaryPath, path);
+        }
+        catch
+        {
+            TryDelete(temporaryPath);
+            throw;
+        }
+
         return length;
     }
 
@@ -159,20 +170,15 @@ internal static class LedgerFile
         line.ResetWrittenCount();
     }
 
-    // On Windows a virus scanner or indexer may hold the ledger open for a moment; waiting briefly beats failing.
-    private static void ReplaceWithRetry(string temporaryPath, string path)
+    private static void TryDelete(string path)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                File.Move(temporaryPath, path, overwrite: true);
-                return;
-            }
-            catch (Exception busy) when (attempt < 10 && busy is IOException or UnauthorizedAccessException)
-            {
-                Thread.Sleep(20 * attempt);
-            }
+            File.Delete(path);
+        }
+        catch (Exception busy) when (busy is IOException or UnauthorizedAccessException)
+        {
+            // Overwritten by the next compaction; the ledger itself is untouched.
         }
     }
 

@@ -31,4 +31,7 @@ public sealed class LedgerOptions
     /// write it as a warning.
     /// </summary>
     public Action<string>? Warn { get; init; }
+
+    /// <summary>The step that puts a compacted file in the ledger's place (temporary path, ledger path): a seam for tests.</summary>
+    internal Action<string, string> ReplaceFile { get; init; } = LedgerFileReplacement.Replace;
 }

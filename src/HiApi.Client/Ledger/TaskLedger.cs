@@ -16,8 +16,10 @@ namespace HiApi.Client;
 /// loading skips (a line counts only once its newline is on disk) and the next append fences off with a newline.
 /// Any corrupt line (and any line over 1 MiB, skipped without being read whole) is skipped and counted
 /// (<see cref="SkippedLineCount"/>), never thrown, and reported once through <see cref="LedgerOptions.Warn"/>.
-/// Compaction writes a new file beside the ledger, fsyncs it and renames it over the ledger, which is atomic: a
-/// crash leaves the old or the new file, both complete.</para>
+/// Compaction writes a new file beside the ledger, fsyncs it and puts it in the ledger's place with one atomic
+/// replace: a crash leaves the old or the new file, both complete. A replace that fails (Windows: another program
+/// holds the ledger open) is not retried under the lock; automatic compaction then waits
+/// <see cref="CompactionRetryAfterWrites"/> writes and <see cref="CompactionRetryAfter"/> before trying again.</para>
 /// <para><b>Multi-process safety.</b> Every operation (append, read, compact) runs while holding an exclusive lock
 /// on <c>&lt;file&gt;.lock</c> (see <see cref="LedgerFileLock"/>), taken with retries and backoff up to
 /// <see cref="LedgerOptions.LockTimeout"/>. When <see cref="Path"/> is a symbolic link, the file is the one it
@@ -42,6 +44,9 @@ public sealed class TaskLedger
     /// <summary>Environment variable that switches the ledger off when set to <c>off</c>, <c>0</c> or <c>false</c>.</summary>
     public const string DisableEnvironmentVariable = "HIAPI_LEDGER";
 
+    /// <summary>After an automatic compaction failed, the next waits for this many writes (and <see cref="CompactionRetryAfter"/>).</summary>
+    internal const int CompactionRetryAfterWrites = 100;
+
     private static readonly string[] SwitchedOffValues = ["off", "0", "false"];
 
     private readonly object gate = new();
@@ -55,6 +60,14 @@ public sealed class TaskLedger
     private LedgerState? cache;
     private bool warnedSkippedLines;
     private bool warnedNewerFormat;
+    private DateTimeOffset? compactionFailedAt;
+    private int writesSinceCompactionFailed;
+
+    /// <summary>
+    /// After an automatic compaction failed, the next waits this long by <see cref="LedgerOptions.TimeProvider"/> (and
+    /// <see cref="CompactionRetryAfterWrites"/> writes): both, so a fast batch and a slow poller alike try rarely.
+    /// </summary>
+    internal static TimeSpan CompactionRetryAfter { get; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Uses (and on first write creates) the ledger at <paramref name="path"/>.</summary>
     public TaskLedger(string path, LedgerOptions? options = null)
@@ -411,7 +424,8 @@ public sealed class TaskLedger
     /// submissions (a created task carries its key), and corrupt lines. Also runs by itself after a write once the
     /// file passes <see cref="LedgerOptions.CompactWhenLargerThanBytes"/>.
     /// </summary>
-    /// <exception cref="IOException">The ledger was written by a newer version, which this one never rewrites.</exception>
+    /// <exception cref="IOException">The rewritten file could not replace the ledger (another program holds it
+    /// open), or the ledger was written by a newer version, which this one never rewrites.</exception>
     public LedgerCompactionResult Compact(DateTimeOffset now)
     {
         using var deliverWarnings = new WarningDelivery(this);
@@ -525,7 +539,8 @@ public sealed class TaskLedger
 
         var end = LedgerFile.Append(FilePath, record, now);
         var state = RefreshLocked();
-        if (ShouldAutoCompact(state, now))
+        writesSinceCompactionFailed++;
+        if (ShouldAutoCompact(state, now) && MayRetryCompaction(now))
         {
             try
             {
@@ -534,12 +549,19 @@ public sealed class TaskLedger
             }
             catch (Exception busy) when (busy is IOException or UnauthorizedAccessException)
             {
-                // A failed compaction only postpones the shrink to the next write; the event still gets its fsync.
+                // The ledger is as it was and this event is in it (it still gets its fsync below). Trying again on
+                // every write would rewrite megabytes each time while other sessions wait for the lock: back off.
+                compactionFailedAt = now;
+                writesSinceCompactionFailed = 0;
             }
         }
 
         return new LedgerWrite(state.Fingerprint, end);
     }
+
+    private bool MayRetryCompaction(DateTimeOffset now) =>
+        compactionFailedAt is not { } failedAt
+        || (writesSinceCompactionFailed >= CompactionRetryAfterWrites && now - failedAt >= CompactionRetryAfter);
 
     /// <summary>
     /// Returns once <paramref name="written"/> is on disk (group commit): if an fsync that began after the write has
@@ -582,7 +604,8 @@ public sealed class TaskLedger
         var entries = state.Snapshot();
         var kept = entries.Where(entry => ShouldKeep(entry, now)).ToArray();
         var unresolved = state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray();
-        var bytesAfter = LedgerFile.Rewrite(FilePath, state, kept, unresolved, Now);
+        var bytesAfter = LedgerFile.Rewrite(FilePath, state, kept, unresolved, Now, options.ReplaceFile);
+        compactionFailedAt = null;
         cache = null;
         RefreshLocked();
         return new LedgerCompactionResult(entries.Count, kept.Length, bytesBefore, bytesAfter);
