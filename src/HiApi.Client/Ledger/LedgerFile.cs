@@ -61,7 +61,8 @@ internal static class LedgerFile
     }
 
     /// <summary>
-    /// Appends one event as a single write call and returns the file length after it. The write survives a crash of the process at once (it is in the OS's
+    /// Appends one event as a single write at the file's end (the kernel's end, see <see cref="LedgerAppendFile"/>)
+    /// and returns the file length after it. The write survives a crash of the process at once (it is in the OS's
     /// cache); it survives a crash of the machine once the file is fsynced, which <see cref="SyncToDisk"/> does (one
     /// fsync for every write made before it began). A file created here starts with a header. If an earlier writer
     /// died mid-line, a newline is written first so the fragment stays one (skipped) line and never swallows this
@@ -71,7 +72,7 @@ internal static class LedgerFile
     public static long Append(string path, LedgerRecord record, DateTimeOffset now)
     {
         var line = new ArrayBufferWriter<byte>(512);
-        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
         var length = stream.Length;
         if (length == 0)
         {
@@ -87,9 +88,8 @@ internal static class LedgerFile
         }
 
         WriteLine(line, JsonSerializer.SerializeToUtf8Bytes(record, LedgerJsonContext.Default.LedgerRecord));
-        stream.Position = length;
-        stream.Write(line.WrittenSpan);
-        return length + line.WrittenCount;
+        LedgerAppendFile.Append(path, line.WrittenSpan);
+        return stream.Length;
     }
 
     /// <summary>

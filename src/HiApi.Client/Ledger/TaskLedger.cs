@@ -26,9 +26,11 @@ namespace HiApi.Client;
 /// finally points to, locked, appended to and compacted there, so a process using the link and one using the real
 /// path share one lock and one file (and compaction leaves the link a link). Appends from several PowerShell
 /// processes therefore never interleave, readers never see a half-written line from a live writer, and compaction
-/// never races an append. The OS drops the lock when its holder dies. Within one process, an instance is
-/// thread-safe and separate instances on the same path exclude each other through the same lock. (Setting
-/// <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns .NET's file locking off on Unix and with it this guarantee.)</para>
+/// never races an append. Each append is also an append at the kernel's end of the file (<c>O_APPEND</c>,
+/// <c>FILE_APPEND_DATA</c>), so writers without a working lock (<c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c>, a
+/// file system without locks) still never write over each other's lines. The OS drops the lock when its holder
+/// dies. Within one process, an instance is thread-safe and separate instances on the same path exclude each other
+/// through the same lock.</para>
 /// <para><b>Cost.</b> The fold is cached per instance together with the byte offset read so far and a fingerprint
 /// of the bytes read (see <see cref="LedgerFingerprint"/>), so repeated status polls parse only newly appended
 /// lines, with or without this module's header; a compacted (replaced) file no longer matches the fingerprint and
