@@ -55,6 +55,11 @@ public sealed class HiApiSession
             {
                 ledger.RecordSubmitting(keyed.IdempotencyKey!, keyed);
             }
+            catch (LedgerReadOnlyException newerLedger)
+            {
+                // The folder advice below would not help: the module is older than the ledger.
+                throw new HiApiException(HiApiErrorKind.FileSystem, $"{newerLedger.Message} Nothing was sent, so nothing was charged.", newerLedger);
+            }
             catch (Exception unrecorded) when (unrecorded is IOException or UnauthorizedAccessException)
             {
                 throw new HiApiException(
