@@ -7,7 +7,9 @@ namespace HiApi.Client;
 /// offset it read up to. The same file, only appended to, still holds both; a file that was replaced (compacted by
 /// another process, restored, edited) shrank or holds other bytes there, and is folded again from the start. This
 /// needs no header and no file-system identity (which .NET does not expose), so a ledger without this module's
-/// header is read incrementally too.
+/// header is read incrementally too. Compaction always starts the file with a new random generation, so a compacted
+/// file never passes for the old one; what it cannot see is an edit in the middle that keeps the length, the first
+/// 4 KiB and the last line read: the next command (a new fold) reads that.
 /// </summary>
 internal sealed class LedgerFingerprint
 {
