@@ -29,5 +29,8 @@ public sealed class LedgerBatch
 
     public bool IsFinished => Status == FinishedStatus;
 
+    /// <summary>Fields a newer version wrote on the batch's lines: kept, and written back by compaction.</summary>
+    internal IReadOnlyDictionary<string, System.Text.Json.JsonElement>? UnknownFields { get; init; }
+
     public override string ToString() => $"{Name} ({Status ?? "unknown"})";
 }

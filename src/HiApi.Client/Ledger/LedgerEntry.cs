@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace HiApi.Client;
 
 /// <summary>
@@ -77,6 +79,9 @@ public sealed class LedgerEntry
 
     /// <summary>When this task's record last changed; compaction measures retention from it.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Fields a newer version wrote for this task, kept so that compaction writes them back.</summary>
+    internal IReadOnlyDictionary<string, JsonElement>? UnknownFields { get; init; }
 
     /// <summary>Only <c>success</c> and <c>fail</c> are final; everything before them may still change.</summary>
     public bool IsTerminal => IsTerminalStatus(Status);

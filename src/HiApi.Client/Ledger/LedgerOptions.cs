@@ -23,4 +23,15 @@ public sealed class LedgerOptions
 
     /// <summary>The clock for <see cref="LedgerEntry.UpdatedAt"/> and auto-compaction; replaceable in tests.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the ledger says what a user should know but what must not fail the operation: lines it skipped (with
+    /// their count and the ledger's path), a ledger from a newer version used read-only. Each once per
+    /// <see cref="TaskLedger"/> instance (a cmdlet uses one per command), never while a lock is held. The cmdlets
+    /// write it as a warning.
+    /// </summary>
+    public Action<string>? Warn { get; init; }
+
+    /// <summary>The step that puts a compacted file in the ledger's place (temporary path, ledger path): a seam for tests.</summary>
+    internal Action<string, string> ReplaceFile { get; init; } = LedgerFileReplacement.Replace;
 }

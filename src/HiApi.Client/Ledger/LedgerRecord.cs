@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace HiApi.Client;
 
 /// <summary>
@@ -55,6 +58,13 @@ internal sealed class LedgerRecord
 
     public DateTimeOffset? UpdatedAt { get; set; }
 
+    /// <summary>
+    /// Fields this version does not know (a newer version wrote them): folded like the others and written back by
+    /// compaction, so a rewrite never drops what it did not understand.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? UnknownFields { get; set; }
+
     // The first format wrote the request as separate fields; they are read (never written) so old ledgers still load.
     public string? Model { get; set; }
     public string? Prompt { get; set; }
@@ -72,9 +82,9 @@ internal sealed class LedgerRecord
             return VideoRequest.FromBody(body);
         }
 
-        return Model is null ? null : new VideoRequest
+        return Model is null && Prompt is null && ImageUrl is null ? null : new VideoRequest
         {
-            Model = Model,
+            Model = Model ?? HiApiModels.TextToVideo,
             Prompt = Prompt,
             ImageUrl = ImageUrl,
             AspectRatio = AspectRatio,
@@ -105,6 +115,7 @@ internal sealed class LedgerRecord
         SavedAt = entry.SavedAt,
         SavedFiles = entry.SavedFiles.Count > 1 ? entry.SavedFiles.ToList() : null,
         UpdatedAt = entry.UpdatedAt,
+        UnknownFields = LedgerUnknownFields.Copy(entry.UnknownFields),
     };
 
     /// <summary>A submission's line: the key, its batch and input, and the request, as sent.</summary>
@@ -125,6 +136,7 @@ internal sealed class LedgerRecord
         var record = ForSubmission(submission.Planned, submission.Status, submission.SubmittedAt, submission.UpdatedAt);
         record.ErrorCode = submission.ErrorCode;
         record.ErrorMessage = submission.ErrorMessage;
+        record.UnknownFields = LedgerUnknownFields.Copy(submission.UnknownFields);
         return record;
     }
 
@@ -138,6 +150,7 @@ internal sealed class LedgerRecord
         Inputs = batch.Inputs,
         SubmittedAt = batch.StartedAt,
         UpdatedAt = batch.UpdatedAt,
+        UnknownFields = LedgerUnknownFields.Copy(batch.UnknownFields),
     };
 
     /// <summary>Folds this batch event over the batch's state so far (null for its first line).</summary>
@@ -149,6 +162,7 @@ internal sealed class LedgerRecord
         Inputs = Inputs ?? current?.Inputs,
         StartedAt = current?.StartedAt ?? SubmittedAt ?? UpdatedAt,
         UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+        UnknownFields = LedgerUnknownFields.Merge(current?.UnknownFields, UnknownFields),
     };
 
     /// <summary>Folds this submission event over the submission's state so far (null for its first line).</summary>
@@ -172,6 +186,7 @@ internal sealed class LedgerRecord
             ErrorCode = ErrorCode ?? current?.ErrorCode,
             ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
             UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+            UnknownFields = LedgerUnknownFields.Merge(current?.UnknownFields, UnknownFields),
         };
     }
 
@@ -198,6 +213,7 @@ internal sealed class LedgerRecord
             SavedAt = SavedAt ?? current?.SavedAt,
             SavedFiles = FoldSavedFiles(current?.SavedFiles),
             UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
+            UnknownFields = LedgerUnknownFields.Merge(current?.UnknownFields, UnknownFields),
         };
     }
 

@@ -1,8 +1,9 @@
 namespace HiApi.Client;
 
 /// <summary>
-/// The ledger file folded by task id, plus how far into the file (and into which generation of it) the fold
-/// has read, so the next operation only needs to parse the lines appended since.
+/// The ledger file folded by task id, plus how far into the file the fold has read (and a fingerprint of what it
+/// read, to tell an appended file from a replaced one), so the next operation only needs to parse the lines
+/// appended since.
 /// </summary>
 internal sealed class LedgerState
 {
@@ -13,21 +14,37 @@ internal sealed class LedgerState
     private readonly Dictionary<string, string> taskIdByKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LedgerBatch> batches = new(StringComparer.Ordinal);
     private readonly List<string> batchOrder = new();
-
-    /// <summary>The header's generation; null for a file without our header, which disables incremental reads.</summary>
-    public string? Generation { get; set; }
+    private readonly List<byte[]> unknownKindLines = new();
 
     /// <summary>Bytes up to and including the last complete (newline-terminated) line folded so far.</summary>
     public long ConsumedBytes { get; set; }
 
+    /// <summary>What the fold read, as of <see cref="ConsumedBytes"/>.</summary>
+    public LedgerFingerprint Fingerprint { get; set; } = LedgerFingerprint.None;
+
+    /// <summary>The header line, when the file starts with this module's header.</summary>
+    public LedgerHeader? Header { get; set; }
+
+    /// <summary>
+    /// The file was written by a newer version (its header names a format this code does not understand): it is
+    /// read, never appended to or rewritten.
+    /// </summary>
+    public bool IsNewerFormat => Header?.Version > LedgerHeader.HighestUnderstoodVersion;
+
     /// <summary>Event lines folded; compared with <see cref="Count"/> to see whether compaction would shrink the file.</summary>
     public int EventLines { get; private set; }
 
-    /// <summary>Complete lines that could not be read as an event and were skipped.</summary>
+    /// <summary>
+    /// Complete lines that could not be used and were skipped: not JSON, no task id or key, over
+    /// <see cref="LedgerFile.MaxLineBytes"/>, or holding a saved file that cannot be one (an empty path).
+    /// </summary>
     public int CorruptLines { get; private set; }
 
     /// <summary>Whether the file ends in a line without its newline (a write cut short); never folded.</summary>
     public bool HasTornTail { get; set; }
+
+    /// <summary>Lines of a record kind this version does not know, byte for byte, in file order: compaction keeps them.</summary>
+    public IReadOnlyList<byte[]> UnknownKindLines => unknownKindLines;
 
     public int Count => submissionOrder.Count;
 
@@ -118,6 +135,8 @@ internal sealed class LedgerState
             batchOrder.Add(name);
         }
     }
+
+    public void KeepUnknownKindLine(ReadOnlySpan<byte> line) => unknownKindLines.Add(line.ToArray());
 
     private void ApplySubmission(string key, LedgerRecord record)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace HiApi.Client;
 
 /// <summary>
@@ -54,6 +56,9 @@ public sealed class LedgerSubmission
     public string? ErrorMessage { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Fields a newer version wrote for this submission, kept so that compaction writes them back.</summary>
+    internal IReadOnlyDictionary<string, JsonElement>? UnknownFields { get; init; }
 
     /// <summary>Sent (or about to be) but never answered: HiAPI may or may not have created (and charged) a task.</summary>
     public bool IsUnresolved => TaskId is null && Status is not (RejectedStatus or ReconciledStatus);

@@ -7,24 +7,34 @@ namespace HiApi.Client;
 /// <remarks>
 /// <para><b>Format.</b> A JSON Lines file: a header line, then one line per event (a task id plus the fields that
 /// changed and <c>updatedAt</c>), folded by task id on load. Appending a small line is the only write a normal
-/// operation makes, so existing data is never rewritten in place.</para>
+/// operation makes, so existing data is never rewritten in place. Fields and record kinds this version does not
+/// know are kept as they are by compaction; a ledger whose header names a newer format version is used read-only
+/// (see <see cref="LedgerOptions.Warn"/>).</para>
 /// <para><b>Crash safety.</b> Each event is written with one write call and fsynced (<c>Flush(true)</c>) before
 /// <see cref="RecordSubmitted"/> returns, so every task id handed to the caller is already on disk. Killing the
 /// process can only stop a write that has not returned yet; power loss can at worst leave a torn last line, which
 /// loading skips (a line counts only once its newline is on disk) and the next append fences off with a newline.
-/// Any corrupt line is skipped and counted (<see cref="SkippedLineCount"/>), never thrown. Compaction writes a new
-/// file beside the ledger, fsyncs it and renames it over the ledger, which is atomic: a crash leaves the old or
-/// the new file, both complete.</para>
+/// Any corrupt line (and any line over 1 MiB, skipped without being read whole) is skipped and counted
+/// (<see cref="SkippedLineCount"/>), never thrown, and reported once through <see cref="LedgerOptions.Warn"/>.
+/// Compaction writes a new file beside the ledger, fsyncs it and puts it in the ledger's place with one atomic
+/// replace: a crash leaves the old or the new file, both complete. A replace that fails (Windows: another program
+/// holds the ledger open) is not retried under the lock; automatic compaction then waits
+/// <see cref="CompactionRetryAfterWrites"/> writes and <see cref="CompactionRetryAfter"/> before trying again.</para>
 /// <para><b>Multi-process safety.</b> Every operation (append, read, compact) runs while holding an exclusive lock
-/// on <c>&lt;path&gt;.lock</c> (see <see cref="LedgerFileLock"/>), taken with retries and backoff up to
-/// <see cref="LedgerOptions.LockTimeout"/>. Appends from several PowerShell processes therefore never interleave,
-/// readers never see a half-written line from a live writer, and compaction never races an append. The OS drops
-/// the lock when its holder dies. Within one process, an instance is thread-safe and separate instances on the
-/// same path exclude each other through the same lock. (Setting <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns
-/// .NET's file locking off on Unix and with it this guarantee.)</para>
-/// <para><b>Cost.</b> The fold is cached per instance together with the byte offset read so far and the header's
-/// generation, so repeated status polls parse only newly appended lines; a compacted (replaced) file gets a new
-/// generation and is re-read from the start. The file is streamed, never read whole into a string.</para>
+/// on <c>&lt;file&gt;.lock</c> (see <see cref="LedgerFileLock"/>), taken with retries and backoff up to
+/// <see cref="LedgerOptions.LockTimeout"/>. When <see cref="Path"/> is a symbolic link, the file is the one it
+/// finally points to, locked, appended to and compacted there, so a process using the link and one using the real
+/// path share one lock and one file (and compaction leaves the link a link). Appends from several PowerShell
+/// processes therefore never interleave, readers never see a half-written line from a live writer, and compaction
+/// never races an append. Each append is also an append at the kernel's end of the file (<c>O_APPEND</c>,
+/// <c>FILE_APPEND_DATA</c>), so writers without a working lock (<c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c>, a
+/// file system without locks) still never write over each other's lines. The OS drops the lock when its holder
+/// dies. Within one process, an instance is thread-safe and separate instances on the same path exclude each other
+/// through the same lock.</para>
+/// <para><b>Cost.</b> The fold is cached per instance together with the byte offset read so far and a fingerprint
+/// of the bytes read (see <see cref="LedgerFingerprint"/>), so repeated status polls parse only newly appended
+/// lines, with or without this module's header; a compacted (replaced) file no longer matches the fingerprint and
+/// is re-read from the start. The file is streamed, never read whole into a string.</para>
 /// <para><b>Trust.</b> Status and save events are recorded only for task ids the ledger already knows: callbacks
 /// are unsigned, so a forged one must not be able to add work. There is no field for the API key.</para>
 /// </remarks>
@@ -36,16 +46,30 @@ public sealed class TaskLedger
     /// <summary>Environment variable that switches the ledger off when set to <c>off</c>, <c>0</c> or <c>false</c>.</summary>
     public const string DisableEnvironmentVariable = "HIAPI_LEDGER";
 
+    /// <summary>After an automatic compaction failed, the next waits for this many writes (and <see cref="CompactionRetryAfter"/>).</summary>
+    internal const int CompactionRetryAfterWrites = 100;
+
     private static readonly string[] SwitchedOffValues = ["off", "0", "false"];
 
     private readonly object gate = new();
 
     /// <summary>Held while fsyncing, never together with <see cref="gate"/>: writers go on appending meanwhile.</summary>
     private readonly object syncGate = new();
-    private (string? Generation, long Length) synced;
+    private (LedgerFingerprint? File, long Length) synced;
     private readonly LedgerOptions options;
-    private readonly string lockPath;
+    private readonly List<string> dueWarnings = new();
+    private string? filePath;
     private LedgerState? cache;
+    private bool warnedSkippedLines;
+    private bool warnedNewerFormat;
+    private DateTimeOffset? compactionFailedAt;
+    private int writesSinceCompactionFailed;
+
+    /// <summary>
+    /// After an automatic compaction failed, the next waits this long by <see cref="LedgerOptions.TimeProvider"/> (and
+    /// <see cref="CompactionRetryAfterWrites"/> writes): both, so a fast batch and a slow poller alike try rarely.
+    /// </summary>
+    internal static TimeSpan CompactionRetryAfter { get; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Uses (and on first write creates) the ledger at <paramref name="path"/>.</summary>
     public TaskLedger(string path, LedgerOptions? options = null)
@@ -64,7 +88,6 @@ public sealed class TaskLedger
 
         ArgumentNullException.ThrowIfNull(this.options.TimeProvider, nameof(options));
         Path = System.IO.Path.GetFullPath(path);
-        lockPath = Path + ".lock";
     }
 
     /// <summary>
@@ -86,11 +109,38 @@ public sealed class TaskLedger
         }
     }
 
-    /// <summary>Full path of the ledger file.</summary>
+    /// <summary>Full path of the ledger file, as given (a symbolic link stays a link: see <see cref="FilePath"/>).</summary>
     public string Path { get; }
 
-    /// <summary>Lines the most recent read could not use: corrupt lines plus a torn last line, if any.</summary>
+    /// <summary>
+    /// Lines the most recent read could not use: corrupt and over-long lines, lines with a saved file that cannot be
+    /// one (used without it), plus a torn last line, if any.
+    /// </summary>
     public int SkippedLineCount { get; private set; }
+
+    /// <summary>
+    /// The file read, written, locked and compacted: <see cref="Path"/>, or the file it finally points to when it is
+    /// a symbolic link. Resolved once, on the first operation.
+    /// </summary>
+    /// <exception cref="IOException">The path is a folder, or a loop of links.</exception>
+    internal string FilePath
+    {
+        get
+        {
+            if (Volatile.Read(ref filePath) is { } resolved)
+            {
+                return resolved; // no lock: MakeDurable asks while other threads append
+            }
+
+            lock (gate)
+            {
+                return filePath ??= LedgerPaths.ResolveTarget(Path);
+            }
+        }
+    }
+
+    /// <summary>Bytes of the file folded so far by this instance: what incremental reading saves is measured here.</summary>
+    internal long BytesFolded { get; private set; }
 
     /// <summary>
     /// The ledger a command should use, or null when switched off. <paramref name="disabled"/> (a switch
@@ -98,18 +148,26 @@ public sealed class TaskLedger
     /// (a parameter; it also overrides <c>HIAPI_LEDGER=off</c>, since asking for a file is the more specific
     /// request), then off if <see cref="DisableEnvironmentVariable"/> says so, then
     /// <see cref="PathEnvironmentVariable"/>, then <see cref="DefaultPath"/>. Relative paths resolve against the
-    /// process's current directory, so a cmdlet should pass a provider-resolved path.
+    /// process's current directory, with a leading <c>~</c> as the home folder, unless <paramref name="resolvePath"/>
+    /// says otherwise: a cmdlet passes PowerShell's resolution (against the PowerShell location), which then applies to
+    /// the parameter and the environment variable alike.
     /// </summary>
-    public static TaskLedger? Open(string? explicitPath, bool disabled, Func<string, string?>? getEnvironmentVariable = null)
+    public static TaskLedger? Open(
+        string? explicitPath,
+        bool disabled,
+        Func<string, string?>? getEnvironmentVariable = null,
+        Func<string, string>? resolvePath = null,
+        LedgerOptions? options = null)
     {
         if (disabled)
         {
             return null;
         }
 
+        resolvePath ??= LedgerPaths.ResolveUserPath;
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return new TaskLedger(explicitPath);
+            return new TaskLedger(resolvePath(explicitPath), options);
         }
 
         getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
@@ -120,7 +178,7 @@ public sealed class TaskLedger
         }
 
         var environmentPath = getEnvironmentVariable(PathEnvironmentVariable);
-        return new TaskLedger(string.IsNullOrWhiteSpace(environmentPath) ? DefaultPath : environmentPath);
+        return new TaskLedger(string.IsNullOrWhiteSpace(environmentPath) ? DefaultPath : resolvePath(environmentPath), options);
     }
 
     /// <summary>
@@ -132,6 +190,7 @@ public sealed class TaskLedger
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentException.ThrowIfNullOrWhiteSpace(entry.TaskId, nameof(entry));
+        using var deliverWarnings = new WarningDelivery(this);
         LedgerWrite? written;
         lock (gate)
         {
@@ -141,7 +200,7 @@ public sealed class TaskLedger
             record.UpdatedAt = entry.UpdatedAt == default ? now : entry.UpdatedAt;
             using (AcquireLock(createFolder: true))
             {
-                written = AppendLocked(record, now);
+                written = AppendLocked(record, now, required: true);
             }
         }
 
@@ -165,12 +224,13 @@ public sealed class TaskLedger
     /// otherwise the submission is written and durable on disk before this returns, so a process killed while the POST is
     /// in flight still leaves the request and its key behind (a refused one is written again: it is sent again). Call
     /// <see cref="RecordSubmitted"/> once the task id is known, or <see cref="RecordSubmissionRejected"/> when the API
-    /// refused it and no attempt may have created a task.
+    /// refused it and no attempt may have created a task. A ledger this version may only read refuses the claim
+    /// (<see cref="LedgerReadOnlyException"/>): nothing may be sent without its record.
     /// </summary>
     public SubmissionClaim Claim(PlannedSubmission planned, DateTimeOffset? submittedAt = null)
     {
         ArgumentNullException.ThrowIfNull(planned);
-        ThrowIfReadOnly();
+        using var deliverWarnings = new WarningDelivery(this);
         LedgerWrite? written;
         SubmissionClaim claim;
         lock (gate)
@@ -184,7 +244,7 @@ public sealed class TaskLedger
                 }
 
                 var now = Now;
-                written = AppendLocked(LedgerRecord.ForSubmission(planned, LedgerSubmission.SubmittingStatus, submittedAt ?? now, now), now);
+                written = AppendLocked(LedgerRecord.ForSubmission(planned, LedgerSubmission.SubmittingStatus, submittedAt ?? now, now), now, required: true);
             }
         }
 
@@ -192,11 +252,14 @@ public sealed class TaskLedger
         return claim;
     }
 
-    /// <summary>Records that a run of batch <paramref name="name"/> started (<see cref="LedgerBatch.RunningStatus"/>) or finished.</summary>
+    /// <summary>
+    /// Records that a run of batch <paramref name="name"/> started (<see cref="LedgerBatch.RunningStatus"/>) or finished.
+    /// A run's start is required (it precedes its first submission); its end is not.
+    /// </summary>
     public void RecordBatch(string name, bool named, string status, int? inputs = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ThrowIfReadOnly();
+        using var deliverWarnings = new WarningDelivery(this);
         LedgerWrite? written;
         lock (gate)
         {
@@ -212,7 +275,7 @@ public sealed class TaskLedger
                     Inputs = inputs,
                     SubmittedAt = now,
                     UpdatedAt = now,
-                }, now);
+                }, now, required: status == LedgerBatch.RunningStatus);
             }
         }
 
@@ -243,6 +306,7 @@ public sealed class TaskLedger
     private void RecordSubmissionClosed(string idempotencyKey, string status, string? errorCode, string? errorMessage)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        using var deliverWarnings = new WarningDelivery(this);
         LedgerWrite? written = null;
         lock (gate)
         {
@@ -266,7 +330,7 @@ public sealed class TaskLedger
                     ErrorCode = errorCode,
                     ErrorMessage = errorMessage,
                     UpdatedAt = now,
-                }, now);
+                }, now, required: false);
             }
         }
 
@@ -301,6 +365,7 @@ public sealed class TaskLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         // A blank status (a broken or hostile server) is "not reported": it must not fail the caller.
         status = string.IsNullOrWhiteSpace(status) ? null : status;
+        using var deliverWarnings = new WarningDelivery(this);
         LedgerWrite? written = null;
         lock (gate)
         {
@@ -354,7 +419,7 @@ public sealed class TaskLedger
                 {
                     var now = Now;
                     change.UpdatedAt = now;
-                    written = AppendLocked(change, now);
+                    written = AppendLocked(change, now, required: false);
                 }
             }
         }
@@ -372,6 +437,7 @@ public sealed class TaskLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(savedPath);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         var fullPath = System.IO.Path.GetFullPath(savedPath);
+        using var deliverWarnings = new WarningDelivery(this);
         LedgerWrite? written = null;
         lock (gate)
         {
@@ -388,7 +454,7 @@ public sealed class TaskLedger
                 }
 
                 var now = Now;
-                written = AppendLocked(new LedgerRecord { TaskId = taskId, SavedPath = fullPath, SavedLength = length, SavedAt = now, UpdatedAt = now }, now);
+                written = AppendLocked(new LedgerRecord { TaskId = taskId, SavedPath = fullPath, SavedLength = length, SavedAt = now, UpdatedAt = now }, now, required: false);
             }
         }
 
@@ -417,37 +483,44 @@ public sealed class TaskLedger
     /// <summary>
     /// Rewrites the ledger atomically with one line per kept task. Kept: every task updated within
     /// <see cref="LedgerOptions.Retention"/> of <paramref name="now"/>, every pending task that has not
-    /// expired, however old, and every unresolved submission. Dropped: saved, failed and expired tasks not updated
-    /// within the retention, resolved and rejected submissions (a created task carries its key), and corrupt lines. Also runs by itself after a write once the file passes
-    /// <see cref="LedgerOptions.CompactWhenLargerThanBytes"/>.
+    /// expired, however old, every unresolved submission, and every line of a record kind this version does not know
+    /// (as it was). Dropped: saved, failed and expired tasks not updated within the retention, resolved and rejected
+    /// submissions (a created task carries its key), and corrupt lines. Also runs by itself after a write once the
+    /// file passes <see cref="LedgerOptions.CompactWhenLargerThanBytes"/>.
     /// </summary>
+    /// <exception cref="IOException">The rewritten file could not replace the ledger (another program holds it
+    /// open), or the ledger was written by a newer version, which this one never rewrites.</exception>
     public LedgerCompactionResult Compact(DateTimeOffset now)
     {
+        using var deliverWarnings = new WarningDelivery(this);
         lock (gate)
         {
-            if (!File.Exists(Path))
+            if (!File.Exists(FilePath))
             {
                 return new LedgerCompactionResult(0, 0, 0, 0);
             }
 
             using (AcquireLock(createFolder: false))
             {
-                return CompactLocked(RefreshLocked(), now);
+                var state = RefreshLocked();
+                if (state.IsNewerFormat)
+                {
+                    throw new LedgerReadOnlyException(NewerFormatMessage(state, "so this version does not compact it"));
+                }
+
+                return CompactLocked(state, now);
             }
         }
     }
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 
-    /// <summary>A write the ledger cannot take (a newer format it must not rewrite) fails before anything is sent.</summary>
-    private static void ThrowIfReadOnly()
-    {
-    }
-
-    private string FolderPath => System.IO.Path.GetDirectoryName(Path)!;
+    /// <summary>The folder of the file itself (the link's target for a link): where the lock file lives.</summary>
+    private string FolderPath => System.IO.Path.GetDirectoryName(FilePath)!;
 
     private T Read<T>(Func<LedgerState, T> query)
     {
+        using var deliverWarnings = new WarningDelivery(this);
         lock (gate)
         {
             // Nothing to read, and a read must not litter the disk with folders.
@@ -460,48 +533,99 @@ public sealed class TaskLedger
 
             using (AcquireLock(createFolder: false))
             {
-                return query(RefreshLocked());
+                var state = RefreshLocked();
+                NoteNewerFormat(state);
+                return query(state);
             }
         }
     }
 
     private FileStream AcquireLock(bool createFolder)
     {
-        if (createFolder)
+        var file = FilePath;
+        if (createFolder && !Directory.Exists(FolderPath))
         {
+            if (!string.Equals(file, Path, StringComparison.Ordinal))
+            {
+                // A link into a drive or share that is not mounted: creating its folder on the local disk instead
+                // would write the ledger where nothing else will ever look.
+                throw new DirectoryNotFoundException(
+                    $"The task ledger '{Path}' is a symbolic link to '{file}', whose folder does not exist (a drive or share that is not mounted?).");
+            }
+
             Directory.CreateDirectory(FolderPath);
         }
 
-        return LedgerFileLock.Acquire(lockPath, options.LockTimeout);
+        return LedgerFileLock.Acquire(file + ".lock", options.LockTimeout);
     }
 
     private LedgerState RefreshLocked()
     {
-        cache = LedgerFile.Read(Path, cache);
+        var before = cache;
+        var consumedBefore = before?.ConsumedBytes ?? 0;
+        cache = LedgerFile.Read(FilePath, cache);
+        BytesFolded += ReferenceEquals(cache, before) ? cache.ConsumedBytes - consumedBefore : cache.ConsumedBytes;
         SkippedLineCount = cache.CorruptLines + (cache.HasTornTail ? 1 : 0);
+        if (SkippedLineCount > 0 && !warnedSkippedLines)
+        {
+            warnedSkippedLines = true;
+            QueueWarning(
+                $"The task ledger '{Path}' has {SkippedLineCount} line(s) that could not be read (damaged, cut short by a crash, " +
+                $"over {LedgerFile.MaxLineBytes / (1024 * 1024)} MiB, or naming a saved file without a path); they were skipped, " +
+                "so a task they recorded may be missing or incomplete here. Get-HiApiTask -Reconcile finds the account's tasks the ledger lacks.");
+        }
+
         return cache;
     }
 
-    /// <summary>Appends under the locks; the caller makes it durable with <see cref="MakeDurable"/> once they are released.</summary>
-    private LedgerWrite? AppendLocked(LedgerRecord record, DateTimeOffset now)
+    /// <summary>
+    /// Appends under the locks; the caller makes it durable with <see cref="MakeDurable"/> once they are released.
+    /// A ledger from a newer version is never appended to: a <paramref name="required"/> write (one the caller must
+    /// not go on without: a submission before it is sent, a task id just created) throws, any other is left out
+    /// with one warning per instance.
+    /// </summary>
+    private LedgerWrite? AppendLocked(LedgerRecord record, DateTimeOffset now, bool required)
     {
-        var end = LedgerFile.Append(Path, record, now);
+        var current = RefreshLocked();
+        if (current.IsNewerFormat)
+        {
+            if (required)
+            {
+                throw new LedgerReadOnlyException(NewerFormatMessage(
+                    current,
+                    "so this version only reads it and records nothing in it. Update HiApi.Video (Update-Module HiApi.Video), or choose " +
+                    "another ledger with -LedgerPath (or -NoLedger to go on without one)"));
+            }
+
+            NoteNewerFormat(current);
+            return null;
+        }
+
+        var end = LedgerFile.Append(FilePath, record, now);
         var state = RefreshLocked();
-        if (ShouldAutoCompact(state, now))
+        writesSinceCompactionFailed++;
+        if (ShouldAutoCompact(state, now) && MayRetryCompaction(now))
         {
             try
             {
                 CompactLocked(state, now);
-                return null; // the rewrite was fsynced before its rename, this event with it
+                return null; // the rewrite was fsynced before it replaced the ledger, this event with it
             }
             catch (Exception busy) when (busy is IOException or UnauthorizedAccessException)
             {
-                // A failed compaction only postpones the shrink to the next write; the event still gets its fsync.
+                // The ledger is as it was and this event is in it (it still gets its fsync below). Trying again on
+                // every write would rewrite megabytes each time while other sessions wait for the lock: back off.
+                compactionFailedAt = now;
+                writesSinceCompactionFailed = 0;
             }
         }
 
-        return new LedgerWrite(state.Generation, end);
+        return new LedgerWrite(state.Fingerprint, end);
     }
+
+    private bool MayRetryCompaction(DateTimeOffset now) =>
+        compactionFailedAt is not { } failedAt
+        || (writesSinceCompactionFailed >= CompactionRetryAfterWrites && now - failedAt >= CompactionRetryAfter);
 
     /// <summary>
     /// Returns once <paramref name="written"/> is on disk (group commit): if an fsync that began after the write has
@@ -518,35 +642,36 @@ public sealed class TaskLedger
 
         lock (syncGate)
         {
-            if (write.Generation is not null && synced.Generation == write.Generation && synced.Length >= write.End)
+            if (synced.File is { } file && file.SharesHeadWith(write.File) && synced.Length >= write.End)
             {
                 return;
             }
 
-            synced = LedgerFile.SyncToDisk(Path);
+            synced = LedgerFile.SyncToDisk(FilePath);
         }
     }
 
-    /// <summary>Where a write ended, in which generation of the file: what must be fsynced before it counts.</summary>
-    private readonly record struct LedgerWrite(string? Generation, long End);
+    /// <summary>Where a write ended, in which file (by its fingerprint): what must be fsynced before it counts.</summary>
+    private readonly record struct LedgerWrite(LedgerFingerprint File, long End);
 
     // Compacting only when it would at least halve the lines (a rewrite keeps one per task and one per unanswered
     // submission), or drop a corrupt line or a finished task past retention, keeps a large ledger from being rewritten
     // on every write: an answered submission alone is one line to drop, and every submission is answered.
     private bool ShouldAutoCompact(LedgerState state, DateTimeOffset now) =>
         state.ConsumedBytes > options.CompactWhenLargerThanBytes
-        && (state.EventLines >= 2 * (state.Count + state.BatchSnapshot().Count + state.SubmissionSnapshot().Count(submission => submission.IsUnresolved))
+        && (state.EventLines >= 2 * (state.Count + state.SubmissionSnapshot().Count(submission => submission.IsUnresolved))
             || state.CorruptLines > 0 || state.Snapshot().Any(entry => !ShouldKeep(entry, now)));
 
     private LedgerCompactionResult CompactLocked(LedgerState state, DateTimeOffset now)
     {
-        var bytesBefore = new FileInfo(Path).Length;
+        var bytesBefore = new FileInfo(FilePath).Length;
         var entries = state.Snapshot();
         var kept = entries.Where(entry => ShouldKeep(entry, now)).ToArray();
         var unresolved = state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray();
         var keptBatchNames = kept.Select(entry => entry.Batch).Concat(unresolved.Select(submission => submission.Batch)).ToHashSet(StringComparer.Ordinal);
         var batches = state.BatchSnapshot().Where(batch => keptBatchNames.Contains(batch.Name) || batch.UpdatedAt > now - options.Retention).ToArray();
-        var bytesAfter = LedgerFile.Rewrite(Path, kept, unresolved, batches, Now);
+        var bytesAfter = LedgerFile.Rewrite(FilePath, state, kept, unresolved, batches, Now, options.ReplaceFile);
+        compactionFailedAt = null;
         cache = null;
         RefreshLocked();
         return new LedgerCompactionResult(entries.Count, kept.Length, bytesBefore, bytesAfter);
@@ -554,4 +679,56 @@ public sealed class TaskLedger
 
     private bool ShouldKeep(LedgerEntry entry, DateTimeOffset now) =>
         entry.UpdatedAt > now - options.Retention || (entry.IsPending && !entry.IsExpired(now));
+
+    private void NoteNewerFormat(LedgerState state)
+    {
+        if (state.IsNewerFormat && !warnedNewerFormat)
+        {
+            warnedNewerFormat = true;
+            QueueWarning(NewerFormatMessage(
+                state,
+                "so this version only reads it, and what it reads may be incomplete: statuses and saved videos are not recorded, " +
+                "and nothing can be submitted with it. Update HiApi.Video (Update-Module HiApi.Video), or use another ledger " +
+                $"(-LedgerPath, $env:" + PathEnvironmentVariable + ")"));
+        }
+    }
+
+    private string NewerFormatMessage(LedgerState state, string consequence) =>
+        $"The task ledger '{Path}' was written by a newer version of HiApi.Video (ledger format version {state.Header!.Version}; " +
+        $"this version understands up to {LedgerHeader.HighestUnderstoodVersion}), {consequence}.";
+
+    private void QueueWarning(string message)
+    {
+        if (options.Warn is not null)
+        {
+            dueWarnings.Add(message);
+        }
+    }
+
+    /// <summary>Delivers the warnings an operation queued when it ends, after its locks are released, also on an early return or a throw.</summary>
+    private readonly struct WarningDelivery(TaskLedger ledger) : IDisposable
+    {
+        public void Dispose() => ledger.DeliverWarnings();
+    }
+
+    /// <summary>Hands queued warnings to <see cref="LedgerOptions.Warn"/> outside every lock: it may take its time, or read the ledger.</summary>
+    private void DeliverWarnings()
+    {
+        string[] due;
+        lock (gate)
+        {
+            if (dueWarnings.Count == 0)
+            {
+                return;
+            }
+
+            due = dueWarnings.ToArray();
+            dueWarnings.Clear();
+        }
+
+        foreach (var warning in due)
+        {
+            options.Warn!(warning);
+        }
+    }
 }

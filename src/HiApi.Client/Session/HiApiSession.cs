@@ -326,6 +326,11 @@ public sealed class HiApiSession
         {
             return operation();
         }
+        catch (LedgerReadOnlyException newerLedger)
+        {
+            // The folder advice below would not help: the module is older than the ledger.
+            throw new HiApiException(HiApiErrorKind.FileSystem, $"{newerLedger.Message} Nothing was sent, so nothing was charged.", newerLedger);
+        }
         catch (Exception unrecorded) when (unrecorded is IOException or UnauthorizedAccessException)
         {
             throw new HiApiException(

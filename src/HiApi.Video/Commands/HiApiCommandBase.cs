@@ -17,6 +17,9 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     private Lazy<TaskLedger?>? _ledger;
     private bool _disposed;
 
+    // PowerShell builds a cmdlet on the thread that then runs its Begin/Process/EndProcessing.
+    private readonly int _pipelineThreadId = Environment.CurrentManagedThreadId;
+
     /// <summary>
     /// The HiAPI key: a SecureString (or Get-Secret), or a plain string (less safe: it stays readable in memory and
     /// history). Defaults to $env:HIAPI_API_KEY, then $env:HIAPI_KEY.
@@ -31,7 +34,10 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string? BaseUri { get; set; }
 
-    /// <summary>The task ledger file. Defaults to $env:HIAPI_LEDGER_PATH, then a file in the user's local data folder.</summary>
+    /// <summary>
+    /// The task ledger file. Defaults to $env:HIAPI_LEDGER_PATH, then a file in the user's local data folder. Either
+    /// is resolved against the PowerShell location (with ~ as the home folder), not the process's directory.
+    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? LedgerPath { get; set; }
@@ -46,7 +52,7 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     protected HiApiClient Client => _client ??= CreateClient();
 
     /// <summary>The client with the task ledger, so nothing paid for is lost.</summary>
-    protected HiApiSession Session => _session ??= new HiApiSession(() => Client, Ledger, warn: message => Runner.QueueWarning(message));
+    protected HiApiSession Session => _session ??= new HiApiSession(() => Client, Ledger, warn: WarnFromClient);
 
     /// <summary>
     /// The session, with the key and base URI resolved first on the pipeline thread: a missing key then ends the
@@ -61,9 +67,13 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>The ledger alone (null when switched off), for work that needs no key, such as checking a callback.</summary>
+    /// <summary>
+    /// The ledger alone (null when switched off), for work that needs no key, such as checking a callback. -LedgerPath
+    /// and $env:HIAPI_LEDGER_PATH go through the same PowerShell path resolution; what the ledger has to say (skipped
+    /// lines, a newer format) comes out as one warning per command.
+    /// </summary>
     protected TaskLedger? Ledger => (_ledger ??= new Lazy<TaskLedger?>(
-        () => TaskLedger.Open(LedgerPath is null ? null : ResolveFileSystemPath(LedgerPath), NoLedger.IsPresent))).Value;
+        () => TaskLedger.Open(LedgerPath, NoLedger.IsPresent, resolvePath: ResolveFileSystemPath, options: new LedgerOptions { Warn = WarnFromClient }))).Value;
 
     protected override void StopProcessing() => Runner.Stop();
 
@@ -90,6 +100,30 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
 
     /// <summary>Writes the verbose lines and warnings background work queued since the last tick.</summary>
     protected void FlushMessages() => Runner.Flush(WriteVerbose, WriteWarning);
+
+    /// <summary>
+    /// A warning from the client library (session, ledger): written at once when it comes from the pipeline thread, so
+    /// a command that never waits on background work (Get-HiApiTask listing the ledger) still shows it; queued for the
+    /// next tick when it comes from background work, which may not write.
+    /// </summary>
+    private void WarnFromClient(string message)
+    {
+        if (Environment.CurrentManagedThreadId == _pipelineThreadId)
+        {
+            try
+            {
+                FlushMessages();
+                WriteWarning(message);
+                return;
+            }
+            catch (PSInvalidOperationException)
+            {
+                // Not inside Begin/Process/EndProcessing after all: queue it like background work does.
+            }
+        }
+
+        Runner.QueueWarning(message);
+    }
 
     /// <summary>Starts <paramref name="work"/> in <paramref name="queue"/>, first writing finished work while the queue is full.</summary>
     protected void StartQueued<TItem, TResult>(

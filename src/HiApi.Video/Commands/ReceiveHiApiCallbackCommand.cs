@@ -82,6 +82,7 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
     {
         Deadline = TimeoutSeconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(TimeoutSeconds) : null;
         var secret = ResolveWebhookSecret(WebhookSecret);
+        _ = Ledger; // its path is resolved against the PowerShell location, which only this thread may read
         try
         {
             // A malformed prefix, or one the OS will not let us bind, ends the command with HiApi.Configuration.

@@ -136,6 +136,117 @@ public sealed class TaskLedgerCompactionTests : IDisposable
         Assert.Empty(ledger.GetUnresolvedSubmissions());
     }
 
+    [Fact]
+    public void A_compaction_the_ledger_cannot_take_is_tried_once_then_not_again_for_a_while()
+    {
+        // Windows refuses to replace a file another program holds open (another session's fsync, Get-Content -Wait,
+        // a sync client): simulated here by a replace step that always fails, and counts its attempts.
+        var attempts = 0;
+        var ledger = NewLedger(new LedgerOptions
+        {
+            TimeProvider = clock,
+            CompactWhenLargerThanBytes = 2048,
+            ReplaceFile = (_, _) =>
+            {
+                attempts++;
+                throw new IOException("The process cannot access the file because it is being used by another process.");
+            },
+        });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-poller", Request = new VideoRequest { Prompt = "polled a lot" } });
+        string[] statuses = ["queued", "handling", "archiving"];
+        var writes = 0;
+        void Poll()
+        {
+            clock.Now = clock.Now.AddMilliseconds(100);
+            ledger.RecordStatus("tk-poller", statuses[writes++ % statuses.Length], null, null, null, null);
+        }
+
+        while (attempts == 0)
+        {
+            Poll();
+        }
+
+        // One attempt, no retries (each would come after a sleep with the cross-process lock held)...
+        Assert.Equal(1, attempts);
+        Assert.Equal(statuses[(writes - 1) % statuses.Length], new TaskLedger(folder.LedgerPath).Find("tk-poller")!.Status); // the event is in
+        Assert.False(File.Exists(folder.LedgerPath + ".tmp"));
+
+        // ...and none on the writes that follow (each would rewrite the whole file) until both enough time and
+        // enough writes have passed: time alone is not enough...
+        clock.Now += TaskLedger.CompactionRetryAfter;
+        for (var i = 1; i < TaskLedger.CompactionRetryAfterWrites; i++)
+        {
+            Poll();
+        }
+
+        Assert.Equal(1, attempts);
+        Poll();
+        Assert.Equal(2, attempts);
+
+        // ...nor are writes alone.
+        for (var i = 0; i < 2 * TaskLedger.CompactionRetryAfterWrites; i++)
+        {
+            Poll();
+        }
+
+        Assert.Equal(2, attempts);
+
+        var lines = LedgerAssert.FileLines(folder.LedgerPath);
+        Assert.Equal(1 + 1 + writes, lines.Length); // header, submission, every poll: nothing lost, nothing rewritten
+        Assert.Equal(statuses[(writes - 1) % statuses.Length], new TaskLedger(folder.LedgerPath).Find("tk-poller")!.Status);
+    }
+
+    [Fact]
+    public void A_compaction_that_succeeds_again_after_the_pause_shrinks_the_file()
+    {
+        var failing = true;
+        var ledger = NewLedger(new LedgerOptions
+        {
+            TimeProvider = clock,
+            CompactWhenLargerThanBytes = 2048,
+            ReplaceFile = (temporary, target) =>
+            {
+                if (failing)
+                {
+                    throw new UnauthorizedAccessException("Access to the path is denied.");
+                }
+
+                File.Move(temporary, target, overwrite: true);
+            },
+        });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-poller" });
+        for (var i = 0; i < 2 * TaskLedger.CompactionRetryAfterWrites; i++)
+        {
+            ledger.RecordStatus("tk-poller", i % 2 == 0 ? "queued" : "handling", null, null, null, null);
+        }
+
+        failing = false;
+        clock.Now += TaskLedger.CompactionRetryAfter;
+        ledger.RecordStatus("tk-poller", "archiving", null, null, null, null);
+
+        Assert.Equal(2, LedgerAssert.FileLines(folder.LedgerPath).Length); // header and the one task
+        Assert.Equal("archiving", new TaskLedger(folder.LedgerPath).Find("tk-poller")!.Status);
+    }
+
+    [Fact]
+    public void An_explicit_compaction_the_ledger_cannot_take_says_so_and_leaves_the_ledger_as_it_was()
+    {
+        var ledger = NewLedger(new LedgerOptions
+        {
+            TimeProvider = clock,
+            ReplaceFile = (_, _) => throw new IOException("The process cannot access the file because it is being used by another process."),
+        });
+        ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-a" });
+        ledger.RecordStatus("tk-a", "handling", null, null, null, null);
+        var before = File.ReadAllBytes(folder.LedgerPath);
+
+        var refused = Assert.Throws<IOException>(() => ledger.Compact(Start));
+
+        Assert.Contains("being used by another process", refused.Message);
+        Assert.Equal(before, File.ReadAllBytes(folder.LedgerPath));
+        Assert.False(File.Exists(folder.LedgerPath + ".tmp"));
+    }
+
     private TaskLedger NewLedger(LedgerOptions options) => new(folder.LedgerPath, options);
 
     private void Submit(TaskLedger ledger, string taskId, string status, DateTimeOffset? expiresAt = null, bool saved = false)

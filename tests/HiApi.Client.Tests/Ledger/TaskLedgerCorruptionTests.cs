@@ -86,6 +86,103 @@ public sealed class TaskLedgerCorruptionTests : IDisposable
         Assert.Equal(0, ledger.SkippedLineCount);
     }
 
+    [Fact]
+    public void A_line_over_the_cap_is_skipped_without_ever_being_held_in_memory()
+    {
+        // 24 MiB of one line: reading it whole (into a buffer, then a string) would allocate several times that.
+        const int lineBytes = 24 * 1024 * 1024;
+        WriteThreeEntries();
+        using (var stream = new FileStream(folder.LedgerPath, FileMode.Append, FileAccess.Write))
+        {
+            stream.Write("{\"taskId\":\"tk-huge\",\"prompt\":\""u8);
+            var chunk = Encoding.UTF8.GetBytes(new string('x', 64 * 1024));
+            for (var written = 0; written < lineBytes; written += chunk.Length)
+            {
+                stream.Write(chunk);
+            }
+
+            stream.Write("\"}\n"u8);
+        }
+
+        AppendRaw("{\"taskId\":\"tk-after\",\"status\":\"queued\"}\n"); // a write through the ledger would compact the line away
+        var ledger = new TaskLedger(folder.LedgerPath);
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var entries = ledger.Load();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal(new[] { "tk-0", "tk-1", "tk-2", "tk-after" }, entries.Select(entry => entry.TaskId));
+        Assert.Equal(1, ledger.SkippedLineCount);
+        Assert.True(allocated < 8 * 1024 * 1024, $"reading the ledger allocated {allocated / (1024 * 1024)} MiB for a {lineBytes / (1024 * 1024)} MiB line");
+    }
+
+    [Fact]
+    public void A_line_just_under_the_cap_is_read()
+    {
+        WriteThreeEntries();
+        var prompt = new string('p', LedgerFile.MaxLineBytes - 100);
+        AppendRaw($"{{\"taskId\":\"tk-long\",\"prompt\":\"{prompt}\"}}\n");
+
+        var ledger = new TaskLedger(folder.LedgerPath);
+
+        Assert.Equal(prompt, ledger.Find("tk-long")!.Prompt);
+        Assert.Equal(0, ledger.SkippedLineCount);
+    }
+
+    [Fact]
+    public void A_saved_file_without_a_usable_path_is_ignored_and_the_task_stays_owed()
+    {
+        var ledger = new TaskLedger(folder.LedgerPath);
+        foreach (var id in new[] { "tk-empty", "tk-null-list", "tk-blank-list", "tk-negative" })
+        {
+            ledger.RecordSubmitted(new LedgerEntry { TaskId = id, Status = "success", VideoUrl = "https://temp.hiapi.ai/v.mp4", ExpiresAt = DateTimeOffset.UtcNow.AddDays(1) });
+        }
+
+        AppendRaw("{\"taskId\":\"tk-empty\",\"savedPath\":\"\",\"savedLength\":5,\"status\":\"success\"}\n");
+        AppendRaw("{\"taskId\":\"tk-null-list\",\"savedFiles\":[null,{\"path\":null,\"length\":5}]}\n");
+        AppendRaw("{\"taskId\":\"tk-blank-list\",\"savedFiles\":[{\"path\":\"  \",\"length\":5},{\"path\":\"/ok/v.mp4\",\"length\":7}]}\n");
+        AppendRaw("{\"taskId\":\"tk-negative\",\"savedPath\":\"/ok/n.mp4\",\"savedLength\":-1}\n");
+
+        var reloaded = new TaskLedger(folder.LedgerPath);
+        var entries = reloaded.Load();
+
+        Assert.Equal(4, entries.Count);
+        Assert.Equal(4, reloaded.SkippedLineCount);
+        Assert.All(entries, entry => Assert.All(entry.SavedFiles, saved => Assert.False(string.IsNullOrWhiteSpace(saved.Path))));
+        Assert.Equal(new[] { "tk-empty", "tk-null-list", "tk-blank-list", "tk-negative" }, reloaded.GetPending().Select(entry => entry.TaskId));
+        Assert.Equal(new[] { new SavedFile("/ok/v.mp4", 7) }, reloaded.Find("tk-blank-list")!.SavedFiles);
+        Assert.Equal("success", reloaded.Find("tk-empty")!.Status); // the rest of the line still counts
+    }
+
+    [Fact]
+    public void Skipped_lines_are_reported_once_with_their_count_and_the_ledger_path()
+    {
+        WriteThreeEntries();
+        AppendRaw("not json\n");
+        AppendRaw("{\"model\":\"no task id\"}\n");
+        var warnings = new List<string>();
+        var ledger = new TaskLedger(folder.LedgerPath, new LedgerOptions { Warn = warnings.Add });
+
+        ledger.Load();
+        ledger.RecordStatus("tk-0", "handling", null, null, null, null);
+        ledger.Find("tk-1");
+
+        var warning = Assert.Single(warnings);
+        Assert.Contains("2 line(s)", warning);
+        Assert.Contains(folder.LedgerPath, warning);
+    }
+
+    [Fact]
+    public void A_clean_ledger_warns_nothing()
+    {
+        WriteThreeEntries();
+        var warnings = new List<string>();
+
+        new TaskLedger(folder.LedgerPath, new LedgerOptions { Warn = warnings.Add }).Load();
+
+        Assert.Empty(warnings);
+    }
+
     private void WriteThreeEntries()
     {
         var ledger = new TaskLedger(folder.LedgerPath);

@@ -71,6 +71,57 @@ public sealed class TaskLedgerMultiProcessTests : IDisposable
     }
 
     [Fact]
+    public void A_process_using_a_link_and_one_using_the_real_path_share_one_lock_and_lose_nothing()
+    {
+        const int perProcess = 300;
+        var link = Path.Combine(folder.FolderPath, "link.jsonl");
+        File.CreateSymbolicLink(link, folder.LedgerPath);
+        using var viaLink = WorkerProcess.Start("ledger-append", "--ledger", link, "--prefix", "link", "--count", $"{perProcess}");
+        using var viaReal = WorkerProcess.Start("ledger-append", "--ledger", folder.LedgerPath, "--prefix", "real", "--count", $"{perProcess}");
+
+        // Meanwhile this process compacts through the link, as an automatic compaction of either child would.
+        var parent = new TaskLedger(link);
+        while (!viaLink.HasExited || !viaReal.HasExited)
+        {
+            parent.Compact(DateTimeOffset.UtcNow);
+            Thread.Sleep(20);
+        }
+
+        Assert.True(0 == viaLink.WaitForExit(Generous), $"the worker using the link failed: {viaLink.ErrorText}");
+        Assert.True(0 == viaReal.WaitForExit(Generous), $"the worker using the real path failed: {viaReal.ErrorText}");
+        var reloaded = new TaskLedger(folder.LedgerPath);
+        Assert.Equal(2 * perProcess, reloaded.Load().Count);
+        Assert.Equal(0, reloaded.SkippedLineCount);
+        LedgerAssert.NoTornLines(folder.LedgerPath);
+        Assert.Equal(folder.LedgerPath, new FileInfo(link).ResolveLinkTarget(returnFinalTarget: true)?.FullName);
+        Assert.False(File.Exists(link + ".lock"));
+        for (var i = 0; i < perProcess; i++)
+        {
+            LedgerAssert.SameEntry(LedgerSampleEntries.Create("link", i), reloaded.Find(LedgerSampleEntries.TaskId("link", i)));
+            LedgerAssert.SameEntry(LedgerSampleEntries.Create("real", i), reloaded.Find(LedgerSampleEntries.TaskId("real", i)));
+        }
+    }
+
+    [Fact]
+    public void Writers_without_a_working_lock_still_never_write_over_each_others_lines()
+    {
+        // .NET's switch that turns file locking off stands for a file system without locks (or two versions locking
+        // different files): only appending at the kernel's end of the file keeps the lines apart then.
+        const int perProcess = 300;
+        new TaskLedger(folder.LedgerPath).RecordSubmitted(LedgerSampleEntries.Create("first", 0)); // the header, written once
+        var noLocks = new Dictionary<string, string> { ["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1" };
+        using var one = WorkerProcess.Start(noLocks, "ledger-append", "--ledger", folder.LedgerPath, "--prefix", "one", "--count", $"{perProcess}");
+        using var two = WorkerProcess.Start(noLocks, "ledger-append", "--ledger", folder.LedgerPath, "--prefix", "two", "--count", $"{perProcess}");
+
+        Assert.True(0 == one.WaitForExit(Generous), $"worker one failed: {one.ErrorText}");
+        Assert.True(0 == two.WaitForExit(Generous), $"worker two failed: {two.ErrorText}");
+
+        var reloaded = new TaskLedger(folder.LedgerPath);
+        Assert.Equal(1 + (2 * perProcess), reloaded.Load().Count);
+        Assert.Equal(0, reloaded.SkippedLineCount);
+    }
+
+    [Fact]
     public void A_process_killed_mid_append_leaves_a_loadable_ledger_with_everything_it_reported()
     {
         for (var round = 0; round < 3; round++)
