@@ -247,12 +247,12 @@ public sealed class VideoDownloader
 
     /// <summary>
     /// The hidden temporary files of <paramref name="targetName"/> are <c>.&lt;name&gt;.&lt;8 hex&gt;.partial</c>. A name too
-    /// long to take those 18 bytes within the usual 255 is shortened the way <see cref="SavePathResolver"/> shortens
-    /// ids (deterministically), so the next download of the same target still finds what a killed one left.
+    /// long to take those 18 bytes within the usual 255 is shortened the way <see cref="PortableFileName"/> shortens
+    /// names (deterministically), so the next download of the same target still finds what a killed one left.
     /// </summary>
     private static string PartialPrefix(string targetName) =>
-        Encoding.UTF8.GetByteCount(targetName) + PartialOverheadBytes > SavePathResolver.MaxFileNameBytes
-            ? $".{SavePathResolver.Shorten(targetName, targetName)}."
+        Encoding.UTF8.GetByteCount(targetName) + PartialOverheadBytes > PortableFileName.MaxUtf8Bytes
+            ? $".{PortableFileName.Shorten(targetName, targetName)}."
             : $".{targetName}.";
 
     /// <summary>

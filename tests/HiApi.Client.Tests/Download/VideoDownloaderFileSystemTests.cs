@@ -150,7 +150,7 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
         Assert.Equal(255, Encoding.UTF8.GetByteCount(name));
         var target = Path.Combine(Root, "out", name);
         // What a killed download of this target leaves: its 255 bytes plus 18 would not fit, so the name is shortened.
-        var abandoned = Path.Combine(Root, "out", $".{SavePathResolver.Shorten(name, name)}.0badf00d.partial");
+        var abandoned = Path.Combine(Root, "out", $".{PortableFileName.Shorten(name, name)}.0badf00d.partial");
         Directory.CreateDirectory(Path.Combine(Root, "out"));
         await File.WriteAllBytesAsync(abandoned, new byte[10]);
 
