@@ -113,6 +113,22 @@ Describe 'A prompt becomes an MP4 on disk in one pipeline' {
         Get-Mp4Brand $file.FullName | Should -Be 'ftyp'
     }
 
+    It 'counts a file that already holds the very same video as saved, as a second process saving the same tasks finds' {
+        $tasks = 1..3 | ForEach-Object { "saved by two processes $_" } | New-HiApiVideoTask -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $folder = Join-Path $TestDrive 'shared'
+        $first = $tasks | Save-HiApiVideo -Path $folder
+        $before = $first | ForEach-Object { $_.LastWriteTimeUtc }
+
+        # Another process has no way to know what this one saved but the files themselves: no ledger here either.
+        $second = $tasks | Save-HiApiVideo -Path $folder -NoLedger -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure | Should -BeNullOrEmpty
+        @($second).Count | Should -Be 3
+        ($second | Sort-Object Name).FullName | Should -Be ($first | Sort-Object Name).FullName
+        (Get-ChildItem $folder -Force).Count | Should -Be 3 -Because 'no copy or temporary file is left beside them'
+        ($first | ForEach-Object { (Get-Item $_.FullName).LastWriteTimeUtc }) | Should -Be $before -Because 'the files in place are left as they were'
+    }
+
     It 'downloads without sending the API key to the storage URL' {
         Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
         New-HiApiVideoTask 'no key on downloads' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2 |

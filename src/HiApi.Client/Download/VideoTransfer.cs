@@ -62,6 +62,12 @@ internal sealed class VideoTransfer
         _progress = new ProgressThrottle(task.TaskId, options.Progress);
     }
 
+    /// <summary>
+    /// Asked with the video's whole length when storage first announces it (a 200): an error ends the download there,
+    /// before its body is read (a file in place that cannot be this video).
+    /// </summary>
+    public Func<long, HiApiException?>? CheckLength { get; init; }
+
     public async Task RunAsync(CancellationToken ct)
     {
         var policy = _options.RetryPolicy ?? RetryPolicy.Default;
@@ -186,6 +192,7 @@ internal sealed class VideoTransfer
 
             total = headers.ContentLength;
             _object = StoredObject.Of(response, total);
+            ThrowIfRefused(total);
         }
         else if (status == 206 && headers.ContentRange is { From: { } from } range && from == _written
             && IsConsistent(range, headers.ContentLength))
@@ -194,6 +201,7 @@ internal sealed class VideoTransfer
             if (_written == 0)
             {
                 _object = StoredObject.Of(response, total);
+                ThrowIfRefused(total);
             }
             else if (_object!.DescribeChange(response, range.Length, validatorRequired: true) is { } change)
             {
@@ -331,6 +339,14 @@ internal sealed class VideoTransfer
         catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
         {
             throw DownloadErrors.FileSystem(_task, $"cannot write '{_path}'", ex);
+        }
+    }
+
+    private void ThrowIfRefused(long? total)
+    {
+        if (total is { } length && CheckLength?.Invoke(length) is { } refused)
+        {
+            throw refused;
         }
     }
 
