@@ -113,6 +113,22 @@ Describe 'A prompt becomes an MP4 on disk in one pipeline' {
         Get-Mp4Brand $file.FullName | Should -Be 'ftyp'
     }
 
+    It 'saves two tasks aimed at one file name once, and says which task was not saved, naming both' {
+        $two = 'first of two', 'second of two' | New-HiApiVideoTask -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $target = Join-Path $TestDrive 'one.mp4'
+
+        $files = $two | Save-HiApiVideo -Path $target -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        @($files).Count | Should -Be 1
+        @($failure).Count | Should -Be 1 -Because 'the second video is not dropped in silence'
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.FileExists,*'
+        $saved = $files[0].TaskId
+        $dropped = @($two.TaskId | Where-Object { $_ -ne $saved })[0]
+        $failure[0].Exception.Message | Should -BeLike "Tasks $saved and $dropped would both be saved to '$target'; the video of $dropped is not downloaded.*"
+        $failure[0].TargetObject.TaskId | Should -Be $dropped
+        Get-ChildItem $TestDrive -Filter 'one*' -Force | Should -HaveCount 1
+    }
+
     It 'counts a file that already holds the very same video as saved, as a second process saving the same tasks finds' {
         $tasks = 1..3 | ForEach-Object { "saved by two processes $_" } | New-HiApiVideoTask -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
         $folder = Join-Path $TestDrive 'shared'

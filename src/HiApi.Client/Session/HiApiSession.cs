@@ -333,9 +333,8 @@ public sealed class HiApiSession
     /// <summary>The file this ledger saved the task's video to at <paramref name="targetFile"/>, if it is still intact.</summary>
     private FileInfo? FindIntactSave(string taskId, string targetFile)
     {
-        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         var target = Path.GetFullPath(targetFile);
-        return FindIntact(taskId, path => string.Equals(path, target, comparison));
+        return FindIntact(taskId, path => FolderNaming.SameFile(path, target));
     }
 
     /// <summary>A copy of the task's video kept beside <paramref name="targetFile"/> when it could not go in place, if still intact.</summary>
