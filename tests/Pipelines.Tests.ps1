@@ -121,7 +121,9 @@ Describe 'A prompt becomes an MP4 on disk in one pipeline' {
 
         @($files).Count | Should -Be 1
         @($failure).Count | Should -Be 1 -Because 'the second video is not dropped in silence'
-        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.FileExists,*'
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.FileNameCollision,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $failure[0].ErrorDetails.RecommendedAction | Should -BeNullOrEmpty -Because '-Force would not help: the message says what would'
         $saved = $files[0].TaskId
         $dropped = @($two.TaskId | Where-Object { $_ -ne $saved })[0]
         $failure[0].Exception.Message | Should -BeLike "Tasks $saved and $dropped would both be saved to '$target'; the video of $dropped is not downloaded.*"

@@ -52,7 +52,7 @@ public sealed class SaveTargets
 
         var sameText = string.Equals(first.Target, target, StringComparison.Ordinal);
         var why = sameText ? string.Empty : $" ('{Path.GetFileName(first.Target)}' and '{Path.GetFileName(target)}' are one file in that folder: its file system ignores {Ignored(naming)})";
-        collision = DownloadErrors.FileExists(
+        collision = DownloadErrors.FileNameCollision(
             task,
             $"Tasks {first.TaskId} and {task.TaskId} would both be saved to '{target}'{why}; the video of {task.TaskId} is not downloaded. " +
             "Save to a folder, where each video is named after its task, or give each task a file name of its own.");

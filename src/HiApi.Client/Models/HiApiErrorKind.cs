@@ -29,4 +29,7 @@ public enum HiApiErrorKind
 
     /// <summary>The same idempotency key was sent with a different body (422 IDEMPOTENCY_KEY_MISMATCH).</summary>
     IdempotencyConflict,
+
+    /// <summary>A second task of one save command aimed at a file another task of it already takes: not downloaded.</summary>
+    FileNameCollision,
 }

@@ -24,7 +24,7 @@ public sealed class SaveTargetsTests : IDisposable
         Assert.Null(none);
         Assert.False(targets.TryClaim(Task("tk-b"), In("one.mp4"), out var collision));
 
-        Assert.Equal(HiApiErrorKind.FileExists, collision!.Kind);
+        Assert.Equal(HiApiErrorKind.FileNameCollision, collision!.Kind);
         Assert.Equal("tk-b", collision.TaskId);
         Assert.StartsWith($"Tasks tk-a and tk-b would both be saved to '{In("one.mp4")}'; the video of tk-b is not downloaded.", collision.Message);
     }
