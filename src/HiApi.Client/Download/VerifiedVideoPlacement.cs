@@ -200,8 +200,8 @@ internal sealed class VerifiedVideoPlacement
 
     private static HiApiException WithKept(HiApiException error, string kept) =>
         error.With(message:
-            $"{error.Message} The downloaded video is whole and verified, and kept as '{kept}': run the same command again to put it " +
-            "in place without downloading it (the task ledger remembers it), or move it yourself.", keptFile: kept);
+            $"{error.Message.TrimEnd('.')}. The downloaded video is whole and verified, and kept as '{kept}': run the same command again to " +
+            "put it in place without downloading it (the task ledger remembers it), or move it yourself.", keptFile: kept);
 
     /// <summary><c>&lt;stem&gt;.kept-&lt;8 hex&gt;&lt;extension&gt;</c>, the stem shortened when the name would pass 255 bytes.</summary>
     private static string KeptName(string targetName)

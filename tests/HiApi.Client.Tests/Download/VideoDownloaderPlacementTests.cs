@@ -76,6 +76,8 @@ public sealed class VideoDownloaderPlacementTests : DownloadTestBase
         Assert.Equal(HiApiErrorKind.FileSystem, failure.Kind);
         Assert.Equal(9, movesToTarget);
         Assert.Contains("(tried 9 times over 0 s)", failure.Message);
+        Assert.Contains(". The downloaded video is whole and verified, and kept as", failure.Message);
+        Assert.DoesNotContain("..", failure.Message.Replace(Path.GetDirectoryName(Target)!, string.Empty));
         var kept = failure.KeptFile!;
         Assert.Equal(Path.GetDirectoryName(Target), Path.GetDirectoryName(kept));
         Assert.Matches(@"^tk-1\.kept-[0-9a-f]{8}\.mp4$", Path.GetFileName(kept)); // no leading dot: visible
