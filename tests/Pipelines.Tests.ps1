@@ -113,6 +113,40 @@ Describe 'A prompt becomes an MP4 on disk in one pipeline' {
         Get-Mp4Brand $file.FullName | Should -Be 'ftyp'
     }
 
+    It 'saves two tasks aimed at one file name once, and says which task was not saved, naming both' {
+        $two = 'first of two', 'second of two' | New-HiApiVideoTask -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $target = Join-Path $TestDrive 'one.mp4'
+
+        $files = $two | Save-HiApiVideo -Path $target -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        @($files).Count | Should -Be 1
+        @($failure).Count | Should -Be 1 -Because 'the second video is not dropped in silence'
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.FileNameCollision,*'
+        $failure[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $failure[0].ErrorDetails.RecommendedAction | Should -BeNullOrEmpty -Because '-Force would not help: the message says what would'
+        $saved = $files[0].TaskId
+        $dropped = @($two.TaskId | Where-Object { $_ -ne $saved })[0]
+        $failure[0].Exception.Message | Should -BeLike "Tasks $saved and $dropped would both be saved to '$target'; the video of $dropped is not downloaded.*"
+        $failure[0].TargetObject.TaskId | Should -Be $dropped
+        Get-ChildItem $TestDrive -Filter 'one*' -Force | Should -HaveCount 1
+    }
+
+    It 'counts a file that already holds the very same video as saved, as a second process saving the same tasks finds' {
+        $tasks = 1..3 | ForEach-Object { "saved by two processes $_" } | New-HiApiVideoTask -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $folder = Join-Path $TestDrive 'shared'
+        $first = $tasks | Save-HiApiVideo -Path $folder
+        $before = $first | ForEach-Object { $_.LastWriteTimeUtc }
+
+        # Another process has no way to know what this one saved but the files themselves: no ledger here either.
+        $second = $tasks | Save-HiApiVideo -Path $folder -NoLedger -ErrorVariable failure -ErrorAction SilentlyContinue
+
+        $failure | Should -BeNullOrEmpty
+        @($second).Count | Should -Be 3
+        ($second | Sort-Object Name).FullName | Should -Be ($first | Sort-Object Name).FullName
+        (Get-ChildItem $folder -Force).Count | Should -Be 3 -Because 'no copy or temporary file is left beside them'
+        ($first | ForEach-Object { (Get-Item $_.FullName).LastWriteTimeUtc }) | Should -Be $before -Because 'the files in place are left as they were'
+    }
+
     It 'downloads without sending the API key to the storage URL' {
         Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
         New-HiApiVideoTask 'no key on downloads' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2 |

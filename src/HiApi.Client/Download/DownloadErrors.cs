@@ -57,4 +57,8 @@ internal static class DownloadErrors
 
     public static HiApiException FileExists(HiApiTask task, string message) =>
         new(HiApiErrorKind.FileExists, message) { TaskId = task.TaskId, Task = task };
+
+    /// <summary>Another task of the same command already takes the file; the message says what to do (-Force would not help).</summary>
+    public static HiApiException FileNameCollision(HiApiTask task, string message) =>
+        new(HiApiErrorKind.FileNameCollision, message) { TaskId = task.TaskId, Task = task };
 }

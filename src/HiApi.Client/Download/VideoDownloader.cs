@@ -7,7 +7,10 @@ namespace HiApi.Client;
 /// Saves a task's video from its temporary signed URL. Streams through a fixed buffer into a hidden temporary file
 /// beside the target, verifies that it is a whole MP4, and only then renames it, so memory stays flat and a failure
 /// never leaves a partial <c>.mp4</c> that looks finished; the temporary file of a process killed mid-download is
-/// removed by the next download of the same target. The URL is signed: the request carries no <c>Authorization</c>
+/// removed by the next download of the same target. A verified video is never thrown away: it goes in place, or
+/// the same bytes are there already, or it is kept under a visible name (<see cref="VerifiedVideoPlacement"/>). A
+/// file already at the target is never replaced without -Force: one of another length stops the download at its
+/// headers; one of the same length is compared with the download, byte for byte. The URL is signed: the request carries no <c>Authorization</c>
 /// header, ever, whatever its host. Every failure is a <see cref="HiApiException"/> naming the task, disk errors
 /// included (<see cref="HiApiErrorKind.FileSystem"/>), so one bad save never ends a pipeline of many.
 /// </summary>
@@ -47,6 +50,21 @@ public sealed class VideoDownloader
     /// <summary>For tests: background fsyncs started by the last download.</summary>
     internal int LastWriteBehindFlushes { get; private set; }
 
+    /// <summary>For tests: the file-replace step (<see cref="File.Move(string, string, bool)"/>), to simulate Windows' refusals on Linux.</summary>
+    internal Action<string, string, bool> MoveFile { get; init; } = File.Move;
+
+    /// <summary>For tests: the pauses between rename attempts while another program holds a file.</summary>
+    internal IReadOnlyList<TimeSpan> RenameRetryDelays { get; init; } = VerifiedVideoPlacement.DefaultRetryDelays;
+
+    /// <summary>
+    /// Whether the temporary file is marked Hidden and NotContentIndexed: on Windows its leading dot hides nothing,
+    /// and the Search indexer would open it mid-download. Elsewhere the dot hides it.
+    /// </summary>
+    internal bool HidesTemporaryFiles { get; init; } = OperatingSystem.IsWindows();
+
+    /// <summary>For tests: how file attributes are set.</summary>
+    internal Action<string, FileAttributes> SetAttributes { get; init; } = File.SetAttributes;
+
     public async Task<FileInfo> DownloadAsync(HiApiTask task, string targetFile, DownloadOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -64,11 +82,6 @@ public sealed class VideoDownloader
             throw DownloadErrors.FileExists(task, $"'{target}' is a directory; give a file name, or let the video be named {task.TaskId}.mp4 inside it.");
         }
 
-        if (File.Exists(target) && !options.Force)
-        {
-            throw DownloadErrors.FileExists(task, $"'{target}' already exists; use -Force to overwrite it.");
-        }
-
         try
         {
             return await SaveAsync(task, url, target, options, ct).ConfigureAwait(false);
@@ -77,38 +90,6 @@ public sealed class VideoDownloader
         {
             // Each step names its own path; this catches what none of them expected (closing the file, say).
             throw DownloadErrors.FileSystem(task, $"cannot save '{target}'", ex);
-        }
-    }
-
-    /// <summary>Whether the file that took <paramref name="target"/>'s place holds exactly the video just downloaded.</summary>
-    private static bool IsTheSameVideo(string target, string downloaded)
-    {
-        try
-        {
-            if (new FileInfo(target).Length != new FileInfo(downloaded).Length || Mp4Structure.Check(target).Verdict != Mp4Verdict.Whole)
-            {
-                return false;
-            }
-
-            using var theirs = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-            using var ours = new FileStream(downloaded, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-            Span<byte> a = new byte[1 << 16];
-            Span<byte> b = new byte[1 << 16];
-            int read;
-            while ((read = theirs.Read(a)) > 0)
-            {
-                ours.ReadExactly(b[..read]);
-                if (!a[..read].SequenceEqual(b[..read]))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-        catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
-        {
-            return false;
         }
     }
 
@@ -142,12 +123,16 @@ public sealed class VideoDownloader
                 throw DownloadErrors.FileSystem(task, $"cannot create the temporary file '{temporary}'", ex);
             }
 
+            MarkTemporary(temporary, FileAttributes.Hidden | FileAttributes.NotContentIndexed, options);
             await using (file.ConfigureAwait(false))
             {
                 var flusher = new WriteBehindFlusher(file, WriteBehindInterval);
                 try
                 {
-                    var transfer = new VideoTransfer(task, url, file, temporary, flusher, options, ClientFor, TimeProvider);
+                    var transfer = new VideoTransfer(task, url, file, temporary, flusher, options, ClientFor, TimeProvider)
+                    {
+                        CheckLength = options.Force ? null : length => AnotherFileInPlace(task, target, length),
+                    };
                     await transfer.RunAsync(ct).ConfigureAwait(false);
                     await FlushToDiskAsync(task, file, temporary, flusher, ct).ConfigureAwait(false);
                 }
@@ -159,28 +144,10 @@ public sealed class VideoDownloader
             }
 
             ct.ThrowIfCancellationRequested();
-            try
-            {
-                File.Move(temporary, target, overwrite: options.Force);
-            }
-            catch (IOException) when (!options.Force && File.Exists(target))
-            {
-                if (IsTheSameVideo(target, temporary))
-                {
-                    // Another process (a second resume on the same ledger) saved this very video meanwhile: it is saved.
-                    completed = false; // the finally removes our copy
-                    return new FileInfo(target);
-                }
-
-                throw DownloadErrors.FileExists(task, $"'{target}' appeared while downloading; use -Force to overwrite it.");
-            }
-            catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
-            {
-                throw DownloadErrors.FileSystem(task, $"cannot rename '{temporary}' to '{target}'", ex);
-            }
-
+            // Verified: from here on the video is never deleted unless the same bytes are in place (the placement keeps it).
             completed = true;
-            return new FileInfo(target);
+            MarkTemporary(temporary, FileAttributes.Normal, options); // or the saved video would inherit Hidden
+            return await Placement.PlaceAsync(task, temporary, target, options, videoIsKept: false, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -188,6 +155,57 @@ public sealed class VideoDownloader
             {
                 TryDelete(temporary);
             }
+        }
+    }
+
+    /// <summary>
+    /// Puts a kept copy (see <see cref="VerifiedVideoPlacement"/>) at <paramref name="target"/> the way a download's
+    /// verified file would go, without downloading: a re-run after a rename that failed.
+    /// </summary>
+    internal async Task<FileInfo> PlaceKeptAsync(HiApiTask task, string kept, string target, DownloadOptions options, CancellationToken ct)
+    {
+        try
+        {
+            var placed = await Placement.PlaceAsync(task, kept, Path.GetFullPath(target), options, videoIsKept: true, ct).ConfigureAwait(false);
+            options.Log?.Invoke($"{task.TaskId}: moved the video kept as '{kept}' into place; nothing was downloaded.");
+            return placed;
+        }
+        catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
+        {
+            throw DownloadErrors.FileSystem(task, $"cannot save '{target}'", ex);
+        }
+    }
+
+    private VerifiedVideoPlacement Placement => new(MoveFile, RenameRetryDelays, TimeProvider);
+
+    /// <summary>
+    /// A file already at the target, without -Force, whose length is not the video's (as storage announced it): it
+    /// cannot hold this video, so the download stops at the headers. The same length is downloaded and compared.
+    /// </summary>
+    private static HiApiException? AnotherFileInPlace(HiApiTask task, string target, long videoLength)
+    {
+        var existing = new FileInfo(target);
+        return existing.Exists && existing.Length != videoLength
+            ? DownloadErrors.FileExists(
+                task, $"'{target}' already exists and holds another file ({existing.Length} bytes; the video of task {task.TaskId} has {videoLength}); use -Force to overwrite it.")
+            : null;
+    }
+
+    /// <summary>Sets the temporary file's attributes where <see cref="HidesTemporaryFiles"/>; cosmetic, so a refusal is only logged.</summary>
+    private void MarkTemporary(string path, FileAttributes attributes, DownloadOptions options)
+    {
+        if (!HidesTemporaryFiles)
+        {
+            return;
+        }
+
+        try
+        {
+            SetAttributes(path, attributes);
+        }
+        catch (Exception ex) when (DownloadErrors.IsFileSystemFailure(ex))
+        {
+            options.Log?.Invoke($"Cannot set the attributes {attributes} on '{path}': {IoMessage.Of(ex)}");
         }
     }
 
@@ -247,17 +265,18 @@ public sealed class VideoDownloader
 
     /// <summary>
     /// The hidden temporary files of <paramref name="targetName"/> are <c>.&lt;name&gt;.&lt;8 hex&gt;.partial</c>. A name too
-    /// long to take those 18 bytes within the usual 255 is shortened the way <see cref="SavePathResolver"/> shortens
-    /// ids (deterministically), so the next download of the same target still finds what a killed one left.
+    /// long to take those 18 bytes within the usual 255 is shortened the way <see cref="PortableFileName"/> shortens
+    /// names (deterministically), so the next download of the same target still finds what a killed one left.
     /// </summary>
     private static string PartialPrefix(string targetName) =>
-        Encoding.UTF8.GetByteCount(targetName) + PartialOverheadBytes > SavePathResolver.MaxFileNameBytes
-            ? $".{SavePathResolver.Shorten(targetName, targetName)}."
+        Encoding.UTF8.GetByteCount(targetName) + PartialOverheadBytes > PortableFileName.MaxUtf8Bytes
+            ? $".{PortableFileName.Shorten(targetName, targetName)}."
             : $".{targetName}.";
 
     /// <summary>
     /// A download whose process was killed (SIGKILL, power loss) leaves its temporary file behind, where nothing
-    /// would ever remove it; remove such files of this target before downloading it again. A live download holds
+    /// would ever remove it; remove such files of this target before downloading it again (but never a whole video:
+    /// one that was verified and could not be renamed even to its kept name). A live download holds
     /// its file open with <see cref="FileShare.None"/> (an advisory lock on Unix), so an exclusive open that
     /// succeeds proves its writer is gone, and one that fails leaves a concurrent download alone.
     /// </summary>
@@ -279,13 +298,21 @@ public sealed class VideoDownloader
 
         foreach (var path in candidates)
         {
+            bool whole;
             try
             {
-                using var abandoned = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, FileOptions.DeleteOnClose);
+                using var abandoned = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+                whole = Mp4Structure.Check(abandoned.SafeFileHandle, abandoned.Length).Verdict == Mp4Verdict.Whole;
             }
             catch (Exception inUse) when (inUse is IOException or UnauthorizedAccessException)
             {
-                // Still being written by a live download, or already gone.
+                continue; // still being written by a live download, or already gone
+            }
+
+            // A whole video is a verified one that could not be renamed (see VerifiedVideoPlacement): never deleted.
+            if (!whole)
+            {
+                TryDelete(path);
             }
         }
     }

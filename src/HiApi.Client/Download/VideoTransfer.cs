@@ -41,6 +41,9 @@ internal sealed class VideoTransfer
     /// <summary>The furthest <see cref="_written"/> any attempt reached: only going beyond it is progress.</summary>
     private long _highWater;
 
+    /// <summary>The object the bytes in the file come from; null while the file is empty.</summary>
+    private StoredObject? _object;
+
     public VideoTransfer(
         HiApiTask task, Uri url, FileStream file, string path, WriteBehindFlusher flusher, DownloadOptions options,
         Func<Uri, HttpClient> clientFor, TimeProvider time)
@@ -58,6 +61,12 @@ internal sealed class VideoTransfer
         _time = time;
         _progress = new ProgressThrottle(task.TaskId, options.Progress);
     }
+
+    /// <summary>
+    /// Asked with the video's whole length when storage first announces it (a 200): an error ends the download there,
+    /// before its body is read (a file in place that cannot be this video).
+    /// </summary>
+    public Func<long, HiApiException?>? CheckLength { get; init; }
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -90,7 +99,9 @@ internal sealed class VideoTransfer
                 _options.Log?.Invoke(
                     $"{_task.TaskId}: download attempt {attempt} ended at byte {_written}: {failure.Message} " +
                     $"Retry {failuresWithoutProgress} of {policy.MaxRetries} without progress in {delay.TotalSeconds:0.##} s" +
-                    (_written > 0 ? $", resuming from byte {_written}." : "."));
+                    (_written == 0 ? "."
+                        : _object?.IfRange is not null ? $", resuming from byte {_written}."
+                        : ", from the start: storage named no strong validator (an ETag, or a Last-Modified date) to resume the same object by."));
                 await policy.Delay(delay, ct).ConfigureAwait(false);
             }
         }
@@ -103,6 +114,11 @@ internal sealed class VideoTransfer
     /// <summary>One request and its body: null when the file is now whole and verified, else why not.</summary>
     private async Task<(HiApiException? Failure, bool TooSlow)> AttemptAsync(byte[] buffer, CancellationToken ct)
     {
+        if (_written > 0 && _object?.IfRange is null)
+        {
+            Restart(); // resuming without a validator could append another object's bytes: start over instead
+        }
+
         using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var watchdog = new TransferWatchdog(_time, _options, attemptCts);
         try
@@ -136,7 +152,9 @@ internal sealed class VideoTransfer
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (_written > 0)
             {
+                // Only the rest of the object the file holds: if storage has another one now, it answers 200 with that.
                 request.Headers.Range = new RangeHeaderValue(_written, null);
+                request.Headers.IfRange = _object!.IfRange;
             }
 
             var response = await _clientFor(url).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
@@ -167,26 +185,39 @@ internal sealed class VideoTransfer
         {
             if (_written > 0)
             {
-                Restart(); // the server ignored the Range header: start over rather than append a second copy
+                // The object changed (If-Range did not match) or the server ignores Range: start over rather than splice.
+                _options.Log?.Invoke($"{_task.TaskId}: storage sent the whole video again for a resume at byte {_written}; starting over.");
+                Restart();
             }
 
             total = headers.ContentLength;
+            _object = StoredObject.Of(response, total);
+            ThrowIfRefused(total);
         }
-        else if (status == 206 && headers.ContentRange is { From: { } from } range && from == _written)
+        else if (status == 206 && headers.ContentRange is { From: { } from } range && from == _written
+            && IsConsistent(range, headers.ContentLength))
         {
-            total = range.Length ?? (headers.ContentLength is { } length ? _written + length : null);
+            total = range.Length ?? _object?.Length ?? (headers.ContentLength is { } length ? _written + length : null);
+            if (_written == 0)
+            {
+                _object = StoredObject.Of(response, total);
+                ThrowIfRefused(total);
+            }
+            else if (_object!.DescribeChange(response, range.Length, validatorRequired: true) is { } change)
+            {
+                return StartOver($"storage answered the resume at byte {_written} with {change}");
+            }
         }
-        else if (status == 416 && _written > 0 && headers.ContentRange is { Length: { } length } && length == _written)
+        else if (status == 416 && _written > 0 && headers.ContentRange is { Length: { } length } && length == _written
+            && _object!.DescribeChange(response, length, validatorRequired: false) is null)
         {
-            // Nothing lies beyond the bytes we have: the file ends here, so it must be whole now.
+            // Nothing lies beyond the bytes we have of this object: the file ends here, so it must be whole now.
             _url = url;
             return Verify(complete: true);
         }
         else if (status is 206 or 416)
         {
-            var asked = _written;
-            Restart();
-            return DownloadErrors.Transfer(_task, $"storage answered {status} for a resume at byte {asked}; starting over");
+            return StartOver($"storage answered {status} {Describe(headers.ContentRange)} for a resume at byte {_written}");
         }
         else
         {
@@ -311,6 +342,29 @@ internal sealed class VideoTransfer
         }
     }
 
+    private void ThrowIfRefused(long? total)
+    {
+        if (total is { } length && CheckLength?.Invoke(length) is { } refused)
+        {
+            throw refused;
+        }
+    }
+
+    /// <summary>Whether a 206's Content-Range can be the bytes asked for: a last byte within its own total, and as many bytes as Content-Length.</summary>
+    private static bool IsConsistent(ContentRangeHeaderValue range, long? contentLength) =>
+        range.To is { } to && to >= range.From
+        && (range.Length is not { } total || to < total)
+        && (contentLength is not { } length || length == to - range.From + 1);
+
+    private static string Describe(ContentRangeHeaderValue? range) => range is null ? "without a Content-Range" : $"with Content-Range {range}";
+
+    /// <summary>The answer to a resume is not the rest of the object in the file: empty it, and say so for the retry.</summary>
+    private HiApiException StartOver(string reason)
+    {
+        Restart();
+        return DownloadErrors.Transfer(_task, $"{reason}; starting over");
+    }
+
     /// <summary>Empties the temporary file to download from scratch.</summary>
     private void Restart()
     {
@@ -325,6 +379,7 @@ internal sealed class VideoTransfer
 
         _flusher.Restarted();
         _written = 0;
+        _object = null;
     }
 
     private async Task<HiApiException> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)

@@ -32,6 +32,7 @@ public enum HiApiErrorKind
 
     /// <summary><c>-Resume</c> found no unfinished earlier batch holding the input: nothing was sent.</summary>
     NothingToResume,
+
     /// <summary>
     /// No estimate: HiAPI's public price list could not be read, or says something its format rules do not cover
     /// (no row for the model, an unknown operator or factor, a missing or zero price), or the request has no duration.
@@ -41,4 +42,7 @@ public enum HiApiErrorKind
 
     /// <summary>The input was not sent: its estimated cost would take the total past the local budget.</summary>
     BudgetExceeded,
+
+    /// <summary>A second task of one save command aimed at a file another task of it already takes: not downloaded.</summary>
+    FileNameCollision,
 }

@@ -41,8 +41,14 @@ public sealed class HiApiException : Exception
     /// <summary>What the server's <c>Retry-After</c> asked for, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; internal init; }
 
+    /// <summary>
+    /// A downloaded, verified video that could not be put at its target (another file there, a rename that kept
+    /// failing) and was kept here instead; null otherwise.
+    /// </summary>
+    public string? KeptFile { get; internal init; }
+
     /// <summary>The same error with a different message or create-outcome; exceptions are immutable once thrown.</summary>
-    internal HiApiException With(string? message = null, bool? taskMayHaveBeenCreated = null, HiApiTask? task = null) =>
+    internal HiApiException With(string? message = null, bool? taskMayHaveBeenCreated = null, HiApiTask? task = null, string? keptFile = null) =>
         new(Kind, message ?? Message, InnerException)
         {
             StatusCode = StatusCode,
@@ -52,5 +58,6 @@ public sealed class HiApiException : Exception
             Task = task ?? Task,
             TaskMayHaveBeenCreated = taskMayHaveBeenCreated ?? TaskMayHaveBeenCreated,
             RetryAfter = RetryAfter,
+            KeptFile = keptFile ?? KeptFile,
         };
 }

@@ -255,7 +255,9 @@ public sealed class HiApiSession
     /// <summary>
     /// Downloads the task's video to <paramref name="targetFile"/> and records it once it is saved and verified as a
     /// whole MP4; a file this ledger already saved there, still intact (same length, same structure check), is not
-    /// downloaded again unless <see cref="DownloadOptions.Force"/>.
+    /// downloaded again unless <see cref="DownloadOptions.Force"/>. A verified video that could not be put in place
+    /// (see <see cref="HiApiException.KeptFile"/>) is recorded where it was kept, so it is never lost, and the same
+    /// save run again moves that copy into place instead of downloading (even once the URL has expired).
     /// </summary>
     public async Task<SaveResult> SaveAsync(HiApiTask task, string targetFile, DownloadOptions options, CancellationToken ct = default)
     {
@@ -264,7 +266,23 @@ public sealed class HiApiSession
             return new SaveResult(existing, AlreadySaved: true);
         }
 
-        var file = await Downloader.DownloadAsync(task, targetFile, options, ct).ConfigureAwait(false);
+        FileInfo file;
+        try
+        {
+            file = !options.Force && FindKeptCopy(task.TaskId, targetFile) is { } kept
+                ? await Downloader.PlaceKeptAsync(task, kept.FullName, targetFile, options, ct).ConfigureAwait(false)
+                : await Downloader.DownloadAsync(task, targetFile, options, ct).ConfigureAwait(false);
+        }
+        catch (HiApiException notInPlace) when (notInPlace.KeptFile is { } keptFile && File.Exists(keptFile))
+        {
+            TryLedger(ledger =>
+            {
+                ledger.RecordSaved(task.TaskId, keptFile, new FileInfo(keptFile).Length);
+                return true;
+            });
+            throw;
+        }
+
         TryLedger(ledger =>
         {
             ledger.RecordSaved(task.TaskId, file.FullName, file.Length);
@@ -345,15 +363,19 @@ public sealed class HiApiSession
     /// <summary>The file this ledger saved the task's video to at <paramref name="targetFile"/>, if it is still intact.</summary>
     private FileInfo? FindIntactSave(string taskId, string targetFile)
     {
-        var entry = TryLedger(ledger => ledger.Find(taskId));
-        if (entry is null)
-        {
-            return null;
-        }
-
-        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         var target = Path.GetFullPath(targetFile);
-        var saved = entry.SavedFiles.LastOrDefault(file => string.Equals(Path.GetFullPath(file.Path), target, comparison));
+        return FindIntact(taskId, path => FolderNaming.SameFile(path, target));
+    }
+
+    /// <summary>A copy of the task's video kept beside <paramref name="targetFile"/> when it could not go in place, if still intact.</summary>
+    private FileInfo? FindKeptCopy(string taskId, string targetFile) =>
+        FindIntact(taskId, path => VerifiedVideoPlacement.IsKeptCopyOf(path, targetFile));
+
+    /// <summary>The last place the ledger saved the task's video that <paramref name="matches"/> and still holds it (same length, whole).</summary>
+    private FileInfo? FindIntact(string taskId, Func<string, bool> matches)
+    {
+        var entry = TryLedger(ledger => ledger.Find(taskId));
+        var saved = entry?.SavedFiles.LastOrDefault(file => matches(Path.GetFullPath(file.Path)));
         if (saved is null)
         {
             return null;

@@ -18,7 +18,7 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     private const string Activity = "Saving HiAPI videos";
 
     private readonly DownloadBatchProgress _progress = new();
-    private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+    private readonly SaveTargets _targets = new();
     private BoundedWorkQueue<SaveJob, SaveResult>? _downloads;
     private string? _folderOrFile;
     private PSObject[]? _typedTasks;
@@ -134,9 +134,18 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
             return;
         }
 
-        if (!_targets.Add(target))
+        if (!_targets.TryClaim(task, target, out var collision))
         {
-            WriteVerbose($"{task.TaskId}: already being saved to {target} by this command.");
+            // Another task aimed at the same file is an error before any download; the same task given twice is saved once.
+            if (collision is not null)
+            {
+                WriteHiApiError(collision, input);
+            }
+            else
+            {
+                WriteVerbose($"{task.TaskId}: given more than once; its video is saved once, to {target}.");
+            }
+
             return;
         }
 

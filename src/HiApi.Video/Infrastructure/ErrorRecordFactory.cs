@@ -62,6 +62,7 @@ internal static class ErrorRecordFactory
         HiApiErrorKind.NotReady => ErrorCategory.InvalidOperation,
         HiApiErrorKind.OutputExpired => ErrorCategory.ResourceUnavailable,
         HiApiErrorKind.FileExists => ErrorCategory.ResourceExists,
+        HiApiErrorKind.FileNameCollision => ErrorCategory.ResourceExists,
         HiApiErrorKind.Configuration => ErrorCategory.InvalidArgument,
         HiApiErrorKind.InvalidVideo => ErrorCategory.InvalidData,
         HiApiErrorKind.FileSystem => ErrorCategory.WriteError,

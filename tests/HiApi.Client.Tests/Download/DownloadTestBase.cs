@@ -26,10 +26,11 @@ public abstract class DownloadTestBase : IDisposable
             Outputs = new[] { new TaskOutput("video", url, expiresAt ?? DateTimeOffset.UtcNow.AddHours(1)) },
         };
 
-    protected DownloadOptions Options(bool force = false, IProgress<DownloadProgress>? progress = null, int maxRetries = 5) => new()
+    protected DownloadOptions Options(bool force = false, IProgress<DownloadProgress>? progress = null, int maxRetries = 5, Action<string>? log = null) => new()
     {
         Force = force,
         Progress = progress,
+        Log = log,
         RetryPolicy = TestClients.InstantRetries(Delays, maxRetries),
     };
 

@@ -141,6 +141,65 @@ public sealed class Mp4StructureTests : IDisposable
         Assert.Equal(Mp4Verdict.Invalid, CheckBytes(movieToTheEnd).Verdict);
     }
 
+    /// <summary>The fixture with its moov's child at <paramref name="offset"/> renamed: the box is still there, under another type.</summary>
+    private static byte[] FixtureWithBoxRenamed(int offset, string type)
+    {
+        var bytes = Sample.ToArray();
+        Encoding.ASCII.GetBytes(type).CopyTo(bytes, offset + 4);
+        return bytes;
+    }
+
+    [Fact]
+    public void AMovieWithoutItsHeader_IsInvalid()
+    {
+        var check = CheckBytes(FixtureWithBoxRenamed(40, "xxxx")); // the fixture's mvhd
+
+        Assert.Equal(Mp4Check.Invalid("the file is not a whole MP4: the 'moov' box at byte 32 has no movie header ('mvhd')"), check);
+    }
+
+    [Fact]
+    public void AMovieWithoutATrack_IsInvalid()
+    {
+        var check = CheckBytes(FixtureWithBoxRenamed(148, "free")); // the fixture's only trak
+
+        Assert.Equal(Mp4Check.Invalid("the file is not a whole MP4: the 'moov' box at byte 32 has no track ('trak')"), check);
+    }
+
+    [Fact]
+    public void ATrackWithoutItsHeader_IsInvalid()
+    {
+        var check = CheckBytes(FixtureWithBoxRenamed(156, "skip")); // the trak's tkhd
+
+        Assert.Equal(
+            Mp4Check.Invalid("the file is not a whole MP4: no 'trak' in the 'moov' box at byte 32 has a track header ('tkhd')"), check);
+    }
+
+    [Fact]
+    public void AChildBoxOverrunningTheMovie_IsInvalid()
+    {
+        var bytes = Sample.ToArray();
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1516), 99 + 8); // udta, the moov's last child, claims 9 bytes too many
+
+        var check = CheckBytes(bytes);
+
+        Assert.Equal(Mp4Verdict.Invalid, check.Verdict);
+        Assert.Contains("the box 'udta' at byte 1516 does not fit in its 'moov' box", check.Problem);
+    }
+
+    [Fact]
+    public void AnEmptyMovie_IsInvalid_EvenWhenItIsTheLastBox()
+    {
+        // ftyp, mdat, then an 8-byte moov "to the end of the file".
+        byte[] bytes = [.. Sample[..32], .. Box("mdat", 4), .. Box("moov", 0)];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(44), 0);
+
+        Assert.Contains("has no movie header", CheckBytes(bytes).Problem);
+    }
+
+    [Fact]
+    public void AMovieCutShort_IsStillTruncated_NotInvalid() =>
+        Assert.Equal(Mp4Verdict.Truncated, CheckBytes(Sample[..200]).Verdict);
+
     [Fact]
     public void ALargeSizeThatIsImpossible_IsInvalid()
     {

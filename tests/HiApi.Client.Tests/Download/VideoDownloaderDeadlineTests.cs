@@ -74,7 +74,8 @@ public sealed class VideoDownloaderDeadlineTests : DownloadTestBase
     public async Task AHostThatGoesSilent_FailsTheAttemptAfterTheStallTimeout_AndIsResumed()
     {
         var handler = new FakeHttpHandler((request, index) => index == 0
-            ? StorageResponses.Streamed(new DripStream(new PatternStream(0, Size), TimeSpan.Zero, bytesPerDrip: 8192, stallAfter: 100_000))
+            ? StorageResponses.Streamed(
+                new DripStream(new PatternStream(0, Size), TimeSpan.Zero, bytesPerDrip: 8192, stallAfter: 100_000), eTag: StorageResponses.PatternETag(Size))
             : StorageResponses.Ranged(request, Size));
 
         await new VideoDownloader(handler)

@@ -54,7 +54,7 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
     }
 
     [Fact]
-    public async Task ARenameThatFails_IsAFileSystemError_AndLeavesNoTemporaryFile()
+    public async Task ARenameThatFails_IsAFileSystemError_AndKeepsTheVerifiedVideoUnderAVisibleName()
     {
         // With -Force, the target turns into a folder holding a file while the video downloads: the rename must fail.
         var progress = new OnFirstReport(() => File.WriteAllText(Path.Combine(Directory.CreateDirectory(Target).FullName, "inside"), "x"));
@@ -62,7 +62,10 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
         var failure = await FileSystemFailureAsync(Target, Options(force: true, progress: progress));
 
         Assert.Contains(Target, failure.Message);
-        Assert.Equal(new[] { Path.Combine(Target, "inside") }, LeftoverFiles());
+        Assert.Matches(@"^tk-1\.kept-[0-9a-f]{8}\.mp4$", Path.GetFileName(failure.KeptFile));
+        Assert.Contains($"kept as '{failure.KeptFile}'", failure.Message);
+        Assert.Equal(new[] { failure.KeptFile, Path.Combine(Target, "inside") }, LeftoverFiles().Order());
+        Assert.Equal(PatternStream.Expected(Size), await File.ReadAllBytesAsync(failure.KeptFile!));
     }
 
     [Fact]
@@ -86,7 +89,7 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
     }
 
     [Fact]
-    public async Task AnotherFileThatAppearsMeanwhile_IsStillAFileExistsError_AndIsLeftAlone()
+    public async Task AnotherFileThatAppearsMeanwhile_IsStillAFileExistsError_AndIsLeftAlone_TheVideoKeptBesideIt()
     {
         var progress = new OnFirstReport(() =>
         {
@@ -99,7 +102,8 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
 
         Assert.Equal(HiApiErrorKind.FileExists, refused.Kind);
         Assert.Equal("someone else's file", File.ReadAllText(Target));
-        Assert.Equal(new[] { Target }, LeftoverFiles());
+        Assert.Equal(new[] { refused.KeptFile, Target }, LeftoverFiles().Order());
+        Assert.Equal(PatternStream.Expected(Size), await File.ReadAllBytesAsync(refused.KeptFile!));
     }
 
     [Fact]
@@ -150,7 +154,7 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
         Assert.Equal(255, Encoding.UTF8.GetByteCount(name));
         var target = Path.Combine(Root, "out", name);
         // What a killed download of this target leaves: its 255 bytes plus 18 would not fit, so the name is shortened.
-        var abandoned = Path.Combine(Root, "out", $".{SavePathResolver.Shorten(name, name)}.0badf00d.partial");
+        var abandoned = Path.Combine(Root, "out", $".{PortableFileName.Shorten(name, name)}.0badf00d.partial");
         Directory.CreateDirectory(Path.Combine(Root, "out"));
         await File.WriteAllBytesAsync(abandoned, new byte[10]);
 

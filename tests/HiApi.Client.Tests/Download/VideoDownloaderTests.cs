@@ -157,19 +157,21 @@ public sealed class VideoDownloaderTests : DownloadTestBase
     }
 
     [Fact]
-    public async Task AnExistingFile_IsNotTouchedWithoutForce_AndNothingIsDownloaded()
+    public async Task AnExistingFileOfAnotherLength_IsNotTouchedWithoutForce_AndTheBodyIsNeverRead()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Target)!);
         await File.WriteAllTextAsync(Target, "precious");
-        var handler = new FakeHttpHandler((request, _) => StorageResponses.Ranged(request, Size));
+        // A body that fails at its first byte: reading it would be a network error and a retry, not this refusal.
+        var handler = new FakeHttpHandler((_, _) => StorageResponses.Full(Size, failAt: 0));
 
         var exception = await Assert.ThrowsAsync<HiApiException>(() =>
             new VideoDownloader(handler).DownloadAsync(SucceededTask(), Target, Options()));
 
         Assert.Equal(HiApiErrorKind.FileExists, exception.Kind);
-        Assert.Contains("-Force", exception.Message);
-        Assert.Equal(0, handler.Count);
+        Assert.Equal($"'{Target}' already exists and holds another file (8 bytes; the video of task tk-1 has {Size}); use -Force to overwrite it.", exception.Message);
+        Assert.Equal(1, handler.Count);
         Assert.Equal("precious", await File.ReadAllTextAsync(Target));
+        Assert.Equal(new[] { Target }, LeftoverFiles());
     }
 
     [Fact]

@@ -45,7 +45,8 @@ public sealed class FakeHttpHandler : HttpMessageHandler
             request.Headers.Range?.ToString(),
             body,
             headerNames,
-            request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null);
+            request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null,
+            request.Headers.IfRange?.ToString());
         _requests.Enqueue(recorded);
         var index = Interlocked.Increment(ref _count) - 1;
 

@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 namespace HiApi.Client.Tests;
 
 /// <summary>
-/// A read-only stream of a synthetic MP4 of a given length: an <c>ftyp</c> box, an empty <c>moov</c>, then one <c>mdat</c> box whose
-/// payload is predictable bytes (byte i is i % 251), so the downloader's structure check passes on a whole file
-/// and fails on a cut one. It can end early, cleanly or with an IOException, like a connection that drops
+/// A read-only stream of a synthetic MP4 of a given length: an <c>ftyp</c> box, a <c>moov</c> with the headers the
+/// structure check asks for, then one <c>mdat</c> box whose payload is predictable bytes (byte i is i % 251), so the
+/// downloader's structure check passes on a whole file and fails on a cut one. It can end early, cleanly or with an IOException, like a connection that drops
 /// mid-body. Generates data instead of holding it, so a huge "file" costs no memory.
 /// </summary>
 public sealed class PatternStream : ReadOnlyTestStream
@@ -28,29 +28,40 @@ public sealed class PatternStream : ReadOnlyTestStream
         _position = start;
     }
 
-    /// <summary>The box headers of a <paramref name="length"/>-byte file: ftyp (16 bytes), moov (8), then mdat's header.</summary>
+    /// <summary>
+    /// The boxes before the media of a <paramref name="length"/>-byte file: ftyp (16 bytes), a moov (32) holding an
+    /// mvhd and a trak with a tkhd (header-only boxes: the structure check looks for them, not into them), then
+    /// mdat's header.
+    /// </summary>
     public static byte[] Header(long length)
     {
-        var mdatSize = length - 24;
-        var header = new byte[mdatSize > uint.MaxValue ? 40 : 32];
+        var mdatSize = length - 48;
+        var header = new byte[mdatSize > uint.MaxValue ? 64 : 56];
         BinaryPrimitives.WriteUInt32BigEndian(header, 16);
         "ftypisom"u8.CopyTo(header.AsSpan(4));
         BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(12), 0x200);
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(16), 8);
-        "moov"u8.CopyTo(header.AsSpan(20));
+        WriteBox(header, 16, 32, "moov");
+        WriteBox(header, 24, 8, "mvhd");
+        WriteBox(header, 32, 16, "trak");
+        WriteBox(header, 40, 8, "tkhd");
         if (mdatSize > uint.MaxValue)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(24), 1);
-            "mdat"u8.CopyTo(header.AsSpan(28));
-            BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(32), (ulong)mdatSize);
+            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(48), 1);
+            "mdat"u8.CopyTo(header.AsSpan(52));
+            BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(56), (ulong)mdatSize);
         }
         else
         {
-            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(24), (uint)Math.Max(0, mdatSize));
-            "mdat"u8.CopyTo(header.AsSpan(28));
+            WriteBox(header, 48, (uint)Math.Max(0, mdatSize), "mdat");
         }
 
         return header;
+    }
+
+    private static void WriteBox(byte[] header, int at, uint size, string type)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(at), size);
+        System.Text.Encoding.ASCII.GetBytes(type).CopyTo(header, at + 4);
     }
 
     public static byte[] Expected(long length)

@@ -8,4 +8,5 @@ public sealed record RecordedHttpRequest(
     string? Range,
     string? Body,
     IReadOnlyList<string> HeaderNames,
-    string? IdempotencyKey = null);
+    string? IdempotencyKey = null,
+    string? IfRange = null);

@@ -3,12 +3,23 @@ using System.Net.Http.Headers;
 
 namespace HiApi.Client.Tests;
 
-/// <summary>Answers of a signed-URL storage server, built on <see cref="PatternStream"/> or on given file bytes.</summary>
+/// <summary>
+/// Answers of a signed-URL storage server, built on <see cref="PatternStream"/> or on given file bytes. Like real
+/// object storage, each carries a strong ETag naming its content, so the downloader may resume it with If-Range.
+/// </summary>
 public static class StorageResponses
 {
+    /// <summary>The ETag of the <paramref name="length"/>-byte <see cref="PatternStream"/> video.</summary>
+    public static EntityTagHeaderValue PatternETag(long length) => new($"\"pattern-{length}\"");
+
+    /// <summary>The ETag of <paramref name="file"/>: a digest of its bytes.</summary>
+    public static EntityTagHeaderValue BytesETag(byte[] file) =>
+        new($"\"{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(file), 0, 8).ToLowerInvariant()}\"");
+
     public static HttpResponseMessage Full(long length, long? failAt = null, long? endCleanlyAt = null)
     {
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new PatternStream(0, length, failAt, endCleanlyAt)) };
+        response.Headers.ETag = PatternETag(length);
         response.Content.Headers.ContentLength = length;
         response.Content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
         return response;
@@ -24,6 +35,7 @@ public static class StorageResponses
 
         var from = RangeStart(request);
         var response = new HttpResponseMessage(HttpStatusCode.PartialContent) { Content = new StreamContent(new PatternStream(from, length, failAt)) };
+        response.Headers.ETag = PatternETag(length);
         response.Content.Headers.ContentLength = length - from;
         response.Content.Headers.ContentRange = new ContentRangeHeaderValue(from, length - 1, length);
         return response;
@@ -43,6 +55,7 @@ public static class StorageResponses
         {
             Content = new ByteArrayContent(file, from, Math.Max(0, end - from)),
         };
+        response.Headers.ETag = BytesETag(file);
         response.Content.Headers.ContentLength = announceLength ? file.Length - from : null;
         if (from > 0)
         {
@@ -59,10 +72,14 @@ public static class StorageResponses
         return response;
     }
 
-    /// <summary>A 200 whose body comes from <paramref name="body"/>, announcing no length (as a chunked answer would).</summary>
-    public static HttpResponseMessage Streamed(Stream body, string? contentType = "video/mp4")
+    /// <summary>
+    /// A 200 whose body comes from <paramref name="body"/>, announcing no length (as a chunked answer would), with
+    /// <paramref name="eTag"/> when given.
+    /// </summary>
+    public static HttpResponseMessage Streamed(Stream body, string? contentType = "video/mp4", EntityTagHeaderValue? eTag = null)
     {
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
+        response.Headers.ETag = eTag;
         response.Content.Headers.ContentLength = null;
         if (contentType is not null)
         {

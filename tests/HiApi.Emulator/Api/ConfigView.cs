@@ -39,6 +39,8 @@ internal sealed class ConfigView
     public bool? StorageOmitContentLength { get; set; }
     public long? TruncateEveryDownloadAtBytes { get; set; }
     public bool? StorageIgnoresRange { get; set; }
+    public bool? StorageReplacesObjectOnResume { get; set; }
+    public bool? StorageIgnoresIfRange { get; set; }
     public string? StorageRedirectTo { get; set; }
     public string? WebhookSigningKey { get; set; }
     public int? WebhookTimestampSkewSeconds { get; set; }
@@ -78,6 +80,8 @@ internal sealed class ConfigView
         StorageOmitContentLength = options.StorageOmitContentLength,
         TruncateEveryDownloadAtBytes = options.TruncateEveryDownloadAtBytes ?? 0,
         StorageIgnoresRange = options.StorageIgnoresRange,
+        StorageReplacesObjectOnResume = options.StorageReplacesObjectOnResume,
+        StorageIgnoresIfRange = options.StorageIgnoresIfRange,
         StorageRedirectTo = options.StorageRedirectTo ?? "",
         WebhookSigningKey = options.WebhookSigningKey ?? "",
         WebhookTimestampSkewSeconds = options.WebhookTimestampSkewSeconds,
@@ -118,6 +122,8 @@ internal sealed class ConfigView
         if (StorageOmitContentLength is { } omit) options.StorageOmitContentLength = omit;
         if (TruncateEveryDownloadAtBytes is { } cut) options.TruncateEveryDownloadAtBytes = ZeroMeansOff(cut);
         if (StorageIgnoresRange is { } ignoreRange) options.StorageIgnoresRange = ignoreRange;
+        if (StorageReplacesObjectOnResume is { } replaces) options.StorageReplacesObjectOnResume = replaces;
+        if (StorageIgnoresIfRange is { } ignoreIfRange) options.StorageIgnoresIfRange = ignoreIfRange;
         if (StorageRedirectTo is { } location) options.StorageRedirectTo = EmptyMeansOff(location);
         if (WebhookSigningKey is { } signingKey) options.WebhookSigningKey = EmptyMeansOff(signingKey);
         if (WebhookTimestampSkewSeconds is { } skew) options.WebhookTimestampSkewSeconds = skew;

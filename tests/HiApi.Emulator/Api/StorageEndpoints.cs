@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using HiApi.Emulator.Hosting;
 using HiApi.Emulator.Storage;
 using HiApi.Emulator.Tasks;
@@ -10,11 +13,14 @@ namespace HiApi.Emulator.Api;
 /// <summary>
 /// The temporary storage behind <c>output[].url</c>: <c>GET|HEAD /storage/{taskId}.mp4?expires=..&amp;sig=..</c>.
 /// The signed URL is the only credential (no Authorization needed); after <c>expireAt</c> it answers 403
-/// <c>Request has expired</c>. Supports <c>Range</c> so clients can resume, and streams, so large padded files
-/// cost no memory.
+/// <c>Request has expired</c>. Supports <c>Range</c> (with <c>If-Range</c>) so clients can resume, names each object
+/// with a strong ETag and a Last-Modified as object storage does, and streams, so large padded files cost no memory.
 /// </summary>
 internal sealed class StorageEndpoints(EmulatorState state)
 {
+    /// <summary>When each replaced video (see <see cref="EmulatorOptions.StorageReplacesObjectOnResume"/>) was replaced.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _replacedAt = new(StringComparer.Ordinal);
+
     public const string ExpiredMessage = "Request has expired";
     public const string BadSignatureMessage = "Signature does not match";
     private const int TruncationGraceMs = 250;
@@ -68,8 +74,25 @@ internal sealed class StorageEndpoints(EmulatorState state)
         }
 
         var total = state.Video.LengthFor(options.VideoSizeBytes);
+        var taskId = fileName[..^4];
+        if (options.StorageReplacesObjectOnResume && context.Request.Headers.Range.Count > 0)
+        {
+            _replacedAt.TryAdd(taskId, state.Clock.GetUtcNow());
+        }
+
+        var replaced = _replacedAt.TryGetValue(taskId, out var replacedAt);
+        var version = replaced ? 1 : 0;
+        // Whole seconds, as HTTP dates are; a replacement is at least a second younger, so its date differs too.
+        var lastModified = TruncateToSeconds(replaced ? Later(replacedAt, task.FinishedAt.AddSeconds(1)) : task.FinishedAt);
+        var eTag = ETagOf(taskId, total, version);
+        context.Response.Headers.ETag = eTag;
+        context.Response.Headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
+
         // A storage that ignores Range still advertises it: only the 200 (not 206) tells the client its offset was lost.
-        if (options.StorageIgnoresRange || !TryGetRange(context.Request, total, out var start, out var end, out var unsatisfiable))
+        // An If-Range that names another object (RFC 9110 13.1.5) means "send it all" (unless told to ignore it).
+        var ifRangeHolds = options.StorageIgnoresIfRange || IfRangeHolds(context.Request, eTag, lastModified);
+        if (options.StorageIgnoresRange || !ifRangeHolds
+            || !TryGetRange(context.Request, total, out var start, out var end, out var unsatisfiable))
         {
             start = 0;
             end = total - 1;
@@ -105,7 +128,7 @@ internal sealed class StorageEndpoints(EmulatorState state)
         {
             // The answer's headers promised more (or, without Content-Length, nothing); stop here and cut the connection.
             state.Faults.Counters.CountTruncatedDownload();
-            await state.Video.WriteAsync(context.Response.Body, total, start, cutAfter, pacer, context.RequestAborted);
+            await state.Video.WriteAsync(context.Response.Body, total, start, cutAfter, pacer, context.RequestAborted, version);
             await context.Response.Body.FlushAsync(context.RequestAborted);
             // A flush only hands the bytes to Kestrel's transport; give it time to put them on the wire, or the
             // abort would discard them and the client would see a reset before even the status line.
@@ -114,8 +137,37 @@ internal sealed class StorageEndpoints(EmulatorState state)
             return;
         }
 
-        await state.Video.WriteAsync(context.Response.Body, total, start, length, pacer, context.RequestAborted);
+        await state.Video.WriteAsync(context.Response.Body, total, start, length, pacer, context.RequestAborted, version);
     }
+
+    /// <summary>A strong ETag naming the object: the task, its size and its version.</summary>
+    private static string ETagOf(string taskId, long total, int version) =>
+        $"\"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{taskId}/{total}/{version}")), 0, 8).ToLowerInvariant()}\"";
+
+    /// <summary>
+    /// Whether a Range request's If-Range (if any) names this object: the strong ETag exactly, or the Last-Modified
+    /// date exactly. A weak ETag never matches (RFC 9110 13.1.5); an unparsable value does not either.
+    /// </summary>
+    private static bool IfRangeHolds(HttpRequest request, string eTag, DateTimeOffset lastModified)
+    {
+        var condition = request.Headers.IfRange.ToString().Trim();
+        if (condition.Length == 0)
+        {
+            return true;
+        }
+
+        if (condition.StartsWith('"') || condition.StartsWith("W/", StringComparison.Ordinal))
+        {
+            return condition == eTag;
+        }
+
+        return DateTimeOffset.TryParseExact(condition, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            && date == lastModified;
+    }
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>
     /// How many body bytes to send before cutting: about half on a <see cref="FaultOptions.TruncateDownloadRate"/> roll,

@@ -141,6 +141,16 @@ public sealed class EmulatorOptions
     /// <summary>Hostile storage: every Range request is answered 200 with the whole file from byte 0.</summary>
     public bool StorageIgnoresRange { get; set; }
 
+    /// <summary>
+    /// Hostile storage: the first Range request for a task's video finds the object replaced by another of the same
+    /// length and box structure (other media bytes, another ETag and Last-Modified), as a re-upload would; a stale
+    /// If-Range then gets 200 and the new object.
+    /// </summary>
+    public bool StorageReplacesObjectOnResume { get; set; }
+
+    /// <summary>Hostile storage: If-Range is ignored; a Range request is served from whatever object is there now.</summary>
+    public bool StorageIgnoresIfRange { get; set; }
+
     /// <summary>Hostile storage: a download answers 302 with this <c>Location</c> (absolute or relative, any scheme).</summary>
     public string? StorageRedirectTo { get; set; }
 

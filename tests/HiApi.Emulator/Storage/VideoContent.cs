@@ -13,9 +13,16 @@ internal sealed class VideoContent
     private const int ChunkSize = 128 * 1024;
     private static readonly byte[] Zeros = new byte[ChunkSize];
 
-    private VideoContent(byte[] fixture) => Fixture = fixture;
+    private VideoContent(byte[] fixture)
+    {
+        Fixture = fixture;
+        MediaStart = FindMediaStart(fixture);
+    }
 
     public byte[] Fixture { get; }
+
+    /// <summary>Where the fixture's <c>mdat</c> payload begins: a replaced object differs from there on, boxes unchanged.</summary>
+    public int MediaStart { get; }
 
     public static VideoContent LoadEmbedded()
     {
@@ -33,11 +40,16 @@ internal sealed class VideoContent
     public long LengthFor(long? requestedSize) =>
         requestedSize is { } size && size >= Fixture.Length + 8 ? size : Fixture.Length;
 
-    /// <summary>Writes bytes [start, start+count) of the file of <paramref name="totalLength"/> bytes, at the pacer's rate.</summary>
+    /// <summary>
+    /// Writes bytes [start, start+count) of the file of <paramref name="totalLength"/> bytes, at the pacer's rate.
+    /// A <paramref name="version"/> other than 0 is a replaced object: the same boxes, every media and padding byte
+    /// inverted, so a splice of two versions is a valid-looking MP4 that equals neither.
+    /// </summary>
     public async Task WriteAsync(Stream output, long totalLength, long start, long count, DownloadPacer pacer,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int version = 0)
     {
         var header = FreeBoxHeader(totalLength - Fixture.Length);
+        var inverted = version == 0 ? null : new byte[Math.Max(ChunkSize, Fixture.Length)];
         var position = start;
         var end = start + count;
         while (position < end)
@@ -57,10 +69,50 @@ internal sealed class VideoContent
             {
                 chunk = Zeros.AsMemory(0, (int)Math.Min(ChunkSize, room));
             }
+            if (inverted is not null)
+            {
+                chunk = Invert(chunk, position, header.Length, inverted);
+            }
+
             await output.WriteAsync(chunk, cancellationToken);
             position += chunk.Length;
             await pacer.SentAsync(chunk.Length, cancellationToken);
         }
+    }
+
+    /// <summary>The chunk at <paramref name="position"/> of a replaced object: media and padding inverted, box headers kept.</summary>
+    private ReadOnlyMemory<byte> Invert(ReadOnlyMemory<byte> chunk, long position, int freeHeaderLength, byte[] buffer)
+    {
+        var bytes = buffer.AsSpan(0, chunk.Length);
+        chunk.Span.CopyTo(bytes);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var at = position + i;
+            var isHeader = at < MediaStart || (at >= Fixture.Length && at < Fixture.Length + freeHeaderLength);
+            if (!isHeader)
+            {
+                bytes[i] = (byte)~bytes[i];
+            }
+        }
+
+        return buffer.AsMemory(0, chunk.Length);
+    }
+
+    private static int FindMediaStart(byte[] fixture)
+    {
+        var offset = 0;
+        while (offset + 8 <= fixture.Length)
+        {
+            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(fixture.AsSpan(offset));
+            if (fixture.AsSpan(offset + 4, 4).SequenceEqual("mdat"u8))
+            {
+                return offset + 8;
+            }
+
+            offset += size;
+        }
+
+        throw new InvalidOperationException("The embedded fixture has no top-level 'mdat' box.");
     }
 
     /// <summary>The header of a <c>free</c> box of <paramref name="boxSize"/> bytes (64-bit size when needed).</summary>
