@@ -106,11 +106,12 @@ function Invoke-Package {
     $target = Join-Path ([IO.Path]::GetFullPath($OutputPath, (Get-Location).ProviderPath)) "HiApi.Video/$($manifest.ModuleVersion)"
     if (Test-Path $target) { Remove-Item $target -Recurse -Force }
     New-Item -ItemType Directory -Path (Join-Path $target 'bin'), (Join-Path $target 'en-US') -Force | Out-Null
-    Copy-Item (Join-Path $root 'HiApi.Video.psd1'), (Join-Path $root 'README.md'), (Join-Path $root 'LICENSE') -Destination $target
-    # Only the module's own files: no pdb, no PowerShell assemblies (the host provides them).
-    Get-ChildItem (Join-Path $root 'bin') -File |
-        Where-Object { $_.Extension -in '.dll', '.ps1xml' } |
-        Copy-Item -Destination (Join-Path $target 'bin')
+    # The manifest and what it loads from beside itself (formats, the check that the module is built).
+    $besideManifest = @('HiApi.Video.psd1', 'README.md', 'LICENSE') + @($manifest['FormatsToProcess']) + @($manifest['NestedModules']) |
+        Where-Object { $_ -and -not $_.StartsWith('bin/') }
+    $besideManifest | ForEach-Object { Copy-Item (Join-Path $root $_) -Destination $target }
+    # Only the module's own assemblies: no pdb, no PowerShell assemblies (the host provides them).
+    Get-ChildItem (Join-Path $root 'bin') -File -Filter *.dll | Copy-Item -Destination (Join-Path $target 'bin')
     # Help lives under the module base (<base>/en-US/), where Get-Help looks for a binary module's MAML and about_ topics.
     $help = @('HiApi.Video.dll-Help.xml', 'about_HiApi.Video.help.txt') | ForEach-Object { Join-Path $root "en-US/$_" }
     $missing = @($help | Where-Object { -not (Test-Path $_) })
@@ -120,7 +121,7 @@ function Invoke-Package {
         throw 'System.Management.Automation.dll must not be shipped with the module.'
     }
     # Every file the manifest names must be in the package.
-    foreach ($file in @($manifest.RootModule) + @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess']) | Where-Object { $_ }) {
+    foreach ($file in @($manifest.RootModule) + @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess']) + @($manifest['NestedModules']) | Where-Object { $_ }) {
         if (-not (Test-Path (Join-Path $target $file))) { throw "The manifest names $file, which is not in the package." }
     }
     Test-ModuleManifest (Join-Path $target 'HiApi.Video.psd1') | Out-Null
