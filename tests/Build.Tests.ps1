@@ -1,12 +1,21 @@
 #Requires -Version 7.4
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
-# What the module build and the checkout promise, on every OS alike: a clone that was never built says so, a failed
-# copy fails the build, shell scripts stay LF. Expects a build.
+# What build.ps1, the module build and the checkout promise, on every OS alike: a clone that was never built says
+# so, Package is a Release build, the demo builds only what it runs, nothing that loads the module runs inside
+# build.ps1, a failed copy fails the build, shell scripts stay LF. build.ps1 runs with -WhatIf (it prints each
+# command instead of running it) in a fresh pwsh. Expects a build.
 
 BeforeAll {
     $script:repositoryRoot = Split-Path $PSScriptRoot -Parent
     Import-Module (Join-Path $PSScriptRoot 'HiApiEmulator.psm1') -Force
+    $script:buildScript = Join-Path $repositoryRoot 'build.ps1'
     $script:manifestData = Import-PowerShellDataFile (Join-Path $repositoryRoot 'HiApi.Video.psd1')
+
+    # What build.ps1 would run for these arguments, one "What if" line each, in plain text.
+    function Get-BuildPlan([string] $Arguments) {
+        (Invoke-HiApiChildPwsh "& '$buildScript' $Arguments -WhatIf") -split '\r?\n' |
+            Where-Object { $_ -match '^What if: ' }
+    }
 
     # The module folder as a clone has it before any build: the manifest and what it names beside itself.
     function New-UnbuiltCopy([switch] $WithSolution) {
@@ -38,6 +47,42 @@ Describe 'Import-Module before the module is built' {
         $message = Get-ChildError "Import-Module '$(New-UnbuiltCopy)'"
 
         $message | Should -Match 'is incomplete: .*bin.HiApi\.Video\.dll does not exist\. Install the module again\.'
+    }
+}
+
+Describe 'build.ps1' {
+    It 'Package builds the module in Release unless told otherwise' {
+        $plan = Get-BuildPlan 'Package'
+
+        $plan | Should -Contain "What if: Performing the operation `"Run`" on target `"dotnet build $(Join-Path $repositoryRoot 'src/HiApi.Video/HiApi.Video.csproj') -c Release --nologo`"."
+    }
+
+    It 'Package -Configuration Debug builds Debug' {
+        (Get-BuildPlan 'Package -Configuration Debug') -join "`n" | Should -Match 'HiApi\.Video\.csproj -c Debug '
+    }
+
+    It 'the other tasks build Debug' {
+        (Get-BuildPlan 'Build') -join "`n" | Should -Match 'HiApiPS\.sln -c Debug '
+    }
+
+    It 'the demo builds the module and the emulator, not the solution' {
+        $builds = @(Get-BuildPlan 'Demo' | Where-Object { $_ -match 'dotnet build (\S+)' } | ForEach-Object { Split-Path ($_ -replace '^.*dotnet build (\S+).*$', '$1') -Leaf })
+
+        $builds | Should -Be @('HiApi.Video.csproj', 'HiApi.Emulator.csproj')
+    }
+
+    It 'refuses to build in a pwsh that has loaded the module it would replace' {
+        $message = Get-ChildError "Import-Module '$(Join-Path $repositoryRoot 'HiApi.Video.psd1')'; & '$buildScript' Build -WhatIf"
+
+        $message | Should -BeLike "*This pwsh (process *) has loaded *$([IO.Path]::DirectorySeparatorChar)HiApi.Video.dll*, which the build must replace.*"
+    }
+
+    It 'runs this suite in a pwsh of its own' {
+        if (-not $env:HIAPI_BUILD_PROCESS_ID) {
+            Set-ItResult -Skipped -Because 'this run was not started by build.ps1 (HIAPI_BUILD_PROCESS_ID is not set)'
+            return
+        }
+        $PID | Should -Not -Be ([int] $env:HIAPI_BUILD_PROCESS_ID) -Because 'the suite loads the module, which build.ps1 must never hold'
     }
 }
 
