@@ -120,7 +120,7 @@ function ConvertTo-Paragraph([string[]] $Lines) {
 
     $flush = {
         if ($buffer.Count -gt 0) {
-            $result.Add((ConvertFrom-Inline (($buffer | ForEach-Object { $_.Trim() }) -join ' ')))
+            $result.Add((ConvertFrom-Inline ($buffer -join ' ')))   # lines are added trimmed
             $buffer.Clear()
         }
     }
@@ -382,7 +382,7 @@ function Test-HelpPage($Page, $Cmdlet, [string] $OnlineUri) {
         }
     }
     foreach ($name in $Cmdlet.Parameters) {
-        $parameter = $Page.Parameters | Where-Object Name -EQ $name | Select-Object -First 1
+        $parameter = $Page.Parameters.Where({ $_.Name -eq $name }, 'First')[0]
         if (-not $parameter) { "${where}: -$name of $($Cmdlet.Name) is not documented (no '### -$name' under PARAMETERS)"; continue }
         if ($parameter.Name -cne $name) { "${where}: '### -$($parameter.Name)' is spelt -$name by the module" }
         if (-not $parameter.Description) { "${where}: -$name has no description" }
@@ -403,7 +403,7 @@ function Test-HelpPage($Page, $Cmdlet, [string] $OnlineUri) {
             }
             foreach ($set in $blockSets) {
                 $covered.Add($set.Name)
-                $fact = $set.Parameters | Where-Object Name -EQ $name
+                $fact = $set.Parameters.Where({ $_.Name -eq $name }, 'First')[0]
                 foreach ($key in 'Type', 'Required', 'Position', 'Pipeline', 'Wildcard') {
                     if ($block.$key -ne $fact.$key) { "${label}: $(Get-YamlKey $key) is $($block.$key); the module says $($fact.$key) in the set $($set.Name)" }
                 }
@@ -504,14 +504,17 @@ function Write-MamlParameter([MamlWriter] $Writer, $Fact, $Parameter, $Block, [s
 }
 
 function Get-BlockFor($Parameter, [string] $SetName) {
-    $Parameter.Blocks | Where-Object { $_.Sets -contains '(All)' -or $_.Sets -contains $SetName } | Select-Object -First 1
+    $Parameter.Blocks.Where({ $_.Sets -contains '(All)' -or $_.Sets -contains $SetName }, 'First')[0]
 }
 
 function ConvertTo-Maml($Pages, $Cmdlets, [string] $ProjectUri) {
     $w = [MamlWriter]::new()
     $w.Line('<?xml version="1.0" encoding="utf-8"?>')
     $w.Open('helpItems', [ordered]@{ schema = 'maml'; xmlns = 'http://msh' })
-    foreach ($page in $Pages | Sort-Object Name) {
+    # Ordinal order: the same bytes whatever the culture of the machine that builds them.
+    $names = [string[]] @($Pages.Name)
+    [Array]::Sort($names, [StringComparer]::Ordinal)
+    foreach ($page in $names | ForEach-Object { $name = $_; $Pages | Where-Object Name -CEQ $name }) {
         $cmdlet = $Cmdlets[$page.Name]
         $w.Open('command:command', [ordered]@{ 'xmlns:maml' = $NsMaml; 'xmlns:command' = $NsCommand; 'xmlns:dev' = $NsDev; 'xmlns:MSHelp' = $NsMsHelp })
         $w.Open('command:details')
@@ -529,7 +532,7 @@ function ConvertTo-Maml($Pages, $Cmdlets, [string] $ProjectUri) {
             $w.Open('command:syntaxItem')
             $w.Leaf('maml:name', $cmdlet.Name)
             foreach ($fact in $set.Parameters) {
-                $parameter = $page.Parameters | Where-Object Name -EQ $fact.Name
+                $parameter = $page.Parameters.Where({ $_.Name -eq $fact.Name }, 'First')[0]
                 Write-MamlParameter $w $fact $parameter (Get-BlockFor $parameter $set.Name) -InSyntax
             }
             $w.Close('command:syntaxItem')
@@ -542,7 +545,7 @@ function ConvertTo-Maml($Pages, $Cmdlets, [string] $ProjectUri) {
             $block = $parameter.Blocks[0]
             $set = $cmdlet.Sets | Where-Object { $_.Parameters.Name -contains $parameter.Name -and ($block.Sets -contains '(All)' -or $block.Sets -contains $_.Name) } |
                 Select-Object -First 1
-            Write-MamlParameter $w ($set.Parameters | Where-Object Name -EQ $parameter.Name) $parameter $block
+            Write-MamlParameter $w $set.Parameters.Where({ $_.Name -eq $parameter.Name }, 'First')[0] $parameter $block
         }
         $w.Close('command:parameters')
 
