@@ -170,13 +170,14 @@ function Invoke-PesterTests([string] $Config) {
     # In a child pwsh: the suite imports the module, which must not stay loaded in this process (see
     # Assert-ModuleNotLoaded); and the suite runs as a user's session would, without this script's Stop/strict settings.
     $runner = {
-        param($PesterManifest, $TestsPath)
+        param($PesterManifest, $TestsPath, $RenderMode)
         Import-Module $PesterManifest
         $config = New-PesterConfiguration
         $config.Run.Path = $TestsPath
         $config.Run.Exit = $false
         $config.Run.PassThru = $true
         $config.Output.Verbosity = 'Detailed'
+        $config.Output.RenderMode = $RenderMode
         $result = Invoke-Pester -Configuration $config
         if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') {
             [Console]::Error.WriteLine("Pester reported $($result.FailedCount) failure(s).")
@@ -184,7 +185,9 @@ function Invoke-PesterTests([string] $Config) {
         }
     }
     $environment = @{ HIAPI_TEST_CONFIGURATION = $Config; HIAPI_BUILD_PROCESS_ID = "$PID" }
-    Invoke-ChildPwsh 'the Pester suite (tests/*.Tests.ps1)' -ScriptBlock $runner -ArgumentList (Get-PesterManifest), (Join-Path $root 'tests') -Environment $environment
+    # The child writes into this process's output, not to a console: it keeps Pester's colours only if this one can.
+    $renderMode = if ($env:NO_COLOR -or [Console]::IsOutputRedirected -or -not $Host.UI.SupportsVirtualTerminal) { 'Plaintext' } else { 'Ansi' }
+    Invoke-ChildPwsh 'the Pester suite (tests/*.Tests.ps1)' -ScriptBlock $runner -ArgumentList (Get-PesterManifest), (Join-Path $root 'tests'), $renderMode -Environment $environment
 }
 
 function Invoke-AllTests([string] $Config) {
