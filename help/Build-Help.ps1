@@ -382,7 +382,7 @@ function Test-HelpPage($Page, $Cmdlet, [string] $OnlineUri) {
         }
     }
     foreach ($name in $Cmdlet.Parameters) {
-        $parameter = $Page.Parameters.Where({ $_.Name -eq $name }, 'First')[0]
+        $parameter = (Select-First $Page.Parameters.Where({ $_.Name -eq $name }, 'First'))
         if (-not $parameter) { "${where}: -$name of $($Cmdlet.Name) is not documented (no '### -$name' under PARAMETERS)"; continue }
         if ($parameter.Name -cne $name) { "${where}: '### -$($parameter.Name)' is spelt -$name by the module" }
         if (-not $parameter.Description) { "${where}: -$name has no description" }
@@ -403,7 +403,7 @@ function Test-HelpPage($Page, $Cmdlet, [string] $OnlineUri) {
             }
             foreach ($set in $blockSets) {
                 $covered.Add($set.Name)
-                $fact = $set.Parameters.Where({ $_.Name -eq $name }, 'First')[0]
+                $fact = (Select-First $set.Parameters.Where({ $_.Name -eq $name }, 'First'))
                 foreach ($key in 'Type', 'Required', 'Position', 'Pipeline', 'Wildcard') {
                     if ($block.$key -ne $fact.$key) { "${label}: $(Get-YamlKey $key) is $($block.$key); the module says $($fact.$key) in the set $($set.Name)" }
                 }
@@ -417,6 +417,11 @@ function Test-HelpPage($Page, $Cmdlet, [string] $OnlineUri) {
         $uncovered = @($inSets.Name | Where-Object { $_ -notin $covered })
         if ($uncovered) { "${where}: -$name has no yaml block for the set(s) $($uncovered -join ', ')" }
     }
+}
+
+function Select-First($Found) {
+    # The first of what .Where(..., 'First') found, or nothing: indexing an empty result would throw.
+    if ($Found.Count) { $Found[0] }
 }
 
 function Get-YamlKey([string] $Property) {
@@ -504,7 +509,7 @@ function Write-MamlParameter([MamlWriter] $Writer, $Fact, $Parameter, $Block, [s
 }
 
 function Get-BlockFor($Parameter, [string] $SetName) {
-    $Parameter.Blocks.Where({ $_.Sets -contains '(All)' -or $_.Sets -contains $SetName }, 'First')[0]
+    (Select-First $Parameter.Blocks.Where({ $_.Sets -contains '(All)' -or $_.Sets -contains $SetName }, 'First'))
 }
 
 function ConvertTo-Maml($Pages, $Cmdlets, [string] $ProjectUri) {
@@ -532,7 +537,7 @@ function ConvertTo-Maml($Pages, $Cmdlets, [string] $ProjectUri) {
             $w.Open('command:syntaxItem')
             $w.Leaf('maml:name', $cmdlet.Name)
             foreach ($fact in $set.Parameters) {
-                $parameter = $page.Parameters.Where({ $_.Name -eq $fact.Name }, 'First')[0]
+                $parameter = (Select-First $page.Parameters.Where({ $_.Name -eq $fact.Name }, 'First'))
                 Write-MamlParameter $w $fact $parameter (Get-BlockFor $parameter $set.Name) -InSyntax
             }
             $w.Close('command:syntaxItem')
@@ -545,7 +550,7 @@ function ConvertTo-Maml($Pages, $Cmdlets, [string] $ProjectUri) {
             $block = $parameter.Blocks[0]
             $set = $cmdlet.Sets | Where-Object { $_.Parameters.Name -contains $parameter.Name -and ($block.Sets -contains '(All)' -or $block.Sets -contains $_.Name) } |
                 Select-Object -First 1
-            Write-MamlParameter $w $set.Parameters.Where({ $_.Name -eq $parameter.Name }, 'First')[0] $parameter $block
+            Write-MamlParameter $w (Select-First $set.Parameters.Where({ $_.Name -eq $parameter.Name }, 'First')) $parameter $block
         }
         $w.Close('command:parameters')
 

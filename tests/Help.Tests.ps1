@@ -25,7 +25,8 @@ BeforeAll {
 
     # Runs the builder on $Pages; returns @{ Failed; Text } (its output, or its error output when it failed).
     function Invoke-Builder([string] $Pages, [string] $Maml = (Join-Path $TestDrive "maml-$([guid]::NewGuid().ToString('n')).xml")) {
-        $script = "& '$builder' -HelpPath '$Pages' -OutputPath '$Maml'; exit `$LASTEXITCODE"
+        # Stop: an exception in the builder must fail the child, not end with exit code 0.
+        $script = "`$ErrorActionPreference = 'Stop'; & '$builder' -HelpPath '$Pages' -OutputPath '$Maml'; exit `$LASTEXITCODE"
         try { @{ Failed = $false; Text = (Invoke-HiApiChildPwsh $script); Maml = $Maml } }
         catch { @{ Failed = $true; Text = $_.Exception.Message; Maml = $Maml } }
     }
