@@ -10,7 +10,9 @@
     Description          = 'Generate videos with HiAPI (happyhorse-1.1 text-to-video and image-to-video) from PowerShell: submit, wait, download, with every parameter checked before money is spent.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('bin/HiApi.Video.Format.ps1xml')
+    # Beside the manifest, not in bin/: PowerShell reads these before the assembly, and they are there before a build.
+    NestedModules        = @('HiApi.Video.BuildCheck.ps1')
+    FormatsToProcess     = @('HiApi.Video.Format.ps1xml')
     CmdletsToExport      = @(
         'New-HiApiVideoTask'
         'Get-HiApiTask'

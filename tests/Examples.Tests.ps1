@@ -243,7 +243,9 @@ scene three: the keeper turns and waves,https://example.com/keeper.jpg,5,1080p,
             Invoke-HiApiChildPwsh $script -ArgumentList ($arguments | ForEach-Object { "$_" }) -TimeoutSeconds 240 -Environment @{
                 HIAPI_LEDGER_PATH    = Join-Path $folder 'ledger.jsonl'
                 HIAPI_WEBHOOK_SECRET = $null
+                # ~ and $HOME in the child: HOME on Linux and macOS, USERPROFILE on Windows.
                 HOME                 = Join-Path $folder 'home'
+                USERPROFILE          = Join-Path $folder 'home'
             }
         }
         finally {

@@ -37,6 +37,7 @@ $cmdlets = foreach ($command in Get-Command -Module HiApi.Video -CommandType Cmd
 }
 [pscustomobject]@{
     ModuleBase = (Get-Module HiApi.Video).ModuleBase
+    LocalData  = [Environment]::GetFolderPath('LocalApplicationData')
     Cmdlets    = @($cmdlets)
     Examples   = Get-Help New-HiApiVideoTask -Examples | Out-String -Width 200
     Duration   = Get-Help New-HiApiVideoTask -Parameter Duration | Out-String -Width 200
@@ -45,8 +46,10 @@ $cmdlets = foreach ($command in Get-Command -Module HiApi.Video -CommandType Cmd
 '@
 
     # Publishes the package to a folder repository of its own and installs it from there into a folder that is the
-    # child's only user module path. XDG_DATA_HOME (set by the caller) keeps PSResourceGet's repository list out of
-    # the user's own; the repository is unregistered again in any case.
+    # child's only user module path. PSResourceGet keeps its repository list in local application data, which the
+    # caller moves into the test folder (XDG_DATA_HOME on Linux, HOME on macOS); the repository is unregistered again
+    # in any case. Windows reads that folder from the user's profile, not from the environment: there the layout is
+    # skipped rather than registering a repository in the user's own list.
     $script:installFromLocalRepository = @'
 $ErrorActionPreference = 'Stop'
 $package, $repository, $modules = $args[0..2]
@@ -76,8 +79,8 @@ finally {
         $data = Join-Path $TestDrive 'data'
         # The data folder must exist: .NET ignores a missing one, and PSResourceGet would then keep its repository
         # list in the working directory.
-        New-Item -ItemType Directory -Path $repository, $modules, $data -Force | Out-Null
-        $environment = @{ XDG_DATA_HOME = $data }
+        New-Item -ItemType Directory -Path $repository, $modules, $data, (Join-Path $TestDrive 'home') -Force | Out-Null
+        $environment = @{ XDG_DATA_HOME = $data; HOME = Join-Path $TestDrive 'home' }
         Invoke-HiApiChildPwsh ($installFromLocalRepository + "`n" + $helpFacts.Replace('Import-Module $args[0]', 'Import-Module HiApi.Video')) `
             -ArgumentList $package, $repository, $modules -Environment $environment | ConvertFrom-Json
     }
@@ -85,13 +88,19 @@ finally {
 
 Describe 'Get-Help in a fresh pwsh, from <Layout>' -ForEach $layouts {
     BeforeAll {
-        $script:facts = Get-HelpFacts $Layout
+        # Set-ItResult works in It only: each It below starts by skipping with this reason, when there is one.
+        $script:notHere = if ($Layout -eq 'the installed package' -and $IsWindows) {
+            'Windows gives PSResourceGet the local application data folder of the user''s profile whatever the environment says, so the test would register a repository in the user''s own list'
+        }
+        $script:facts = if (-not $notHere) { Get-HelpFacts $Layout }
         $script:modules = Join-Path $TestDrive 'modules'
     }
 
     It 'loads the module from where it should' {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         if ($Layout -eq 'the installed package') {
-            Test-Path (Join-Path $TestDrive 'data/PSResourceGet') | Should -BeTrue -Because 'PSResourceGet kept its settings in the test folder'
+            $facts.LocalData | Should -BeLike "$TestDrive*" -Because 'PSResourceGet must keep its settings in the test folder, not in the user''s'
+            Test-Path (Join-Path $facts.LocalData 'PSResourceGet') | Should -BeTrue -Because 'PSResourceGet kept its settings in the test folder'
             $facts.ModuleBase | Should -BeLike "$modules*" -Because 'Import-Module HiApi.Video must find the installed copy by name'
             Test-Path (Join-Path $facts.ModuleBase 'en-US/HiApi.Video.dll-Help.xml') | Should -BeTrue
             Test-Path (Join-Path $facts.ModuleBase 'en-US/about_HiApi.Video.help.txt') | Should -BeTrue
@@ -102,19 +111,23 @@ Describe 'Get-Help in a fresh pwsh, from <Layout>' -ForEach $layouts {
     }
 
     It 'Get-Help New-HiApiVideoTask -Examples shows the examples' {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $facts.Examples | Should -Match 'Example 1'
         $facts.Examples | Should -Match 'Wait-HiApiTask \| Save-HiApiVideo -Path ./clips'
     }
 
     It 'Get-Help New-HiApiVideoTask -Parameter Duration shows its description' {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $facts.Duration | Should -Match 'length of the video in seconds'
     }
 
     It 'every exported cmdlet is there: <_>' -ForEach $Cmdlets {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $facts.Cmdlets.Name | Should -Contain $_
     }
 
     It '<_> has a synopsis, examples, and a description for every parameter' -ForEach $Cmdlets {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $cmdlet = $facts.Cmdlets | Where-Object Name -EQ $_
         # Without help, PowerShell makes the synopsis up from the syntax, which starts with the name.
         $cmdlet.Synopsis | Should -Not -BeNullOrEmpty
@@ -126,6 +139,7 @@ Describe 'Get-Help in a fresh pwsh, from <Layout>' -ForEach $layouts {
     }
 
     It 'Get-Help about_HiApi.Video shows the concepts' {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $facts.About | Should -Match 'about_HiApi\.Video'
         foreach ($section in 'KEYS AND WHERE REQUESTS GO', 'THE TASK LEDGER AND RESUMING', 'CALLBACKS', 'COSTS', 'ERRORS', 'EXAMPLES', 'SEE ALSO') {
             $facts.About | Should -Match $section

@@ -132,10 +132,14 @@ Describe 'Other views of a task' {
 Describe 'Times in local time' {
     BeforeAll {
         # A fresh pwsh in Tokyo (UTC+9, no daylight saving), invariant culture: the emulator and key come from the
-        # environment that Enter-HiApiTestSession set, which the child inherits.
+        # environment that Enter-HiApiTestSession set, which the child inherits. TZ sets a .NET process's time zone on
+        # Linux and macOS; Windows ignores it and has no per-process equivalent, so there the tests say skipped.
+        $script:notHere = if ($IsWindows) { 'TZ cannot move a process to another time zone on Windows, only the machine''s setting can' }
         $tokyo = @'
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
+# The culture set here rather than through LANG, which Windows ignores.
+[System.Globalization.CultureInfo]::CurrentCulture = [System.Globalization.CultureInfo]::InvariantCulture
 Import-Module $args[0]
 $task = New-HiApiVideoTask 'a lantern festival on the river' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
 [pscustomobject]@{
@@ -146,26 +150,31 @@ $task = New-HiApiVideoTask 'a lantern festival on the river' -Duration 3 | Wait-
     List      = $task | Format-List | Out-String -Width 80
 } | ConvertTo-Json
 '@
+        if ($notHere) { return }
         $script:child = Invoke-HiApiChildPwsh $tokyo -ArgumentList (Join-Path $repositoryRoot 'HiApi.Video.psd1') `
-            -Environment @{ TZ = 'Asia/Tokyo'; LANG = 'C'; LC_ALL = 'C' } | ConvertFrom-Json
+            -Environment @{ TZ = 'Asia/Tokyo' } | ConvertFrom-Json
         $script:expiresUtc = [DateTimeOffset]::Parse($child.ExpiresAt, [cultureinfo]::InvariantCulture)
         $script:expiresTokyo = $expiresUtc.ToOffset([TimeSpan]::FromHours(9))
     }
 
     It 'the child really runs in Tokyo' {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $child.Zone | Should -Be 9
     }
 
     It 'keeps the value itself in UTC' {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $child.Offset | Should -Be 0
     }
 
     It 'the table shows the Tokyo hour the video expires' {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $child.Table | Should -Match "expires (\w{3} )?$($expiresTokyo.ToString('HH:mm'))"
         $child.Table | Should -Not -Match "expires (\w{3} )?$($expiresUtc.ToString('HH:mm'))"
     }
 
     It 'the list shows ExpiresAt in Tokyo time, with its offset' {
+        if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $child.List | Should -Match "ExpiresAt\s+: .*$($expiresTokyo.ToString('HH:mm:ss')) \+09:00"
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Xunit.Abstractions;
 
 namespace HiApi.Client.Tests;
 
@@ -12,9 +11,6 @@ namespace HiApi.Client.Tests;
 public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
 {
     private const long Size = 300_000;
-    private readonly ITestOutputHelper _output;
-
-    public VideoDownloaderFileSystemTests(ITestOutputHelper output) => _output = output;
 
     private static FakeHttpHandler Storage() => new((request, _) => StorageResponses.Ranged(request, Size));
 
@@ -106,14 +102,10 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
         Assert.Equal(PatternStream.Expected(Size), await File.ReadAllBytesAsync(refused.KeptFile!));
     }
 
-    [Fact]
+    [TmpfsFact]
     public async Task AFullDisk_IsAFileSystemError_AndLeavesNoTemporaryFile()
     {
-        using var disk = MountOrSayWhyNot("size=64k");
-        if (disk is null)
-        {
-            return;
-        }
+        using var disk = TinyFileSystem.Mount("size=64k");
 
         var target = Path.Combine(disk.Path, "tk-1.mp4");
         var failure = await FileSystemFailureAsync(target, Options());
@@ -122,14 +114,10 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
         Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
     }
 
-    [Fact]
+    [TmpfsFact]
     public async Task AReadOnlyFileSystem_IsAFileSystemError()
     {
-        using var disk = MountOrSayWhyNot("ro,size=64k");
-        if (disk is null)
-        {
-            return;
-        }
+        using var disk = TinyFileSystem.Mount("ro,size=64k");
 
         var failure = await FileSystemFailureAsync(Path.Combine(disk.Path, "tk-1.mp4"), Options());
 
@@ -176,18 +164,6 @@ public sealed class VideoDownloaderFileSystemTests : DownloadTestBase
             session.SaveAsync(SucceededTask(), Path.Combine(blocker, "tk-1.mp4"), Options()));
 
         Assert.Equal(HiApiErrorKind.FileSystem, failure.Kind);
-    }
-
-    /// <summary>A mounted tmpfs, or null with a line in the test output where this machine cannot mount one.</summary>
-    private TinyFileSystem? MountOrSayWhyNot(string options)
-    {
-        var disk = TinyFileSystem.TryMount(options, out var why);
-        if (disk is null)
-        {
-            _output.WriteLine($"Not run: no tmpfs could be mounted ({why.Trim()}).");
-        }
-
-        return disk;
     }
 
     private sealed class OnFirstReport(Action action) : IProgress<DownloadProgress>

@@ -1,8 +1,6 @@
-using Xunit.Abstractions;
-
 namespace HiApi.Client.Tests.Ledger;
 
-public sealed class TaskLedgerConcurrencyTests(ITestOutputHelper output) : IDisposable
+public sealed class TaskLedgerConcurrencyTests : IDisposable
 {
     private readonly LedgerTestFolder folder = new();
 
@@ -31,17 +29,10 @@ public sealed class TaskLedgerConcurrencyTests(ITestOutputHelper output) : IDisp
         Assert.Equal(new[] { "tk-before", "tk-after" }, ledger.Load().Select(entry => entry.TaskId));
     }
 
-    [Fact]
+    [TmpfsFact]
     public void A_read_only_disk_is_reported_as_it_is_not_waited_for_as_a_lock()
     {
-        var disk = TinyFileSystem.TryMount("ro,size=1m", out var why);
-        if (disk is null)
-        {
-            output.WriteLine($"Not run: no tmpfs could be mounted ({why.Trim()}).");
-            return;
-        }
-
-        using (disk)
+        using (var disk = TinyFileSystem.Mount("ro,size=1m"))
         {
             // A lock timeout long enough that, were EROFS taken for contention, the message would say "Timed out".
             var ledger = new TaskLedger(Path.Combine(disk.Path, "ledger.jsonl"), new LedgerOptions { LockTimeout = TimeSpan.FromSeconds(3) });
