@@ -28,7 +28,10 @@ public sealed class CallbackEndpoint : IAsyncDisposable
         TimeSpan? headReadTimeout = null,
         int maxConnections = 256,
         WebhookSecret? secret = null,
-        string host = "127.0.0.1")
+        string host = "127.0.0.1",
+        int maxConnectionsPerPeer = 64,
+        TimeSpan? idleTimeout = null,
+        int maxIdleConnections = 1024)
     {
         // The free port is found by binding port 0 and releasing it; another test may grab it in between, so retry.
         for (var attempt = 1; ; attempt++)
@@ -43,6 +46,9 @@ public sealed class CallbackEndpoint : IAsyncDisposable
                 BodyReadTimeout = bodyReadTimeout ?? TimeSpan.FromSeconds(30),
                 HeadReadTimeout = headReadTimeout ?? TimeSpan.FromSeconds(10),
                 MaxConnections = maxConnections,
+                MaxConnectionsPerPeer = maxConnectionsPerPeer,
+                MaxIdleConnections = maxIdleConnections,
+                IdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(3),
                 WebhookSecret = secret,
             });
             try
