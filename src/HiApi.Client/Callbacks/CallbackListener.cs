@@ -122,11 +122,13 @@ public sealed class CallbackListener : IAsyncDisposable
                 return;
             }
 
+            var port = 0;
             try
             {
                 foreach (var endpoint in ListenerBindings.Plan(_prefixes))
                 {
-                    if (ListenerBindings.Bind(endpoint, Backlog) is { } socket)
+                    port = endpoint.Port;
+                    if (ListenerBindings.Bind(endpoint, Backlog, _options.Platform, _options.Listen) is { } socket)
                     {
                         _sockets.Add(socket);
                     }
@@ -135,11 +137,7 @@ public sealed class CallbackListener : IAsyncDisposable
             catch (SocketException ex)
             {
                 CloseSockets();
-                throw new HiApiException(
-                    HiApiErrorKind.Configuration,
-                    $"Cannot listen for callbacks on {string.Join(", ", _options.Prefixes)}: {ex.Message}. " +
-                    "Is another program using that port? Ports below 1024 need elevated rights on Linux and macOS.",
-                    ex);
+                throw ListenerBindError.Create(_options.Prefixes, port, ex, _options.Platform);
             }
 
             _started = true;
@@ -314,7 +312,7 @@ public sealed class CallbackListener : IAsyncDisposable
         }
 
         // Not a receipt: scanners and misrouted requests are not callbacks, and must not flood the warnings.
-        if (!_prefixes.Any(prefix => prefix.MatchesHost(head.Authority) && prefix.MatchesPath(head.Path)))
+        if (!_prefixes.Any(prefix => prefix.Takes(head.Authority, connection.IsFromThisComputer) && prefix.MatchesPath(head.Path)))
         {
             connection.Stage = ConnectionStage.Answering;
             await AnswerAndCloseAsync(connection, 404, "no callback listener at this address").ConfigureAwait(false);

@@ -87,4 +87,10 @@ public sealed class CallbackListenerOptions
     /// signed ones need no verifying GET. Null: callbacks are unsigned hints.
     /// </summary>
     public WebhookSecret? WebhookSecret { get; init; }
+
+    /// <summary>Whose binding rules and bind-error advice apply; the system this runs on, unless a test says otherwise.</summary>
+    internal ListenerPlatform Platform { get; init; } = ListenerPlatforms.Current;
+
+    /// <summary>Creates, binds and starts one listening socket (address, port, backlog, exclusive use); null: the real one.</summary>
+    internal Func<System.Net.IPAddress, int, int, bool, System.Net.Sockets.Socket>? Listen { get; init; }
 }

@@ -30,9 +30,13 @@ internal sealed class HttpConnection : IDisposable, IAdmittedConnection
         _socket = socket;
         _socket.NoDelay = true;
         RemoteAddress = AddressOf(socket);
+        IsFromThisComputer = ArrivedOnLoopback(socket);
     }
 
     public string? RemoteAddress { get; }
+
+    /// <summary>True when the connection came in on a loopback address: only a program on this computer made it.</summary>
+    public bool IsFromThisComputer { get; }
 
     string? IAdmittedConnection.Peer => RemoteAddress;
 
@@ -348,6 +352,18 @@ internal sealed class HttpConnection : IDisposable, IAdmittedConnection
         try
         {
             return _socket.Available > 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ArrivedOnLoopback(Socket socket)
+    {
+        try
+        {
+            return socket.LocalEndPoint is IPEndPoint local && IPAddress.IsLoopback(local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {

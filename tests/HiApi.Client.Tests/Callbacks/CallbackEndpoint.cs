@@ -82,7 +82,23 @@ public sealed class CallbackEndpoint : IAsyncDisposable
     }
 
     public Task<HttpResponseMessage> PostAsync(string body) =>
-        Http.PostAsync(Url, new StringContent(body, Encoding.UTF8, "application/json"));
+        Http.SendAsync(Request(new StringContent(body, Encoding.UTF8, "application/json")));
+
+    /// <summary>
+    /// A POST to <see cref="Url"/>. A host name no resolver knows (a named prefix such as hooks.test) is reached on
+    /// 127.0.0.1 with that name in the Host header, as a proxy in front would send it.
+    /// </summary>
+    private HttpRequestMessage Request(HttpContent content)
+    {
+        if (Url.HostNameType != UriHostNameType.Dns || Url.IsLoopback)
+        {
+            return new HttpRequestMessage(HttpMethod.Post, Url) { Content = content };
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new UriBuilder(Url) { Host = "127.0.0.1" }.Uri) { Content = content };
+        request.Headers.Host = Url.Authority;
+        return request;
+    }
 
     /// <summary>POSTs <paramref name="body"/> as HiAPI would with a signing key: timestamp and signature headers.</summary>
     public Task<HttpResponseMessage> PostSignedAsync(string body, WebhookSecret secret, DateTimeOffset? signedAt = null)
@@ -91,7 +107,7 @@ public sealed class CallbackEndpoint : IAsyncDisposable
         var timestamp = (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = content };
+        var request = Request(content);
         request.Headers.Add(CallbackSignature.TimestampHeader, timestamp);
         request.Headers.Add(CallbackSignature.SignatureHeader, CallbackSignature.Compute(secret, timestamp, bytes));
         return Http.SendAsync(request);

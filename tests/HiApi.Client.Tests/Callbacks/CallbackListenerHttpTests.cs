@@ -17,7 +17,7 @@ public sealed class CallbackListenerHttpTests
     [Fact]
     public async Task AHostNoPrefixNames_IsAnswered404AtOnce_WithoutWaitingForTheBody_AndIsNoReceipt()
     {
-        await using var endpoint = CallbackEndpoint.Create();
+        await using var endpoint = CallbackEndpoint.Create(host: "hooks.test");
         var clock = Stopwatch.StartNew();
 
         // The head promises 100 000 bytes that never come: the answer must not wait for them.
@@ -332,14 +332,28 @@ public sealed class CallbackListenerHttpTests
     }
 
     [Fact]
-    public async Task AnAddressPrefix_TakesOnlyItsOwnHostHeader()
+    public async Task ANamedPrefix_TakesOnlyItsOwnHostHeader()
     {
-        await using var endpoint = CallbackEndpoint.Create(host: "127.0.0.1");
+        await using var endpoint = CallbackEndpoint.Create(host: "hooks.test");
         var port = endpoint.Url.Port;
 
+        Assert.StartsWith("HTTP/1.1 200", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: $"hooks.test:{port}")));
+        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: $"elsewhere.test:{port}")));
+        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: "hooks.test:1")));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    public async Task ALoopbackPrefix_TakesThePublicHostAProxyOrTunnelPassesOn(string host)
+    {
+        // Caddy, cloudflared and ngrok forward https://hooks.example.com/... with that Host unless told otherwise.
+        await using var endpoint = CallbackEndpoint.Create(host: host);
+        var port = endpoint.Url.Port;
+
+        Assert.StartsWith("HTTP/1.1 200", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: "hooks.example.com")));
         Assert.StartsWith("HTTP/1.1 200", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: $"127.0.0.1:{port}")));
-        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: $"localhost:{port}")));
-        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: "127.0.0.1:1")));
+        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/elsewhere/", ValidBody, host: "hooks.example.com")));
     }
 
     [Fact]
@@ -364,7 +378,9 @@ public sealed class CallbackListenerHttpTests
 
         Assert.StartsWith("HTTP/1.1 200", await RawHttp.SendAsync(port, Post(port, "/a/", ValidBody)));
         Assert.StartsWith("HTTP/1.1 200", await RawHttp.SendAsync(port, Post(port, "/b/", ValidBody, host: "any.example")));
-        Assert.StartsWith("HTTP/1.1 404", await RawHttp.SendAsync(port, Post(port, "/a/", ValidBody, host: "any.example")));
+        // Reached from this computer, the loopback prefix takes any Host (the proxy in front names the public one).
+        Assert.StartsWith("HTTP/1.1 200", await RawHttp.SendAsync(port, Post(port, "/a/", ValidBody, host: "any.example")));
+        Assert.StartsWith("HTTP/1.1 404", await RawHttp.SendAsync(port, Post(port, "/c/", ValidBody, host: "any.example")));
     }
 
     [Fact]
@@ -421,6 +437,16 @@ public sealed class CallbackListenerHttpTests
     [InlineData("http://localhost:8080/h/", null, false)]
     public void HostHeaders_AreMatchedAsHttpListenerDid(string prefix, string? host, bool matches) =>
         Assert.Equal(matches, ListenerPrefix.Parse(prefix).MatchesHost(host));
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/h/", "hooks.example.com", true, true)]
+    [InlineData("http://127.0.0.1:8080/h/", "hooks.example.com", false, false)] // cannot happen on a loopback socket; still refused
+    [InlineData("http://localhost:8080/h/", null, true, true)]
+    [InlineData("http://[::1]:8080/h/", "hooks.example.com:443", true, true)]
+    [InlineData("http://hooks.example.com:8080/h/", "elsewhere.example.com:8080", true, false)]
+    [InlineData("http://192.0.2.10:8080/h/", "hooks.example.com", true, false)]
+    public void ALoopbackPrefix_TakesAnyHost_OnlyFromThisComputer(string prefix, string? host, bool fromThisComputer, bool takes) =>
+        Assert.Equal(takes, ListenerPrefix.Parse(prefix).Takes(host, fromThisComputer));
 
     private static bool CanReachIPv6Loopback()
     {
