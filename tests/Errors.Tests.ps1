@@ -167,6 +167,32 @@ Describe 'Keys and base URIs' {
     }
 }
 
+Describe 'Text that can leave the console' {
+    It 'writes errors, their advice, warnings and verbose lines in ASCII, so a log in any code page keeps them' {
+        # Windows writes redirected output in the console's code page, where ..., x and | survive and Unicode
+        # ellipses, multiplication signs and middle dots become '?'.
+        $long = 'a lighthouse at dawn, seen from the harbour wall, gulls circling above the lamp'
+        $everything = & {
+            New-HiApiVideoTask $long -Duration 15 -ApiKey (ConvertTo-Secure 'sk-test-low-balance') -Verbose
+            [pscustomobject]@{ Prompt = $long; Duration = 99 }, [pscustomobject]@{ Prompt = 'fine'; Durations = 3 } | New-HiApiVideoTask -Verbose
+            Get-HiApiTask -TaskId 'tk-hiapi-doesnotexist' -Verbose
+        } *>&1
+        $texts = foreach ($record in $everything) {
+            if ($record -is [System.Management.Automation.ErrorRecord]) {
+                "$record"; $record.Exception.Message; $record.ErrorDetails.RecommendedAction
+            }
+            elseif ($record -is [System.Management.Automation.InformationalRecord]) { $record.Message }
+        }
+        @($everything | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -BeGreaterOrEqual 3
+        @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -BeGreaterOrEqual 1
+        "$texts" | Should -Match 'duration x price'
+        "$texts" | Should -Match ([regex]::Escape("Input 1 ('$($long.Substring(0, 37))...')"))
+        foreach ($text in $texts | Where-Object { $_ }) {
+            $text | Should -Match '^[\x00-\x7F]*$' -Because "'$text' leaves the console"
+        }
+    }
+}
+
 Describe 'Failures after submission' {
     It 'turns a failed task into a non-terminating error that carries the task and the API code' {
         $tasks = 'fine clip', 'broken clip [[fail]]' | New-HiApiVideoTask -Duration 3

@@ -105,7 +105,7 @@ public sealed class ApiKey
     /// <summary>The shortest run of the key's characters that counts as part of the key when found in other text.</summary>
     internal const int MinimumLeakRun = 8;
 
-    private const string Redacted = "sk-…redacted";
+    private const string Redacted = "sk-...redacted";
 
     /// <summary>
     /// Removes the secret from text that came from elsewhere (a server may echo headers back): the whole key, and any
@@ -119,7 +119,7 @@ public sealed class ApiKey
             return text;
         }
 
-        // Case-insensitive: a page may echo the header lower-cased ("bearer sk-abc…"). Upper-casing maps char to char,
+        // Case-insensitive: a page may echo the header lower-cased ("bearer sk-abc..."). Upper-casing maps char to char,
         // so positions in the upper-cased copy are positions in the text.
         var run = Math.Min(MinimumLeakRun, _value.Length);
         bool[]? covered = null;
@@ -169,5 +169,5 @@ public sealed class ApiKey
         return next < 0 ? -1 : after + 1 + next;
     }
 
-    public override string ToString() => "ApiKey(sk-…redacted)";
+    public override string ToString() => "ApiKey(sk-...redacted)";
 }

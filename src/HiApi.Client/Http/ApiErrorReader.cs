@@ -107,7 +107,7 @@ internal static partial class ApiErrorReader
         readable = TagPattern().Replace(readable, " ");
         readable = WebUtility.HtmlDecode(readable);
         readable = WhitespacePattern().Replace(readable, " ").Trim();
-        return readable.Length <= MaxExcerptLength ? readable : readable[..MaxExcerptLength] + "…";
+        return readable.Length <= MaxExcerptLength ? readable : readable[..MaxExcerptLength] + "...";
     }
 
     private static HiApiException FromParts(
@@ -158,7 +158,7 @@ internal static partial class ApiErrorReader
         HiApiErrorKind.Unauthorized when status == 403 =>
             " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY), that the key and its account may use this model, and the account's quota.",
         HiApiErrorKind.Unauthorized => " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
-        HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration × price per second); top up, then submit again.",
+        HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration x price per second); top up, then submit again.",
         HiApiErrorKind.IdempotencyConflict => " Each submission needs a key of its own: give another -IdempotencyKey (or IdempotencyKey cell), or leave it out for a new random one.",
         _ => string.Empty,
     };

@@ -310,7 +310,7 @@ public sealed class HiApiSession
     }
 
     private static string Describe(VideoRequest request) =>
-        request.Prompt is { } prompt ? $"prompt '{(prompt.Length > 40 ? prompt[..40] + "…" : prompt)}'" : $"image {request.ImageUrl}";
+        request.Prompt is { } prompt ? $"prompt '{(prompt.Length > 40 ? prompt[..40] + "..." : prompt)}'" : $"image {request.ImageUrl}";
 
     /// <summary>The file this ledger saved the task's video to at <paramref name="targetFile"/>, if it is still intact.</summary>
     private FileInfo? FindIntactSave(string taskId, string targetFile)

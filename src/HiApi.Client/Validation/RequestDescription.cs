@@ -16,5 +16,5 @@ public static class RequestDescription
     }
 
     private static string Shorten(string text)
-        => text.Length <= PromptPreviewLength ? text : text[..PromptPreviewLength] + "…";
+        => text.Length <= PromptPreviewLength ? text : text[..PromptPreviewLength] + "...";
 }

@@ -106,5 +106,5 @@ public static class RequestFieldParser
         return true;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

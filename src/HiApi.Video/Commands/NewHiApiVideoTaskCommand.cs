@@ -101,7 +101,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             WriteError(ErrorRecordFactory.Create(
                 new ArgumentException(
                     $"'{file.FullName}' is a local file. HiAPI takes a still image only as an https URL (image_urls): upload the image " +
-                    "where HiAPI can fetch it and pass -ImageUrl https://…, or pipe objects with an ImageUrl property. Nothing was sent."),
+                    "where HiAPI can fetch it and pass -ImageUrl https://..., or pipe objects with an ImageUrl property. Nothing was sent."),
                 "LocalFileNotSupported",
                 ErrorCategory.InvalidArgument,
                 file));
@@ -296,5 +296,5 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         return record;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 }

@@ -119,7 +119,7 @@ public sealed class ApiKeyTests
     {
         var key = new ApiKey("sk-live-0123456789abcdef");
 
-        Assert.Equal("ApiKey(sk-…redacted)", key.ToString());
+        Assert.Equal("ApiKey(sk-...redacted)", key.ToString());
         Assert.DoesNotContain("0123456789abcdef", $"{key}");
     }
 
@@ -138,6 +138,6 @@ public sealed class ApiKeyTests
     {
         var key = new ApiKey("sk-live-0123456789abcdef");
 
-        Assert.Equal("echo: Bearer sk-…redacted", key.Redact("echo: Bearer sk-live-0123456789abcdef"));
+        Assert.Equal("echo: Bearer sk-...redacted", key.Redact("echo: Bearer sk-live-0123456789abcdef"));
     }
 }

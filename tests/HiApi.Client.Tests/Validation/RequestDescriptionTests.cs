@@ -27,7 +27,7 @@ public sealed class RequestDescriptionTests
             Prompt = new string('x', 100),
             Duration = 3,
         });
-        Assert.Contains("'" + new string('x', 40) + "…'", text);
+        Assert.Contains("'" + new string('x', 40) + "...'", text);
         Assert.DoesNotContain(new string('x', 41), text);
         Assert.EndsWith(", image https://example.com/still.jpg.", text);
         Assert.StartsWith("Submit a paid task to happyhorse-1.1/image-to-video: 3 s", text);
