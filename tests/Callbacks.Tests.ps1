@@ -95,6 +95,44 @@ Describe 'Receive-HiApiCallback' {
         ($received.TaskId | Sort-Object) | Should -Be ($tasks.TaskId | Sort-Object)
     }
 
+    It 'ends with HiApi.Configuration, naming the port and how to find who holds it, when the port is taken' {
+        $holder = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $holder.Start()
+        try {
+            $busy = $holder.LocalEndpoint.Port
+            $failure = { Receive-HiApiCallback -Prefix "http://127.0.0.1:$busy/hooks/hiapi/" -TimeoutSeconds 5 } |
+                Should -Throw -ErrorId 'HiApi.Configuration,*' -PassThru
+        }
+        finally { $holder.Stop() }
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception | Should -BeOfType HiApi.Client.HiApiException
+        "$failure" | Should -Match "is listening on port $busy"
+        $howToFind = if ($IsWindows) { 'Get-NetTCPConnection' } elseif ($IsMacOS) { 'lsof -nP' } else { 'ss -ltnp' }
+        "$failure" | Should -Match ([regex]::Escape($howToFind))
+    }
+
+    It 'takes a callback whose Host is the public name a proxy or tunnel passes on' {
+        $task = New-HiApiVideoTask 'through a tunnel' -Duration 3 | Wait-HiApiTask -PollIntervalSeconds 0.2
+        $body = "{""taskId"":""$($task.TaskId)"",""status"":""success""}"
+        $job = Start-ThreadJob -ArgumentList $port, $body -ScriptBlock {
+            param($port, $body)
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Invoke-WebRequest -Uri "http://127.0.0.1:$port/warm-up/" -Method Post -Body '{}' -SkipHttpErrorCheck -ErrorAction SilentlyContinue).StatusCode -ne 404) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw 'the listener did not start' }
+                Start-Sleep -Milliseconds 100
+            }
+            # What Caddy, cloudflared or ngrok send by default: the public Host, not 127.0.0.1.
+            Invoke-WebRequest -Method Post -Uri "http://127.0.0.1:$port/hooks/hiapi/" -Headers @{ Host = 'hooks.example.com' } -Body $body -ContentType 'application/json' -SkipHttpErrorCheck |
+                Select-Object -ExpandProperty StatusCode
+        }
+        # By id and without the ledger: a task known to have succeeded would be written at once, without its callback.
+        $received = $task.TaskId | Receive-HiApiCallback -Prefix $prefix -NoLedger -TimeoutSeconds 20 -SweepAfterSeconds 300
+        $status = $job | Wait-Job -Timeout 30 | Receive-Job
+        $job | Remove-Job -Force
+        $status | Should -Be 200
+        $received.TaskId | Should -Be $task.TaskId
+    }
+
     It 'ignores a forged callback and fetches nothing for it' {
         Invoke-HiApiEmulatorControl $emulator 'requests' -Method Delete | Out-Null
         $job = Start-ThreadJob -ArgumentList $prefix -ScriptBlock {

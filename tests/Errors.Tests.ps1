@@ -94,6 +94,49 @@ Describe 'Keys and base URIs' {
         }
     }
 
+    It 'takes a key read with Get-Content, trailing blank line and all' {
+        $file = Join-Path $TestDrive 'key.txt'
+        [IO.File]::WriteAllText($file, "$($emulator.ApiKey)`r`n`r`n")
+        (New-HiApiVideoTask -Prompt 'key from a file' -Duration 3 -ApiKey (Get-Content $file)).TaskId | Should -Match '^tk-hiapi-'
+        (New-HiApiVideoTask -Prompt 'key from a raw file' -Duration 3 -ApiKey (Get-Content $file -Raw)).TaskId | Should -Match '^tk-hiapi-'
+    }
+
+    It 'refuses a key with a line break inside with a plain HiApi.Configuration error that names its source, not the key' {
+        $file = Join-Path $TestDrive 'two-keys.txt'
+        [IO.File]::WriteAllText($file, "sk-test-secret-one`r`nsk-test-secret-two`r`n")
+        $saved = $env:HIAPI_API_KEY
+        try {
+            $fromParameter = { New-HiApiVideoTask -Prompt 'two lines' -Duration 3 -ApiKey (Get-Content $file) } | Should -Throw -ErrorId 'HiApi.Configuration,*' -PassThru
+            $env:HIAPI_API_KEY = "sk-test-secret-one`r`nsk-test-secret-two"
+            $fromVariable = { Get-HiApiTask -TaskId 'tk-hiapi-x' } | Should -Throw -ErrorId 'HiApi.Configuration,*' -PassThru
+        }
+        finally {
+            $env:HIAPI_API_KEY = $saved
+        }
+        foreach ($failure in $fromParameter, $fromVariable) {
+            $failure.Exception | Should -BeOfType HiApi.Client.HiApiException
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            "$failure" | Should -Match 'line break inside'
+            "$failure" | Should -Not -Match 'secret|\(Parameter'
+        }
+        "$fromParameter" | Should -Match '-ApiKey'
+        "$fromVariable" | Should -Match 'HIAPI_API_KEY'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'takes the SDKs'' base URL, ending in /v1, as the root' {
+        $saved = $env:HIAPI_BASE_URL
+        try {
+            $task = New-HiApiVideoTask -Prompt 'sdk base url' -Duration 3 -BaseUri "$($emulator.BaseUri.TrimEnd('/'))/v1"
+            $env:HIAPI_BASE_URL = "$($emulator.BaseUri.TrimEnd('/'))/v1/"
+            (Get-HiApiTask $task.TaskId).TaskId | Should -Be $task.TaskId
+        }
+        finally {
+            $env:HIAPI_BASE_URL = $saved
+        }
+        Get-EmulatorRequests | ForEach-Object Path | Should -Not -Match '/v1/v1'
+    }
+
     It 'refuses plain http to a host that is not loopback' {
         { Get-HiApiTask -TaskId 'tk-hiapi-x' -BaseUri 'http://api.example.com' } | Should -Throw -ExpectedMessage '*https*'
     }
@@ -121,6 +164,32 @@ Describe 'Keys and base URIs' {
         $everything | Should -Not -BeNullOrEmpty
         $everything | Should -Not -Match ([regex]::Escape($secret))
         $everything | Should -Not -Match 'sk-test-text-only'
+    }
+}
+
+Describe 'Text that can leave the console' {
+    It 'writes errors, their advice, warnings and verbose lines in ASCII, so a log in any code page keeps them' {
+        # Windows writes redirected output in the console's code page, where ..., x and | survive and Unicode
+        # ellipses, multiplication signs and middle dots become '?'.
+        $long = 'a lighthouse at dawn, seen from the harbour wall, gulls circling above the lamp'
+        $everything = & {
+            New-HiApiVideoTask $long -Duration 15 -ApiKey (ConvertTo-Secure 'sk-test-low-balance') -Verbose
+            [pscustomobject]@{ Prompt = $long; Duration = 99 }, [pscustomobject]@{ Prompt = 'fine'; Durations = 3 } | New-HiApiVideoTask -Verbose
+            Get-HiApiTask -TaskId 'tk-hiapi-doesnotexist' -Verbose
+        } *>&1
+        $texts = foreach ($record in $everything) {
+            if ($record -is [System.Management.Automation.ErrorRecord]) {
+                "$record"; $record.Exception.Message; $record.ErrorDetails.RecommendedAction
+            }
+            elseif ($record -is [System.Management.Automation.InformationalRecord]) { $record.Message }
+        }
+        @($everything | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -BeGreaterOrEqual 3
+        @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -BeGreaterOrEqual 1
+        "$texts" | Should -Match 'duration x price'
+        "$texts" | Should -Match ([regex]::Escape("Input 1 ('$($long.Substring(0, 37))...')"))
+        foreach ($text in $texts | Where-Object { $_ }) {
+            $text | Should -Match '^[\x00-\x7F]*$' -Because "'$text' leaves the console"
+        }
     }
 }
 

@@ -91,12 +91,12 @@ Describe 'The task table in a 120-column console' {
         $row = @(Get-Row $wide $queued)[0]
         $row | Should -Match ([regex]::Escape($queued.Prompt.Substring(0, 60)))
         $row.Length | Should -BeGreaterThan @(Get-Row $narrow $queued)[0].Length
-        @(Get-Row $wide $image)[0] | Should -Match 'harbour-dawn\.jpg · she turns and smiles at the camera'
+        @(Get-Row $wide $image)[0] | Should -Match 'harbour-dawn\.jpg \| she turns and smiles at the camera'
         @(Get-Row $wide $succeeded)[0] | Should -Match ([regex]::Escape($succeeded.Prompt))
     }
 
     It 'shows why a task failed after its prompt' {
-        @(Get-Row $wide $failed)[0] | Should -Match "$([regex]::Escape($failed.Prompt)) · $([regex]::Escape($failed.Error.Message.Substring(0, 10)))"
+        @(Get-Row $wide $failed)[0] | Should -Match "$([regex]::Escape($failed.Prompt)) \| $([regex]::Escape($failed.Error.Message.Substring(0, 10)))"
     }
 }
 

@@ -39,7 +39,7 @@ Describe 'Get-HiApiPrice' {
         $prices[0].UsdPerSecond | Should -Be 0.01
         $prices[0].UsdPerSecond | Should -BeOfType ([decimal])
         $prices[0].Policies[0].UsdPerSecond | Should -Be 0.015
-        "$($prices[0].Policies[0])" | Should -Be 'resolution = 1080p: $0.015/s (base × 1.5)'
+        "$($prices[0].Policies[0])" | Should -Be 'resolution = 1080p: $0.015/s (base x 1.5)'
         # $env:HIAPI_API_KEY is set and -ApiKey was given: neither reaches the price list.
         $requests = Get-EmulatorRequests
         $requests | Should -HaveCount 1

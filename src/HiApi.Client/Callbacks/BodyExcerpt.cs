@@ -19,13 +19,13 @@ internal static class BodyExcerpt
         var text = Encoding.UTF8.GetString(slice);
         var truncated = text.Length > MaxChars || slice.Length < body.Length;
         return truncated
-            ? $"'{Printable(text, MaxChars)}…' ({body.Length} bytes)"
+            ? $"'{Printable(text, MaxChars)}...' ({body.Length} bytes)"
             : $"'{Printable(text, MaxChars)}'";
     }
 
-    /// <summary>At most <paramref name="maxChars"/> printable characters, with '…' when cut.</summary>
+    /// <summary>At most <paramref name="maxChars"/> printable characters, with '...' when cut.</summary>
     public static string Clean(string text, int maxChars) =>
-        text.Length <= maxChars ? Printable(text, maxChars) : Printable(text, maxChars) + "…";
+        text.Length <= maxChars ? Printable(text, maxChars) : Printable(text, maxChars) + "...";
 
     private static string Printable(string text, int maxChars)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -18,7 +19,9 @@ namespace HiApi.Client;
 /// Not <see cref="HttpListener"/>: on Unix its managed implementation answers a request whose Host matches no prefix
 /// by reading the rest of the body synchronously on a thread-pool thread, so a few dozen slow senders starve the pool
 /// and delay every real callback by seconds. Here no thread waits on a connection, every connection has deadlines
-/// for its head and body, and their number is capped. It also needs no URL reservation on Windows.
+/// (a short one until its first byte, then for its head and body), and their number is capped in a way that lets a
+/// newcomer displace a silent or slow connection instead of being refused (<see cref="ConnectionAdmission"/>). It also
+/// needs no URL reservation on Windows.
 /// </remarks>
 public sealed class CallbackListener : IAsyncDisposable
 {
@@ -36,7 +39,7 @@ public sealed class CallbackListener : IAsyncDisposable
     /// <summary>An answer is a few bytes; a peer that does not take them in this long is cut off.</summary>
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Written without a read or an allocation when too many connections are open.</summary>
+    /// <summary>Written without a read or an allocation when every open connection is being answered.</summary>
     private static readonly byte[] BusyAnswer = Encoding.ASCII.GetBytes(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 42\r\n" +
         "Retry-After: 1\r\nConnection: close\r\n\r\n{\"ok\":false,\"error\":\"too many connections\"}");
@@ -55,8 +58,8 @@ public sealed class CallbackListener : IAsyncDisposable
     private readonly List<Socket> _sockets = new();
     private readonly List<Task> _acceptLoops = new();
     private readonly object _gate = new();
+    private readonly ConnectionAdmission _admission;
     private long _nextConnectionId;
-    private int _open;
     private bool _started;
     private bool _disposed;
 
@@ -70,7 +73,23 @@ public sealed class CallbackListener : IAsyncDisposable
         }
 
         _prefixes = options.Prefixes.Select(ListenerPrefix.Parse).ToList();
+        _admission = new ConnectionAdmission(options.MaxIdleConnections, options.MaxConnections, options.MaxConnectionsPerPeer);
     }
+
+    /// <summary>How long a connection that sends nothing is kept.</summary>
+    public TimeSpan IdleTimeout => _options.IdleTimeout;
+
+    /// <summary>Connections open now that have not sent a byte yet.</summary>
+    public int IdleConnections => _admission.IdleCount;
+
+    /// <summary>Connections open now that have spoken (being read, answered or closed).</summary>
+    public int ActiveConnections => _admission.ActiveCount;
+
+    /// <summary>Connections cut since the start to make room for newer ones (silent or slow ones, answered ones lingering).</summary>
+    public long EvictedConnections => _admission.Evicted;
+
+    /// <summary>Connections refused with 503 since the start, because every place held a request being answered.</summary>
+    public long RefusedConnections => _admission.Refused;
 
     /// <summary>Every answered request to a prefix, in the order answered. Completes when the listener is disposed.</summary>
     public ChannelReader<CallbackReceipt> Receipts => _receipts.Reader;
@@ -103,11 +122,13 @@ public sealed class CallbackListener : IAsyncDisposable
                 return;
             }
 
+            var port = 0;
             try
             {
                 foreach (var endpoint in ListenerBindings.Plan(_prefixes))
                 {
-                    if (ListenerBindings.Bind(endpoint, Backlog) is { } socket)
+                    port = endpoint.Port;
+                    if (ListenerBindings.Bind(endpoint, Backlog, _options.Platform, _options.Listen) is { } socket)
                     {
                         _sockets.Add(socket);
                     }
@@ -116,11 +137,7 @@ public sealed class CallbackListener : IAsyncDisposable
             catch (SocketException ex)
             {
                 CloseSockets();
-                throw new HiApiException(
-                    HiApiErrorKind.Configuration,
-                    $"Cannot listen for callbacks on {string.Join(", ", _options.Prefixes)}: {ex.Message}. " +
-                    "Is another program using that port? Ports below 1024 need elevated rights on Linux and macOS.",
-                    ex);
+                throw ListenerBindError.Create(_options.Prefixes, port, ex, _options.Platform);
             }
 
             _started = true;
@@ -201,25 +218,35 @@ public sealed class CallbackListener : IAsyncDisposable
                 continue;
             }
 
-            if (Interlocked.Increment(ref _open) > _options.MaxConnections)
+            var connection = new HttpConnection(accepted);
+            if (!_admission.TryAdmit(connection))
             {
-                Interlocked.Decrement(ref _open);
                 RefuseBusy(accepted);
                 continue;
             }
 
             var id = Interlocked.Increment(ref _nextConnectionId);
-            var connection = new HttpConnection(accepted);
             var serving = Task.Run(() => ServeAsync(connection));
             _connections[id] = (connection, serving);
             _ = serving.ContinueWith(
                 _ =>
                 {
                     _connections.TryRemove(id, out (HttpConnection, Task) _);
-                    Interlocked.Decrement(ref _open);
+                    _admission.Release(connection);
                 },
                 TaskScheduler.Default);
         }
+    }
+
+    /// <summary>The 503 of <see cref="RefuseBusy"/> to a connection already being served; a cut one is simply gone.</summary>
+    private static async Task AnswerBusyAsync(HttpConnection connection)
+    {
+        if (connection.WasEvicted)
+        {
+            return;
+        }
+
+        await AnswerAndCloseAsync(connection, 503, "too many connections", "Retry-After: 1").ConfigureAwait(false);
     }
 
     /// <summary>A fixed answer into an empty send buffer never waits; the request is never read.</summary>
@@ -242,11 +269,23 @@ public sealed class CallbackListener : IAsyncDisposable
     private async Task ServeAsync(HttpConnection connection)
     {
         HttpRequestHead? head;
+        var opened = Stopwatch.GetTimestamp();
         using (var headDeadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
         {
-            headDeadline.CancelAfter(_options.HeadReadTimeout);
+            headDeadline.CancelAfter(_options.IdleTimeout < _options.HeadReadTimeout ? _options.IdleTimeout : _options.HeadReadTimeout);
             try
             {
+                await connection.WaitForDataAsync(headDeadline.Token).ConfigureAwait(false);
+                if (!_admission.TryPromote(connection))
+                {
+                    // Cut meanwhile (then this is already disposed), or every place holds a request being answered.
+                    await AnswerBusyAsync(connection).ConfigureAwait(false);
+                    return;
+                }
+
+                connection.Stage = ConnectionStage.ReadingHead;
+                var headTimeLeft = _options.HeadReadTimeout - Stopwatch.GetElapsedTime(opened);
+                headDeadline.CancelAfter(headTimeLeft > TimeSpan.Zero ? headTimeLeft : TimeSpan.Zero);
                 head = await connection.ReadHeadAsync(MaxHeadBytes, headDeadline.Token).ConfigureAwait(false);
             }
             catch (HttpProtocolException bad)
@@ -273,8 +312,9 @@ public sealed class CallbackListener : IAsyncDisposable
         }
 
         // Not a receipt: scanners and misrouted requests are not callbacks, and must not flood the warnings.
-        if (!_prefixes.Any(prefix => prefix.MatchesHost(head.Authority) && prefix.MatchesPath(head.Path)))
+        if (!_prefixes.Any(prefix => prefix.Takes(head.Authority, connection.IsFromThisComputer) && prefix.MatchesPath(head.Path)))
         {
+            connection.Stage = ConnectionStage.Answering;
             await AnswerAndCloseAsync(connection, 404, "no callback listener at this address").ConfigureAwait(false);
             return;
         }
@@ -290,6 +330,7 @@ public sealed class CallbackListener : IAsyncDisposable
         var remote = connection.RemoteAddress;
         try
         {
+            connection.Stage = ConnectionStage.ReadingBody;
             if (!string.Equals(head.Method, "POST", StringComparison.OrdinalIgnoreCase))
             {
                 Publish(new CallbackReceipt(receivedAt, remote, null, $"A {head.Method} request was refused with 405: only POST is accepted."));
@@ -305,6 +346,7 @@ public sealed class CallbackListener : IAsyncDisposable
             }
 
             var body = await ReadBodyAsync(connection, head).ConfigureAwait(false);
+            connection.Stage = ConnectionStage.Answering;
             if (body is null)
             {
                 // The rest of the body is never read: the answer goes out and the connection closes.
@@ -340,6 +382,7 @@ public sealed class CallbackListener : IAsyncDisposable
             }
 
             await AnswerAsync(connection, 200, error: null).ConfigureAwait(false);
+            connection.Stage = ConnectionStage.Closing; // answered: the receipt may wait for a reader, the sender need not
             try
             {
                 await _receipts.Writer.WriteAsync(new CallbackReceipt(receivedAt, remote, task, null) { Signature = signature }, _stopping.Token).ConfigureAwait(false);
@@ -371,7 +414,12 @@ public sealed class CallbackListener : IAsyncDisposable
         {
             // Usually the sender is gone; if not, it learns its request failed.
             await AnswerAndCloseAsync(connection, 400, "the request could not be read").ConfigureAwait(false);
-            if (!_stopping.IsCancellationRequested)
+            if (connection.WasEvicted)
+            {
+                Publish(new CallbackReceipt(receivedAt, remote, null,
+                    $"A request whose body was still arriving was cut to make room for newer connections ({_options.MaxConnections} at once, {_options.MaxConnectionsPerPeer} from one address)."));
+            }
+            else if (!_stopping.IsCancellationRequested)
             {
                 Publish(new CallbackReceipt(receivedAt, remote, null, $"The request failed before it was answered: {ex.Message}"));
             }

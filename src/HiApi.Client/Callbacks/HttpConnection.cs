@@ -10,7 +10,7 @@ namespace HiApi.Client;
 /// writes one answer with <c>Connection: close</c>, and closes. Every read is an awaited socket receive with the
 /// caller's token, so a slow or silent peer costs a pending operation, never a blocked thread.
 /// </summary>
-internal sealed class HttpConnection : IDisposable
+internal sealed class HttpConnection : IDisposable, IAdmittedConnection
 {
     /// <summary>Holds the largest head the listener accepts, so a head is always parsed from one buffer.</summary>
     private const int BufferSize = 16 * 1024 + 512;
@@ -19,21 +19,62 @@ internal sealed class HttpConnection : IDisposable
     private const int MaxDrainBytes = 1024 * 1024;
 
     private readonly Socket _socket;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private byte[] _buffer = Array.Empty<byte>(); // allocated with the first byte: a silent connection costs no buffer
     private int _start;
     private int _end;
+    private volatile ConnectionStage _stage;
+    private volatile bool _evicted;
 
     public HttpConnection(Socket socket)
     {
         _socket = socket;
         _socket.NoDelay = true;
         RemoteAddress = AddressOf(socket);
+        IsFromThisComputer = ArrivedOnLoopback(socket);
     }
 
     public string? RemoteAddress { get; }
 
+    /// <summary>True when the connection came in on a loopback address: only a program on this computer made it.</summary>
+    public bool IsFromThisComputer { get; }
+
+    string? IAdmittedConnection.Peer => RemoteAddress;
+
     /// <summary>True once the peer has sent a byte: a silent connection is closed, a half-sent head is answered 408.</summary>
     public bool ReceivedAnything { get; private set; }
+
+    /// <summary>Set by the listener as the request goes along.</summary>
+    public ConnectionStage Stage
+    {
+        get => _stage;
+        set => _stage = value;
+    }
+
+    /// <summary>True when the listener cut this connection to make room for a newer one.</summary>
+    public bool WasEvicted => _evicted;
+
+    public int EvictionRank => Stage switch
+    {
+        // Bytes waiting in the socket count as spoken: a sender is not cut for being read a moment late.
+        ConnectionStage.Opened => HasBytesWaiting() ? 2 : 0,
+        ConnectionStage.Closing => 1,
+        ConnectionStage.ReadingHead => 2,
+        ConnectionStage.ReadingBody => 3,
+        _ => -1,
+    };
+
+    public void Evict()
+    {
+        _evicted = true;
+        Dispose();
+    }
+
+    /// <summary>
+    /// Waits, without a buffer, until the peer sends something or closes (a zero-byte receive): what the idle deadline
+    /// of a connection that sends nothing applies to.
+    /// </summary>
+    public async Task WaitForDataAsync(CancellationToken ct) =>
+        await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct).ConfigureAwait(false);
 
     /// <summary>The request head, or null when the peer closed without sending one.</summary>
     /// <exception cref="HttpProtocolException">A malformed head (400, 501) or one over <paramref name="maxBytes"/> (431).</exception>
@@ -107,13 +148,15 @@ internal sealed class HttpConnection : IDisposable
     /// </summary>
     public async Task CloseAsync(TimeSpan linger)
     {
+        Stage = ConnectionStage.Closing;
         try
         {
             _socket.Shutdown(SocketShutdown.Send);
             using var deadline = new CancellationTokenSource(linger);
             var drained = 0;
             int read;
-            while (drained < MaxDrainBytes && (read = await _socket.ReceiveAsync(_buffer, SocketFlags.None, deadline.Token).ConfigureAwait(false)) > 0)
+            var drain = _buffer.Length > 0 ? _buffer : new byte[4096];
+            while (drained < MaxDrainBytes && (read = await _socket.ReceiveAsync(drain, SocketFlags.None, deadline.Token).ConfigureAwait(false)) > 0)
             {
                 drained += read;
             }
@@ -234,6 +277,11 @@ internal sealed class HttpConnection : IDisposable
     /// <summary>Receives more bytes at the end of the buffer; false when the peer has closed.</summary>
     private async Task<bool> FillAsync(CancellationToken ct)
     {
+        if (_buffer.Length == 0)
+        {
+            _buffer = new byte[BufferSize];
+        }
+
         if (_start > 0)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
@@ -296,6 +344,30 @@ internal sealed class HttpConnection : IDisposable
         while (sent < data.Length)
         {
             sent += await _socket.SendAsync(data.AsMemory(sent), SocketFlags.None, ct).ConfigureAwait(false);
+        }
+    }
+
+    private bool HasBytesWaiting()
+    {
+        try
+        {
+            return _socket.Available > 0;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ArrivedOnLoopback(Socket socket)
+    {
+        try
+        {
+            return socket.LocalEndPoint is IPEndPoint local && IPAddress.IsLoopback(local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
         }
     }
 

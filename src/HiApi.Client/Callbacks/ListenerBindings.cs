@@ -51,18 +51,22 @@ internal static class ListenerBindings
         return targets;
     }
 
-    /// <summary>A listening socket, or null when an optional address cannot be bound.</summary>
+    /// <summary>
+    /// A listening socket, or null when an optional address cannot be bound. <paramref name="listen"/> creates, binds
+    /// and starts one socket (address, port, backlog, exclusive use): a test's stand-in for the operating system.
+    /// </summary>
     /// <exception cref="SocketException">A required address cannot be bound.</exception>
-    public static Socket? Bind(Target target, int backlog)
+    public static Socket? Bind(Target target, int backlog, ListenerPlatform platform, Func<IPAddress, int, int, bool, Socket>? listen = null)
     {
+        listen ??= Listen;
         try
         {
-            return Listen(target.Address, target.Port, backlog);
+            return BindOnce(target.Address, target.Port, backlog, platform, listen);
         }
         catch (SocketException ex) when (target.Address.Equals(IPAddress.IPv6Any) && IsNoIPv6(ex))
         {
             // IPv6 compiled in but switched off (common in containers): every IPv4 interface, then.
-            return Listen(IPAddress.Any, target.Port, backlog);
+            return BindOnce(IPAddress.Any, target.Port, backlog, platform, listen);
         }
         catch (SocketException) when (target.Optional)
         {
@@ -70,7 +74,29 @@ internal static class ListenerBindings
         }
     }
 
-    private static Socket Listen(IPAddress address, int port, int backlog)
+    private static Socket BindOnce(IPAddress address, int port, int backlog, ListenerPlatform platform, Func<IPAddress, int, int, bool, Socket> listen)
+    {
+        if (platform != ListenerPlatform.Windows)
+        {
+            // .NET lets a Unix listener reuse a port whose old connections are still closing; nothing to choose.
+            return listen(address, port, backlog, false);
+        }
+
+        try
+        {
+            // Another program must not bind the same port beside us and take our callbacks.
+            return listen(address, port, backlog, true);
+        }
+        catch (SocketException inUse) when (inUse.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            // Under exclusive use, Windows also keeps the port while a previous listener's connections are closing
+            // (TIME_WAIT, up to 4 minutes), so a restart on the same port would fail. Without it the bind succeeds only
+            // in that case: a program listening there still holds the port, and the error stands.
+            return listen(address, port, backlog, false);
+        }
+    }
+
+    private static Socket Listen(IPAddress address, int port, int backlog, bool exclusive)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -80,9 +106,8 @@ internal static class ListenerBindings
                 socket.DualMode = true;
             }
 
-            if (OperatingSystem.IsWindows())
+            if (exclusive)
             {
-                // Another process must not bind the same port beside us and take our callbacks.
                 socket.ExclusiveAddressUse = true;
             }
 

@@ -6,7 +6,9 @@ namespace HiApi.Client;
 /// <summary>
 /// One listener prefix in HttpListener's syntax (<c>http://+:8080/hooks/hiapi/</c>): which address to bind, and which
 /// requests (Host header, path) it takes. <c>+</c> and <c>*</c> take any Host; a name or address takes only requests
-/// whose Host names it and the port, as HttpListener did, so a proxy's Host handling keeps working unchanged.
+/// whose Host names it and the port, as HttpListener did, except that a loopback prefix (localhost, 127.0.0.0/8,
+/// [::1]) takes any Host from a connection made on this computer: that is the proxy or tunnel in front, and most of
+/// them (Caddy, cloudflared, ngrok) pass the public Host on, which would otherwise turn every callback into a silent 404.
 /// </summary>
 internal sealed class ListenerPrefix
 {
@@ -37,6 +39,9 @@ internal sealed class ListenerPrefix
     public bool IsWildcard => Host is "+" or "*";
 
     public bool IsLocalhost => Host == "localhost";
+
+    /// <summary>localhost, 127.0.0.0/8 or [::1]: only this computer can reach it.</summary>
+    public bool IsLoopback => IsLocalhost || (Address is not null && IPAddress.IsLoopback(Address));
 
     /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.Configuration"/>: not a usable prefix, or https.</exception>
     public static ListenerPrefix Parse(string? prefix)
@@ -98,6 +103,12 @@ internal sealed class ListenerPrefix
 
         return new ListenerPrefix(prefix, host.ToLowerInvariant(), address, port, Uri.UnescapeDataString(path));
     }
+
+    /// <summary>
+    /// Whether a request with this Host header, on a connection made from this computer (<paramref name="fromThisComputer"/>)
+    /// or not, is for this prefix: any Host for a loopback prefix reached locally, else HttpListener's rule.
+    /// </summary>
+    public bool Takes(string? hostHeader, bool fromThisComputer) => (IsLoopback && fromThisComputer) || MatchesHost(hostHeader);
 
     /// <summary>HttpListener's rule: any Host for <c>+</c> and <c>*</c>; otherwise the same host and port.</summary>
     public bool MatchesHost(string? hostHeader)

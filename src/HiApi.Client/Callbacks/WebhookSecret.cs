@@ -15,16 +15,10 @@ public sealed class WebhookSecret
 
     private readonly byte[] _key;
 
-    /// <exception cref="ArgumentException">The secret is empty or blank (the message never quotes it).</exception>
+    /// <exception cref="ArgumentException">The secret is blank or has a line break inside (the message never quotes it).</exception>
     public WebhookSecret(string value)
     {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new ArgumentException("The webhook signing key must not be empty.", nameof(value));
-        }
-
-        // A key pasted from a file often ends with a newline that is not part of it.
-        _key = Encoding.UTF8.GetBytes(value.Trim());
+        _key = Normalize(value, out var problem) ?? throw new ArgumentException($"The webhook signing key {problem}");
     }
 
     /// <summary>
@@ -37,13 +31,47 @@ public sealed class WebhookSecret
         if (explicitSecret is not null)
         {
             // Given but blank is a mistake to report, not a reason to accept unsigned callbacks.
-            return string.IsNullOrWhiteSpace(explicitSecret)
-                ? throw new HiApiException(HiApiErrorKind.Configuration, "The webhook signing key (-WebhookSecret) is empty.")
-                : new WebhookSecret(explicitSecret);
+            return Normalize(explicitSecret, out var problem) is { } key
+                ? new WebhookSecret(key)
+                : throw new HiApiException(HiApiErrorKind.Configuration, $"The webhook signing key (-WebhookSecret) {problem}");
         }
 
         var fromEnvironment = (getEnvironmentVariable ?? Environment.GetEnvironmentVariable)(EnvironmentVariable);
-        return string.IsNullOrWhiteSpace(fromEnvironment) ? null : new WebhookSecret(fromEnvironment);
+        if (string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return null;
+        }
+
+        return Normalize(fromEnvironment, out var why) is { } fromVariable
+            ? new WebhookSecret(fromVariable)
+            : throw new HiApiException(HiApiErrorKind.Configuration, $"The webhook signing key ({EnvironmentVariable}) {why}");
+    }
+
+    private WebhookSecret(byte[] key) => _key = key;
+
+    /// <summary>
+    /// The key's bytes without the white space around it (a key pasted from a file often ends with a line break that is
+    /// not part of it), or null with what is wrong, in words that never quote it. A line break or another control
+    /// character inside means two lines were joined: every signature would fail, so it is refused up front.
+    /// </summary>
+    private static byte[]? Normalize(string? value, out string problem)
+    {
+        var trimmed = (value ?? string.Empty).Trim();
+        if (trimmed.Length == 0)
+        {
+            problem = "is empty.";
+            return null;
+        }
+
+        if (trimmed.Any(char.IsControl))
+        {
+            problem = "holds a line break or another control character inside it; white space at either end is removed, " +
+                "but a signing key is one line. Check the file or variable it came from.";
+            return null;
+        }
+
+        problem = string.Empty;
+        return Encoding.UTF8.GetBytes(trimmed);
     }
 
     /// <summary>The HMAC key; for <see cref="CallbackSignature"/> only.</summary>

@@ -15,32 +15,17 @@ public sealed class ApiKey
 
     private readonly string _value;
 
+    /// <exception cref="ArgumentException">The key is blank, or holds a character an HTTP header cannot carry (never quoted).</exception>
     public ApiKey(string value)
     {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new ArgumentException("The API key must not be empty.", nameof(value));
-        }
-
-        // Keys copied from files often carry a trailing newline; anything else odd would make the
-        // header builder throw an exception that quotes the value, so refuse it here, unquoted.
-        var trimmed = value.Trim();
-        foreach (var c in trimmed)
-        {
-            if (c <= ' ' || c > '~')
-            {
-                throw new ArgumentException(
-                    "The API key contains a space, control or non-ASCII character; it cannot be sent in an HTTP header.",
-                    nameof(value));
-            }
-        }
-
-        _value = trimmed;
+        _value = Normalize(value, out var problem) ?? throw new ArgumentException($"The API key {problem}");
     }
 
     /// <summary>
-    /// The key to use: <paramref name="explicitKey"/> (the <c>-ApiKey</c> parameter), else
-    /// <c>HIAPI_API_KEY</c>, else <c>HIAPI_KEY</c>. None of them: a configuration error before any request.
+    /// The key to use: <paramref name="explicitKey"/> (the <c>-ApiKey</c> parameter), else <c>HIAPI_API_KEY</c>, else
+    /// <c>HIAPI_KEY</c>. None of them: a configuration error before any request. A source that is given but unusable
+    /// (blank, or a line break inside) is an error naming that source, never a silent fall-back to the next one: that
+    /// could bill another account's key.
     /// </summary>
     public static ApiKey Resolve(string? explicitKey, Func<string, string?>? getEnvironmentVariable = null) =>
         ResolveOptional(explicitKey, getEnvironmentVariable)
@@ -55,29 +40,71 @@ public sealed class ApiKey
     public static ApiKey? ResolveOptional(string? explicitKey, Func<string, string?>? getEnvironmentVariable = null)
     {
         getEnvironmentVariable ??= Environment.GetEnvironmentVariable;
-        var candidates = new[]
+        var candidates = new (string Source, string? Value)[]
         {
-            explicitKey,
-            getEnvironmentVariable(PrimaryEnvironmentVariable),
-            getEnvironmentVariable(SecondaryEnvironmentVariable),
+            ("-ApiKey", explicitKey),
+            (PrimaryEnvironmentVariable, getEnvironmentVariable(PrimaryEnvironmentVariable)),
+            (SecondaryEnvironmentVariable, getEnvironmentVariable(SecondaryEnvironmentVariable)),
         };
 
-        foreach (var candidate in candidates)
+        foreach (var (source, value) in candidates)
         {
-            if (!string.IsNullOrWhiteSpace(candidate))
+            // An empty variable is an unset one (PowerShell removes a variable set to ''); -ApiKey '' is given.
+            if (value is null || (value.Length == 0 && source != "-ApiKey"))
             {
-                try
-                {
-                    return new ApiKey(candidate);
-                }
-                catch (ArgumentException ex)
-                {
-                    throw new HiApiException(HiApiErrorKind.Configuration, ex.Message);
-                }
+                continue;
             }
+
+            if (Normalize(value, out var problem) is { } key)
+            {
+                return new ApiKey(key);
+            }
+
+            throw new HiApiException(
+                HiApiErrorKind.Configuration,
+                $"The API key from {source} {problem} Nothing was sent.");
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The key without the white space around it (a key read from a file often ends with a line break, and a pasted
+    /// one may start with a space), or null with what is wrong, in words that never quote the key. Inside the key,
+    /// every character must be printable ASCII: anything else would make the header builder throw an exception that
+    /// quotes the value, or would not be the key the user meant.
+    /// </summary>
+    private static string? Normalize(string? value, out string problem)
+    {
+        var trimmed = (value ?? string.Empty).Trim();
+        if (trimmed.Length == 0)
+        {
+            problem = "is empty (or only white space).";
+            return null;
+        }
+
+        foreach (var c in trimmed)
+        {
+            var what = c switch
+            {
+                '\r' or '\n' => "a line break",
+                ' ' => "a space",
+                < ' ' or '\u007f' => "a control character",
+                > '~' when char.IsWhiteSpace(c) => "a space",
+                > '~' => "a non-ASCII character",
+                _ => null,
+            };
+            if (what is not null)
+            {
+                problem = $"holds {what} inside it, so it cannot be sent in an HTTP header. White space at either end is " +
+                    "removed; a key is one line of printable ASCII characters. Check the file or variable it came from " +
+                    "(two lines, a pasted ellipsis or quotation mark?).";
+                return null;
+            }
+        }
+
+        problem = string.Empty;
+        return trimmed;
     }
 
     /// <summary>The secret itself; for the <c>Authorization</c> header of API requests only.</summary>
@@ -86,7 +113,7 @@ public sealed class ApiKey
     /// <summary>The shortest run of the key's characters that counts as part of the key when found in other text.</summary>
     internal const int MinimumLeakRun = 8;
 
-    private const string Redacted = "sk-…redacted";
+    private const string Redacted = "sk-...redacted";
 
     /// <summary>
     /// Removes the secret from text that came from elsewhere (a server may echo headers back): the whole key, and any
@@ -100,7 +127,7 @@ public sealed class ApiKey
             return text;
         }
 
-        // Case-insensitive: a page may echo the header lower-cased ("bearer sk-abc…"). Upper-casing maps char to char,
+        // Case-insensitive: a page may echo the header lower-cased ("bearer sk-abc..."). Upper-casing maps char to char,
         // so positions in the upper-cased copy are positions in the text.
         var run = Math.Min(MinimumLeakRun, _value.Length);
         bool[]? covered = null;
@@ -150,5 +177,5 @@ public sealed class ApiKey
         return next < 0 ? -1 : after + 1 + next;
     }
 
-    public override string ToString() => "ApiKey(sk-…redacted)";
+    public override string ToString() => "ApiKey(sk-...redacted)";
 }

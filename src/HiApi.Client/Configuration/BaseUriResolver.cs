@@ -47,9 +47,19 @@ public static class BaseUriResolver
                 "Use https (http is allowed only for localhost, 127.0.0.0/8 or [::1]).");
         }
 
-        // A trailing slash so that relative paths ("v1/tasks") append instead of replacing the last segment.
-        return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.GetLeftPart(UriPartial.Path) + "/");
+        // A trailing slash so that relative paths ("v1/tasks") append instead of replacing the last segment. The SDKs'
+        // base URL ends in /v1: pasted here it would become /v1/v1/tasks, so a final /v1 segment means its parent.
+        var path = uri.AbsolutePath.TrimEnd('/');
+        if (path.EndsWith(ApiVersionSegment, StringComparison.OrdinalIgnoreCase))
+        {
+            path = path[..^ApiVersionSegment.Length];
+        }
+
+        return new Uri(uri.GetLeftPart(UriPartial.Authority) + path + "/");
     }
+
+    /// <summary>The version segment every request path starts with (<c>v1/tasks</c>).</summary>
+    private const string ApiVersionSegment = "/v1";
 
     private static HiApiException Fail(string message) => new(HiApiErrorKind.Configuration, message);
 }

@@ -6,7 +6,7 @@ namespace HiApi.Client;
 /// <summary>
 /// How the file system of a folder tells two names apart, found by asking it rather than guessing from the OS:
 /// NTFS, APFS and HFS+ (macOS's defaults), exFAT, FAT and most SMB shares ignore case; APFS and HFS+ also ignore
-/// Unicode normalization (<c>é</c> composed or as <c>e</c> plus an accent is one name); ext4 ignores neither.
+/// Unicode normalization (<c>\u00e9</c> composed or as <c>e</c> plus an accent is one name); ext4 ignores neither.
 /// </summary>
 internal readonly record struct FolderNaming(bool IgnoresCase, bool IgnoresNormalization)
 {
@@ -27,7 +27,7 @@ internal readonly record struct FolderNaming(bool IgnoresCase, bool IgnoresNorma
         }
 
         var tag = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-        var name = $".hiapi-probe-{tag}-\u00e9"; // lower-case letters, and an é composed (NFC)
+        var name = $".hiapi-probe-{tag}-\u00e9"; // lower-case letters, and an e-acute composed (NFC)
         try
         {
             using var probe = new FileStream(Path.Combine(folder, name), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.DeleteOnClose);

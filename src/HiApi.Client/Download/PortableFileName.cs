@@ -37,7 +37,7 @@ public static class PortableFileName
     /// given) appended: surrounding white space removed; the Windows set <c>&lt;&gt;:"/\|?*</c>, control and invisible
     /// formatting characters (a terminal escape, a right-to-left override) and lone surrogates each replaced by '_';
     /// trailing dots and spaces removed (Windows drops them); a device name (<c>CON</c>, <c>nul</c>, <c>Com1</c>,
-    /// <c>LPT²</c>, <c>CONIN$</c>..., with or without an extension) prefixed with '_'; nothing left: '_'. A name
+    /// <c>LPT\u00b2</c>, <c>CONIN$</c>..., with or without an extension) prefixed with '_'; nothing left: '_'. A name
     /// longer than <see cref="MaxUtf8Bytes"/> with its extension keeps its first 180 bytes, then '-' and 8 hex digits
     /// of the SHA-256 of <paramref name="text"/>, so two long texts stay two names.
     /// </summary>

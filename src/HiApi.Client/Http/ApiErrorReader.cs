@@ -27,7 +27,7 @@ internal static partial class ApiErrorReader
         {
             return Build(
                 KindOf(statusCode),
-                $"HiAPI answered {statusCode} {reason} with {DescribeNonJson(body, key)}.",
+                $"HiAPI answered {statusCode} {reason} with {DescribeNonJson(body, key)}.{AdviceFor(KindOf(statusCode), statusCode)}",
                 statusCode, null, retryAfter, taskId, key);
         }
 
@@ -107,7 +107,7 @@ internal static partial class ApiErrorReader
         readable = TagPattern().Replace(readable, " ");
         readable = WebUtility.HtmlDecode(readable);
         readable = WhitespacePattern().Replace(readable, " ").Trim();
-        return readable.Length <= MaxExcerptLength ? readable : readable[..MaxExcerptLength] + "…";
+        return readable.Length <= MaxExcerptLength ? readable : readable[..MaxExcerptLength] + "...";
     }
 
     private static HiApiException FromParts(
@@ -146,16 +146,22 @@ internal static partial class ApiErrorReader
         }
 
         text.Append('.');
-        text.Append(kind switch
-        {
-            HiApiErrorKind.Unauthorized => " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
-            HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration × price per second); top up, then submit again.",
-            HiApiErrorKind.IdempotencyConflict => " Each submission needs a key of its own: give another -IdempotencyKey (or IdempotencyKey cell), or leave it out for a new random one.",
-            _ => string.Empty,
-        });
+        text.Append(AdviceFor(kind, status));
 
         return Build(kind, text.ToString(), status, errorCode, retryAfter, taskId, key);
     }
+
+    /// <summary>What to do about a refusal the API's words alone do not explain; empty for the rest.</summary>
+    private static string AdviceFor(HiApiErrorKind kind, int status) => kind switch
+    {
+        // 403: the key or the account is not allowed, or out of quota (contract, "More facts"); never retried.
+        HiApiErrorKind.Unauthorized when status == 403 =>
+            " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY), that the key and its account may use this model, and the account's quota.",
+        HiApiErrorKind.Unauthorized => " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
+        HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration x price per second); top up, then submit again.",
+        HiApiErrorKind.IdempotencyConflict => " Each submission needs a key of its own: give another -IdempotencyKey (or IdempotencyKey cell), or leave it out for a new random one.",
+        _ => string.Empty,
+    };
 
     private static HiApiException Build(
         HiApiErrorKind kind, string message, int status, string? errorCode, TimeSpan? retryAfter, string? taskId, ApiKey? key) =>

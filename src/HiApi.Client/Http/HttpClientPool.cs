@@ -9,6 +9,7 @@ namespace HiApi.Client;
 /// API and storage clients are separate: downloads must not decompress (byte counts are checked
 /// against Content-Length and the MP4 structure). Neither follows redirects by itself: a redirected API
 /// call is reported, and the downloader follows storage redirects itself, checking every hop first.
+/// Every client goes through <see cref="LoopbackBypassingProxy"/>: the user's proxy, but never for a loopback host.
 /// </summary>
 internal static class HttpClientPool
 {
@@ -41,6 +42,8 @@ internal static class HttpClientPool
         AutomaticDecompression = DecompressionMethods.None,
         // A redirected request would carry the key somewhere unexpected; report it instead.
         AllowAutoRedirect = false,
+        UseProxy = true,
+        Proxy = LoopbackBypassingProxy.Instance,
     });
 
     private static HttpClient CreateDownloadClient() => Create(new SocketsHttpHandler
@@ -52,6 +55,8 @@ internal static class HttpClientPool
         // The handler would send a GET to whatever a Location says (ftp://host becomes http://host:21) or throw a
         // raw UriFormatException; VideoTransfer follows only absolute http(s) targets, at most five.
         AllowAutoRedirect = false,
+        UseProxy = true,
+        Proxy = LoopbackBypassingProxy.Instance,
     });
 
     private static HttpClient Create(HttpMessageHandler handler) => new(handler, disposeHandler: true)

@@ -48,7 +48,7 @@ public sealed class RetryPolicy
 
     /// <summary>
     /// The pause before retry number <paramref name="retryNumber"/> (1 for the first retry): a random
-    /// time in [0, min(MaxDelay, BaseDelay × 2^(n-1))], or the server's <paramref name="retryAfter"/>
+    /// time in [0, min(MaxDelay, BaseDelay x 2^(n-1))], or the server's <paramref name="retryAfter"/>
     /// when that is longer (capped at <see cref="MaxRetryAfter"/>).
     /// </summary>
     public TimeSpan GetDelay(int retryNumber, TimeSpan? retryAfter, Random random)

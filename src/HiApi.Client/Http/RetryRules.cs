@@ -74,8 +74,10 @@ public static class RetryRules
                 return true;
             }
 
+            // A proxy that would not open the tunnel (407, 403, 502 to the CONNECT) never passed the request on.
             if (current is HttpRequestException http && http.HttpRequestError is
-                    HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError)
+                    HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError
+                    or HttpRequestError.ProxyTunnelError)
             {
                 return true;
             }

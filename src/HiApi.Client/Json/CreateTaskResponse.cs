@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace HiApi.Client;
 
-/// <summary><c>{"code":200,"data":{"taskId":"tk-hiapi-…"},"message":"success"}</c>.</summary>
+/// <summary><c>{"code":200,"data":{"taskId":"tk-hiapi-..."},"message":"success"}</c>.</summary>
 internal sealed class CreateTaskResponse
 {
     [JsonPropertyName("code")]

@@ -14,7 +14,7 @@ public sealed class FieldError
 
     public string Field { get; }
 
-    /// <summary>The text after <c>&lt;field&gt;: </c>, or the whole <c>additional properties '…' not allowed</c> text.</summary>
+    /// <summary>The text after <c>&lt;field&gt;: </c>, or the whole <c>additional properties '...' not allowed</c> text.</summary>
     public string Message { get; }
 
     public override string ToString() => $"{Field}: {Message}";

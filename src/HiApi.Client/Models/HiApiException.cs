@@ -20,7 +20,7 @@ public sealed class HiApiException : Exception
     /// <summary>The HTTP status, or null when the error was found locally or no answer arrived.</summary>
     public int? StatusCode { get; internal init; }
 
-    /// <summary><c>INVALID_REQUEST</c>, <c>permission_denied</c>, <c>RATE_LIMITED</c>…; for <see cref="HiApiErrorKind.TaskFailed"/> the task's error code.</summary>
+    /// <summary><c>INVALID_REQUEST</c>, <c>permission_denied</c>, <c>RATE_LIMITED</c>...; for <see cref="HiApiErrorKind.TaskFailed"/> the task's error code.</summary>
     public string? ErrorCode { get; internal init; }
 
     public IReadOnlyList<FieldError> FieldErrors

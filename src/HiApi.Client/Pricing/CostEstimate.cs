@@ -51,8 +51,8 @@ public sealed class CostEstimate
         ? throw new InvalidOperationException("The estimate is known.")
         : new HiApiException(HiApiErrorKind.PriceUnknown, $"The cost cannot be estimated: {UnknownReason}.");
 
-    /// <summary>"$0.045 (3 s × $0.015/s)", or "cost unknown: the reason".</summary>
+    /// <summary>"$0.045 (3 s x $0.015/s)", or "cost unknown: the reason".</summary>
     public override string ToString() => Usd is { } usd
-        ? $"{UsdFormat.Format(usd)} ({Duration} s × {UsdFormat.PerSecond(UsdPerSecond!.Value)})"
+        ? $"{UsdFormat.Format(usd)} ({Duration} s x {UsdFormat.PerSecond(UsdPerSecond!.Value)})"
         : $"cost unknown: {UnknownReason}";
 }

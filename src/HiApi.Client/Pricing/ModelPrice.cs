@@ -82,7 +82,7 @@ public sealed class ModelPrice
         return false;
     }
 
-    /// <summary>"happyhorse-1.1/text-to-video: $0.01/s; resolution = 1080p: $0.015/s (base × 1.5)".</summary>
+    /// <summary>"happyhorse-1.1/text-to-video: $0.01/s; resolution = 1080p: $0.015/s (base x 1.5)".</summary>
     public override string ToString()
     {
         var parts = new List<string> { UsdPerSecond is { } price ? UsdFormat.PerSecond(price) : "no base price" };

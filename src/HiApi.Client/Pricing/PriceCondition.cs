@@ -18,7 +18,7 @@ public sealed class PriceCondition
         With = with;
     }
 
-    /// <summary>The request's input field the condition reads (<c>resolution</c>, <c>duration</c>, <c>image_urls</c>…).</summary>
+    /// <summary>The request's input field the condition reads (<c>resolution</c>, <c>duration</c>, <c>image_urls</c>...).</summary>
     public string Field { get; }
 
     /// <summary>The values the field may equal (strings, decimals, booleans or null); null when the rule has no <c>match</c>.</summary>

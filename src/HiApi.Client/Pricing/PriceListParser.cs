@@ -373,13 +373,9 @@ internal static class PriceListParser
         return number > 0 ? number : throw new RowNotUnderstood($"{what} is {Excerpt(value)}, not a positive number");
     }
 
-    private static string Excerpt(JsonElement value)
-    {
-        var text = value.GetRawText();
-        return text.Length <= 40 ? text : text[..40] + "…";
-    }
+    private static string Excerpt(JsonElement value) => TextPreview.Shorten(value.GetRawText(), 43);
 
-    private static string Quote(string text) => "'" + (text.Length <= 40 ? text : text[..40] + "…") + "'";
+    private static string Quote(string text) => "'" + TextPreview.Shorten(text, 43) + "'";
 
     private static HiApiException Unknown(string message) => new(HiApiErrorKind.PriceUnknown, message);
 

@@ -42,12 +42,12 @@ public sealed class PricePolicy
     /// <summary>Whether every condition holds for <paramref name="input"/>, the request's <c>input</c> object as sent.</summary>
     public bool Matches(JsonElement input) => Conditions.All(condition => condition.IsMetBy(input));
 
-    /// <summary>"resolution = 1080p: $0.015/s (base × 1.5)".</summary>
+    /// <summary>"resolution = 1080p: $0.015/s (base x 1.5)".</summary>
     public override string ToString()
     {
         var rule = Conditions.Count == 0 ? "every request" : string.Join(" and ", Conditions);
         var how = Type == PricingType.Multiply
-            ? $" (base × {Multiplier!.Value.ToString(CultureInfo.InvariantCulture)})"
+            ? $" (base x {Multiplier!.Value.ToString(CultureInfo.InvariantCulture)})"
             : string.Empty;
         return $"{rule}: {UsdFormat.PerSecond(UsdPerSecond)}{how}";
     }

@@ -93,7 +93,7 @@ public sealed class SpendBudget
             ? new SpendBudget(fromEnvironment)
             : throw new HiApiException(
                 HiApiErrorKind.Configuration,
-                $"{EnvironmentVariable} is '{(text.Length <= 40 ? text : text[..40] + "…")}', not an amount in USD such as 2.50 (digits and a decimal point).");
+                $"{EnvironmentVariable} is '{TextPreview.Shorten(text, 43)}', not an amount in USD such as 2.50 (digits and a decimal point).");
     }
 
     /// <summary>Decides whether the input with <paramref name="estimate"/> may be sent, and counts it if so.</summary>

@@ -6,6 +6,6 @@ public enum WaitEventKind
     Failed,
     TimedOut,
 
-    /// <summary>A GET error that retrying does not cure (404, 401…), or retries exhausted.</summary>
+    /// <summary>A GET error that retrying does not cure (404, 401...), or retries exhausted.</summary>
     Errored,
 }

@@ -112,7 +112,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             WriteError(ErrorRecordFactory.Create(
                 new ArgumentException(
                     $"'{file.FullName}' is a local file. HiAPI takes a still image only as an https URL (image_urls): upload the image " +
-                    "where HiAPI can fetch it and pass -ImageUrl https://…, or pipe objects with an ImageUrl property. Nothing was sent."),
+                    "where HiAPI can fetch it and pass -ImageUrl https://..., or pipe objects with an ImageUrl property. Nothing was sent."),
                 "LocalFileNotSupported",
                 ErrorCategory.InvalidArgument,
                 file));

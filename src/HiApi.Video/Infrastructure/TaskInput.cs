@@ -7,7 +7,7 @@ namespace HiApi.Video.Infrastructure;
 /// <summary>
 /// What every cmdlet that takes a task accepts, positionally or from the pipeline, the same way: a task object, a task
 /// id string, or any object with a <c>TaskId</c> (or <c>Id</c>) property (a CSV row, a file Save-HiApiVideo wrote).
-/// Never the object's string form: "tk-… Success" is not an id.
+/// Never the object's string form: "tk-... Success" is not an id.
 /// </summary>
 internal static class TaskInput
 {

@@ -28,7 +28,10 @@ public sealed class CallbackEndpoint : IAsyncDisposable
         TimeSpan? headReadTimeout = null,
         int maxConnections = 256,
         WebhookSecret? secret = null,
-        string host = "127.0.0.1")
+        string host = "127.0.0.1",
+        int maxConnectionsPerPeer = 64,
+        TimeSpan? idleTimeout = null,
+        int maxIdleConnections = 1024)
     {
         // The free port is found by binding port 0 and releasing it; another test may grab it in between, so retry.
         for (var attempt = 1; ; attempt++)
@@ -43,6 +46,9 @@ public sealed class CallbackEndpoint : IAsyncDisposable
                 BodyReadTimeout = bodyReadTimeout ?? TimeSpan.FromSeconds(30),
                 HeadReadTimeout = headReadTimeout ?? TimeSpan.FromSeconds(10),
                 MaxConnections = maxConnections,
+                MaxConnectionsPerPeer = maxConnectionsPerPeer,
+                MaxIdleConnections = maxIdleConnections,
+                IdleTimeout = idleTimeout ?? TimeSpan.FromSeconds(3),
                 WebhookSecret = secret,
             });
             try
@@ -76,7 +82,23 @@ public sealed class CallbackEndpoint : IAsyncDisposable
     }
 
     public Task<HttpResponseMessage> PostAsync(string body) =>
-        Http.PostAsync(Url, new StringContent(body, Encoding.UTF8, "application/json"));
+        Http.SendAsync(Request(new StringContent(body, Encoding.UTF8, "application/json")));
+
+    /// <summary>
+    /// A POST to <see cref="Url"/>. A host name no resolver knows (a named prefix such as hooks.test) is reached on
+    /// 127.0.0.1 with that name in the Host header, as a proxy in front would send it.
+    /// </summary>
+    private HttpRequestMessage Request(HttpContent content)
+    {
+        if (Url.HostNameType != UriHostNameType.Dns || Url.IsLoopback)
+        {
+            return new HttpRequestMessage(HttpMethod.Post, Url) { Content = content };
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new UriBuilder(Url) { Host = "127.0.0.1" }.Uri) { Content = content };
+        request.Headers.Host = Url.Authority;
+        return request;
+    }
 
     /// <summary>POSTs <paramref name="body"/> as HiAPI would with a signing key: timestamp and signature headers.</summary>
     public Task<HttpResponseMessage> PostSignedAsync(string body, WebhookSecret secret, DateTimeOffset? signedAt = null)
@@ -85,7 +107,7 @@ public sealed class CallbackEndpoint : IAsyncDisposable
         var timestamp = (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, Url) { Content = content };
+        var request = Request(content);
         request.Headers.Add(CallbackSignature.TimestampHeader, timestamp);
         request.Headers.Add(CallbackSignature.SignatureHeader, CallbackSignature.Compute(secret, timestamp, bytes));
         return Http.SendAsync(request);

@@ -17,7 +17,7 @@ public sealed class CallbackListenerHttpTests
     [Fact]
     public async Task AHostNoPrefixNames_IsAnswered404AtOnce_WithoutWaitingForTheBody_AndIsNoReceipt()
     {
-        await using var endpoint = CallbackEndpoint.Create();
+        await using var endpoint = CallbackEndpoint.Create(host: "hooks.test");
         var clock = Stopwatch.StartNew();
 
         // The head promises 100 000 bytes that never come: the answer must not wait for them.
@@ -198,36 +198,120 @@ public sealed class CallbackListenerHttpTests
     }
 
     [Fact]
-    public async Task BeyondTheConnectionCap_NewConnectionsGet503AtOnce_AndTheListenerRecovers()
+    public async Task BeyondTheIdleCap_ACallbackTakesThePlaceOfTheOldestSilentConnection()
     {
-        await using var endpoint = CallbackEndpoint.Create(maxConnections: 4, headReadTimeout: TimeSpan.FromSeconds(30));
+        await using var endpoint = CallbackEndpoint.Create(maxIdleConnections: 4, headReadTimeout: TimeSpan.FromSeconds(30), idleTimeout: TimeSpan.FromSeconds(30));
         var silent = new List<TcpClient>();
         try
         {
             for (var i = 0; i < 4; i++)
             {
                 silent.Add(await endpoint.ConnectAsync());
+                // Counted once accepted: wait for each, so "oldest" is the first one opened.
+                await Eventually.TrueAsync(() => endpoint.Listener.IdleConnections == i + 1, $"connection {i + 1} was accepted");
             }
 
-            // The listener counts a connection once it has accepted it: wait until the cap is reached.
-            string refused = string.Empty;
-            await Eventually.TrueAsync(async () =>
-            {
-                refused = await endpoint.SendRawAsync(Post(endpoint.Url.Port, "/hooks/", ValidBody), TimeSpan.FromSeconds(5));
-                return refused.StartsWith("HTTP/1.1 503", StringComparison.Ordinal);
-            }, "a connection beyond the cap was refused");
-            Assert.Contains("Retry-After: 1", refused);
+            var answer = await endpoint.SendRawAsync(Post(endpoint.Url.Port, "/hooks/", ValidBody), TimeSpan.FromSeconds(10));
+
+            Assert.StartsWith("HTTP/1.1 200", answer);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            Assert.Equal(string.Empty, await RawHttp.ReadUntilClosedAsync(silent[0].GetStream(), limit.Token));
+            Assert.Equal(1, endpoint.Listener.EvictedConnections);
+            Assert.Equal(0, endpoint.Listener.RefusedConnections);
         }
         finally
         {
             silent.ForEach(client => client.Dispose());
         }
+    }
 
-        await Eventually.TrueAsync(async () =>
+    [Fact]
+    public async Task BeyondTheConnectionCap_ACallbackTakesThePlaceOfTheOldestUnfinishedHead()
+    {
+        await using var endpoint = CallbackEndpoint.Create(maxConnections: 4, headReadTimeout: TimeSpan.FromSeconds(30));
+        var slow = await OpenUnfinishedHeadsAsync(endpoint, 4, () => endpoint.Listener.ActiveConnections);
+        try
         {
+            var answer = await endpoint.SendRawAsync(Post(endpoint.Url.Port, "/hooks/", ValidBody), TimeSpan.FromSeconds(10));
+
+            Assert.StartsWith("HTTP/1.1 200", answer);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            Assert.Equal(string.Empty, await RawHttp.ReadUntilClosedAsync(slow[0].GetStream(), limit.Token));
+            Assert.Equal(1, endpoint.Listener.EvictedConnections);
+            Assert.Equal(0, endpoint.Listener.RefusedConnections);
+        }
+        finally
+        {
+            slow.ForEach(client => client.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task OnePeer_HoldsAtMostItsShare_AndItsOwnCallbackStillGetsIn()
+    {
+        // Every test connection comes from 127.0.0.1: the share is that address's, and the callback shares it too.
+        await using var endpoint = CallbackEndpoint.Create(maxConnections: 16, maxConnectionsPerPeer: 3, headReadTimeout: TimeSpan.FromSeconds(30));
+        var slow = await OpenUnfinishedHeadsAsync(endpoint, 6, () => endpoint.Listener.ActiveConnections + (int)endpoint.Listener.EvictedConnections);
+        try
+        {
+            Assert.Equal(3, endpoint.Listener.EvictedConnections);
+            Assert.Equal(3, endpoint.Listener.ActiveConnections);
+
             using var response = await endpoint.PostAsync(ValidBody);
-            return response.StatusCode == HttpStatusCode.OK;
-        }, "a callback was taken once the silent connections closed");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(0, endpoint.Listener.RefusedConnections);
+        }
+        finally
+        {
+            slow.ForEach(client => client.Dispose());
+        }
+    }
+
+    /// <summary>Connections that sent the first line of a head and nothing more, each counted before the next opens.</summary>
+    private static async Task<List<TcpClient>> OpenUnfinishedHeadsAsync(CallbackEndpoint endpoint, int count, Func<int> counted)
+    {
+        var clients = new List<TcpClient>();
+        for (var i = 0; i < count; i++)
+        {
+            var client = await endpoint.ConnectAsync();
+            clients.Add(client);
+            await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes("POST /hooks/ HTTP/1.1\r\n"));
+            await Eventually.TrueAsync(() => counted() == i + 1, $"unfinished head {i + 1} was being read");
+        }
+
+        return clients;
+    }
+
+    [Fact]
+    public async Task AConnectionThatSendsNothing_IsClosedAtTheShortIdleDeadline_NotTheHeadDeadline()
+    {
+        await using var endpoint = CallbackEndpoint.Create(headReadTimeout: TimeSpan.FromMinutes(5), idleTimeout: TimeSpan.FromMilliseconds(300));
+        using var client = await endpoint.ConnectAsync();
+        // Far below the head deadline, far above the idle one: only the idle deadline can close it in time.
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var answer = await RawHttp.ReadUntilClosedAsync(client.GetStream(), limit.Token);
+
+        Assert.Equal(string.Empty, answer);
+        Assert.False(limit.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task ASenderThatSpokeBeforeTheIdleDeadline_GetsTheWholeHeadDeadline()
+    {
+        await using var endpoint = CallbackEndpoint.Create(headReadTimeout: TimeSpan.FromSeconds(30), idleTimeout: TimeSpan.FromMilliseconds(300));
+        using var client = await endpoint.ConnectAsync();
+        var stream = client.GetStream();
+        var request = Encoding.ASCII.GetBytes(Post(endpoint.Url.Port, "/hooks/", ValidBody));
+
+        // The first bytes at once, the rest well after the idle deadline.
+        await stream.WriteAsync(request.AsMemory(0, 10));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await stream.WriteAsync(request.AsMemory(10));
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        Assert.StartsWith("HTTP/1.1 200", await RawHttp.ReadUntilClosedAsync(stream, limit.Token));
     }
 
     [Theory]
@@ -248,14 +332,28 @@ public sealed class CallbackListenerHttpTests
     }
 
     [Fact]
-    public async Task AnAddressPrefix_TakesOnlyItsOwnHostHeader()
+    public async Task ANamedPrefix_TakesOnlyItsOwnHostHeader()
     {
-        await using var endpoint = CallbackEndpoint.Create(host: "127.0.0.1");
+        await using var endpoint = CallbackEndpoint.Create(host: "hooks.test");
         var port = endpoint.Url.Port;
 
+        Assert.StartsWith("HTTP/1.1 200", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: $"hooks.test:{port}")));
+        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: $"elsewhere.test:{port}")));
+        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: "hooks.test:1")));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    public async Task ALoopbackPrefix_TakesThePublicHostAProxyOrTunnelPassesOn(string host)
+    {
+        // Caddy, cloudflared and ngrok forward https://hooks.example.com/... with that Host unless told otherwise.
+        await using var endpoint = CallbackEndpoint.Create(host: host);
+        var port = endpoint.Url.Port;
+
+        Assert.StartsWith("HTTP/1.1 200", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: "hooks.example.com")));
         Assert.StartsWith("HTTP/1.1 200", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: $"127.0.0.1:{port}")));
-        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: $"localhost:{port}")));
-        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/hooks/", ValidBody, host: "127.0.0.1:1")));
+        Assert.StartsWith("HTTP/1.1 404", await endpoint.SendRawAsync(Post(port, "/elsewhere/", ValidBody, host: "hooks.example.com")));
     }
 
     [Fact]
@@ -280,7 +378,9 @@ public sealed class CallbackListenerHttpTests
 
         Assert.StartsWith("HTTP/1.1 200", await RawHttp.SendAsync(port, Post(port, "/a/", ValidBody)));
         Assert.StartsWith("HTTP/1.1 200", await RawHttp.SendAsync(port, Post(port, "/b/", ValidBody, host: "any.example")));
-        Assert.StartsWith("HTTP/1.1 404", await RawHttp.SendAsync(port, Post(port, "/a/", ValidBody, host: "any.example")));
+        // Reached from this computer, the loopback prefix takes any Host (the proxy in front names the public one).
+        Assert.StartsWith("HTTP/1.1 200", await RawHttp.SendAsync(port, Post(port, "/a/", ValidBody, host: "any.example")));
+        Assert.StartsWith("HTTP/1.1 404", await RawHttp.SendAsync(port, Post(port, "/c/", ValidBody, host: "any.example")));
     }
 
     [Fact]
@@ -337,6 +437,16 @@ public sealed class CallbackListenerHttpTests
     [InlineData("http://localhost:8080/h/", null, false)]
     public void HostHeaders_AreMatchedAsHttpListenerDid(string prefix, string? host, bool matches) =>
         Assert.Equal(matches, ListenerPrefix.Parse(prefix).MatchesHost(host));
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/h/", "hooks.example.com", true, true)]
+    [InlineData("http://127.0.0.1:8080/h/", "hooks.example.com", false, false)] // cannot happen on a loopback socket; still refused
+    [InlineData("http://localhost:8080/h/", null, true, true)]
+    [InlineData("http://[::1]:8080/h/", "hooks.example.com:443", true, true)]
+    [InlineData("http://hooks.example.com:8080/h/", "elsewhere.example.com:8080", true, false)]
+    [InlineData("http://192.0.2.10:8080/h/", "hooks.example.com", true, false)]
+    public void ALoopbackPrefix_TakesAnyHost_OnlyFromThisComputer(string prefix, string? host, bool fromThisComputer, bool takes) =>
+        Assert.Equal(takes, ListenerPrefix.Parse(prefix).Takes(host, fromThisComputer));
 
     private static bool CanReachIPv6Loopback()
     {

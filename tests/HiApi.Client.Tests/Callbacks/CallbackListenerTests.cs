@@ -121,7 +121,9 @@ public sealed class CallbackListenerTests
         using var good = await endpoint.PostAsync(ValidBody);
 
         Assert.All(statuses, status => Assert.Contains(status, new[] { 0, 400, 405, 413 }));
-        Assert.Equal(50, statuses.Count(status => status == 400));
+        // 150 at once from one address is more than its share of places: some junk may be cut (0) to make room, never
+        // answered with anything but a refusal; what matters is that the genuine callback afterwards gets in.
+        Assert.InRange(statuses.Count(status => status == 400), 1, 50);
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         CallbackReceipt receipt;
         do

@@ -115,7 +115,7 @@ public sealed class CallbackParserTests
         var error = Assert.Throws<HiApiException>(() => CallbackParser.Parse(body));
 
         Assert.Contains("'<html>xxxx", error.Message);
-        Assert.Contains($"…' ({body.Length} bytes)", error.Message);
+        Assert.Contains($"...' ({body.Length} bytes)", error.Message);
         Assert.DoesNotContain("</html>", error.Message);
         Assert.True(error.Message.Length < 400, $"message of {error.Message.Length} characters");
     }

@@ -223,6 +223,19 @@ public sealed class CallbackSignatureTests
         Assert.Equal(BodySignature, CallbackSignature.Compute(WebhookSecret.Resolve(Key + "\n")!, Timestamp, Bytes(Body)));
 
     [Fact]
+    public void Resolve_RefusesALineBreakInside_FromTheParameterOrTheVariable_WithoutQuotingTheKey()
+    {
+        var fromParameter = Assert.Throws<HiApiException>(() => WebhookSecret.Resolve("whsec_first\r\nwhsec_second", _ => null));
+        var fromVariable = Assert.Throws<HiApiException>(() => WebhookSecret.Resolve(null, _ => "whsec_first\nwhsec_second"));
+
+        Assert.Equal(HiApiErrorKind.Configuration, fromParameter.Kind);
+        Assert.Contains("-WebhookSecret", fromParameter.Message);
+        Assert.Equal(HiApiErrorKind.Configuration, fromVariable.Kind);
+        Assert.Contains(WebhookSecret.EnvironmentVariable, fromVariable.Message);
+        Assert.All(new[] { fromParameter, fromVariable }, error => Assert.DoesNotContain("whsec", error.Message));
+    }
+
+    [Fact]
     public void Resolve_RefusesAnEmptyParameter_InsteadOfFallingBackToUnsigned()
     {
         var error = Assert.Throws<HiApiException>(() => WebhookSecret.Resolve(" ", _ => "whsec_from_environment"));

@@ -7,7 +7,15 @@ public sealed class ApiKeyResolveOptionalTests
     public void No_key_anywhere_is_null_not_an_error()
     {
         Assert.Null(ApiKey.ResolveOptional(null, _ => null));
-        Assert.Null(ApiKey.ResolveOptional("  ", _ => " "));
+        Assert.Null(ApiKey.ResolveOptional(null, _ => ""));
+    }
+
+    [Fact]
+    public void A_blank_key_given_is_an_error_not_a_fall_back_to_the_next_source()
+    {
+        var error = Assert.Throws<HiApiException>(() => ApiKey.ResolveOptional("  ", _ => "sk-env-0123456789"));
+        Assert.Equal(HiApiErrorKind.Configuration, error.Kind);
+        Assert.Contains("-ApiKey", error.Message);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ApiKeyTests
     [Fact]
     public void HiApiKey_IsTheLastResort()
     {
-        var key = ApiKey.Resolve("  ", Environment(("HIAPI_API_KEY", ""), ("HIAPI_KEY", "sk-secondary")));
+        var key = ApiKey.Resolve(null, Environment(("HIAPI_API_KEY", ""), ("HIAPI_KEY", "sk-secondary")));
 
         Assert.Equal("sk-secondary", key.Reveal());
     }
@@ -63,12 +63,63 @@ public sealed class ApiKeyTests
         Assert.DoesNotContain("secret", exception.Message);
     }
 
+    [Theory]
+    [InlineData("sk-secret-first\r\nsk-secret-second", "a line break")]
+    [InlineData("sk-secret-first\nsk-secret-second", "a line break")]
+    [InlineData("sk-secret-first\tsecond", "a control character")]
+    [InlineData("sk-secret-first\u00a0second", "a space")]
+    [InlineData("sk-secret-first\u2026", "a non-ASCII character")]
+    public void AKeyWithABadCharacterInside_IsAPlainConfigurationError_NamingItsSourceButNotTheKey(string value, string what)
+    {
+        foreach (var (explicitKey, environment, source) in new[]
+        {
+            (value, Environment(("HIAPI_API_KEY", "sk-good")), "-ApiKey"),
+            (null, Environment(("HIAPI_API_KEY", value), ("HIAPI_KEY", "sk-good")), "HIAPI_API_KEY"),
+            (null, Environment(("HIAPI_KEY", value)), "HIAPI_KEY"),
+        })
+        {
+            var exception = Assert.Throws<HiApiException>(() => ApiKey.Resolve(explicitKey, environment));
+
+            Assert.Equal(HiApiErrorKind.Configuration, exception.Kind);
+            Assert.Null(exception.InnerException);
+            Assert.StartsWith($"The API key from {source} holds {what} inside it", exception.Message);
+            Assert.DoesNotContain("secret", exception.Message);
+            Assert.DoesNotContain("(Parameter", exception.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData(" sk-abc\r\n")]
+    [InlineData("\tsk-abc  ")]
+    [InlineData("sk-abc\n\n")]
+    public void WhiteSpaceAroundTheKey_IsTrimmed(string value) =>
+        Assert.Equal("sk-abc", ApiKey.Resolve(value, Environment()).Reveal());
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" \r\n")]
+    public void ABlankApiKeyParameter_IsAnError_NotAFallBackToAnotherKey(string value)
+    {
+        var exception = Assert.Throws<HiApiException>(() => ApiKey.Resolve(value, Environment(("HIAPI_API_KEY", "sk-someone-else"))));
+
+        Assert.Equal(HiApiErrorKind.Configuration, exception.Kind);
+        Assert.StartsWith("The API key from -ApiKey is empty", exception.Message);
+    }
+
+    [Fact]
+    public void AVariableHoldingOnlyWhiteSpace_IsAnError_NotAFallBackToTheOtherVariable()
+    {
+        var exception = Assert.Throws<HiApiException>(() => ApiKey.Resolve(null, Environment(("HIAPI_API_KEY", "\n"), ("HIAPI_KEY", "sk-someone-else"))));
+
+        Assert.StartsWith("The API key from HIAPI_API_KEY is empty", exception.Message);
+    }
+
     [Fact]
     public void ToString_IsRedacted()
     {
         var key = new ApiKey("sk-live-0123456789abcdef");
 
-        Assert.Equal("ApiKey(sk-…redacted)", key.ToString());
+        Assert.Equal("ApiKey(sk-...redacted)", key.ToString());
         Assert.DoesNotContain("0123456789abcdef", $"{key}");
     }
 
@@ -87,6 +138,6 @@ public sealed class ApiKeyTests
     {
         var key = new ApiKey("sk-live-0123456789abcdef");
 
-        Assert.Equal("echo: Bearer sk-…redacted", key.Redact("echo: Bearer sk-live-0123456789abcdef"));
+        Assert.Equal("echo: Bearer sk-...redacted", key.Redact("echo: Bearer sk-live-0123456789abcdef"));
     }
 }

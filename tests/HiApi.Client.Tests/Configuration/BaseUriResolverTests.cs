@@ -22,6 +22,32 @@ public sealed class BaseUriResolverTests
         Assert.Equal(new Uri("https://proxy.example.com/hiapi/"), BaseUriResolver.Resolve("https://proxy.example.com/hiapi", Environment(null)));
 
     [Theory]
+    [InlineData("https://api.hiapi.ai/v1", "https://api.hiapi.ai/")]
+    [InlineData("https://api.hiapi.ai/v1/", "https://api.hiapi.ai/")]
+    [InlineData("https://api.hiapi.ai/V1//", "https://api.hiapi.ai/")]
+    [InlineData("http://127.0.0.1:5080/v1", "http://127.0.0.1:5080/")]
+    [InlineData("https://gateway.example.com/hiapi/v1/", "https://gateway.example.com/hiapi/")]
+    [InlineData("https://gateway.example.com/hiapiv1", "https://gateway.example.com/hiapiv1/")]
+    [InlineData("https://gateway.example.com/v1/hiapi", "https://gateway.example.com/v1/hiapi/")]
+    public void ABaseUri_EndingInTheVersionSegment_MeansTheRoot(string given, string expected)
+    {
+        // The SDKs' base URL includes /v1; kept, every request would go to /v1/v1/tasks.
+        Assert.Equal(new Uri(expected), BaseUriResolver.Resolve(given, Environment(null)));
+        Assert.Equal(new Uri(expected), BaseUriResolver.Resolve(null, Environment(given)));
+    }
+
+    [Fact]
+    public async Task AClient_GivenTheSdkBaseUrl_RequestsV1TasksOnce()
+    {
+        var handler = FakeHttpHandler.Sequence(() => FakeHttpHandler.Json(200, ApiJson.Task("tk-1", "queued")));
+        var client = new HiApiClient(new HiApiClientOptions { BaseUri = new Uri("https://api.example.test/v1"), ApiKey = new ApiKey("sk-x") }, handler);
+
+        await client.GetTaskAsync("tk-1");
+
+        Assert.Equal("/v1/tasks/tk-1", Assert.Single(handler.Requests).Uri.AbsolutePath);
+    }
+
+    [Theory]
     [InlineData("http://localhost:5000")]
     [InlineData("http://127.0.0.1:41234/")]
     [InlineData("http://127.1.2.3")]

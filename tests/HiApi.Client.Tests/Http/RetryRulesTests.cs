@@ -32,6 +32,7 @@ public sealed class RetryRulesTests
         { "refused", new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused)), true },
         { "dns", new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known", new SocketException((int)SocketError.HostNotFound)), true },
         { "tls handshake", new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established"), true },
+        { "proxy refused the tunnel", new HttpRequestException(HttpRequestError.ProxyTunnelError, "The proxy tunnel request to proxy 'http://proxy:3128/' failed with status code '407'."), true },
         { "bare socket refusal", new SocketException((int)SocketError.ConnectionRefused), true },
         { "answer cut short", new HttpRequestException(HttpRequestError.ResponseEnded, "An error occurred while sending the request.", new IOException("The response ended prematurely.")), false },
         { "reset mid-answer", new HttpRequestException(HttpRequestError.Unknown, "Error while copying content", new IOException("reset", new SocketException((int)SocketError.ConnectionReset))), false },

@@ -27,7 +27,7 @@ public sealed class PriceEstimatorTests
         var list = PriceRows.OneRow(PriceRows.TextRow("\"factors\":[\"duration\"],\"base_usd_value\":0.1"));
         var estimate = PriceEstimator.For(list).Estimate(PriceRows.Request(3));
         Assert.Equal(0.3m, estimate.Usd);
-        Assert.Equal("$0.30 (3 s × $0.10/s)", estimate.ToString());
+        Assert.Equal("$0.30 (3 s x $0.10/s)", estimate.ToString());
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class PriceListParserTests
         Assert.Equal(PricingType.Multiply, policy.Type);
         Assert.Equal(1.5m, policy.Multiplier);
         Assert.Equal(0.015m, policy.UsdPerSecond);
-        Assert.Equal("resolution = 1080p: $0.015/s (base × 1.5)", policy.ToString());
+        Assert.Equal("resolution = 1080p: $0.015/s (base x 1.5)", policy.ToString());
         Assert.Equal("resolution", Assert.Single(policy.Conditions).Field);
     }
 
