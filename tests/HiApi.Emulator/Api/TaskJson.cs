@@ -25,6 +25,8 @@ internal static class TaskJson
         w.WriteString("status", status);
         w.WriteString("storage", "temp");
         w.WriteNumber("created", task.CreatedAt.ToUnixTimeSeconds());
+        // The contract's "More facts": 0 (not absent) until the task finished.
+        w.WriteNumber("completed", status is TaskStatuses.Success or TaskStatuses.Fail ? task.FinishedAt.ToUnixTimeSeconds() : 0);
         w.WritePropertyName("output");
         w.WriteStartArray();
         if (status == TaskStatuses.Success)
