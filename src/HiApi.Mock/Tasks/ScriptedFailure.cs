@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace HiApi.Emulator.Tasks;
+namespace HiApi.Mock.Tasks;
 
 /// <summary>
 /// Prompt markers that script a failure: <c>[[fail]]</c> fails with <c>generation_failed</c>,

@@ -1,4 +1,4 @@
-namespace HiApi.Emulator.Tasks;
+namespace HiApi.Mock.Tasks;
 
 /// <summary>
 /// The prompt marker <c>[[reject]]</c>: the create is refused synchronously (400 <c>TASK_FAILED</c>), unlike

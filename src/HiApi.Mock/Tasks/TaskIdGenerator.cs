@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace HiApi.Emulator.Tasks;
+namespace HiApi.Mock.Tasks;
 
 /// <summary>
 /// Task ids shaped like the seeds' (<c>tk-hiapi-01KW23VDG2EZ20J7RQH8S67MNC</c>): a monotonic ULID, so ids sort

@@ -1,4 +1,4 @@
-namespace HiApi.Emulator.Tasks;
+namespace HiApi.Mock.Tasks;
 
 /// <summary>The status values of the seeds; only success and fail are terminal.</summary>
 internal static class TaskStatuses

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HiApi.Emulator.Validation;
+namespace HiApi.Mock.Validation;
 
 /// <summary>One field of a model's input schema: how to check a value that is present.</summary>
 internal abstract class FieldRule(string name, bool required)
@@ -13,5 +13,5 @@ internal abstract class FieldRule(string name, bool required)
     public abstract void Check(JsonElement value, List<string> errors);
 
     protected string TypeError(JsonElement value, string wanted) =>
-        $"{Name}: got {Json.EmulatorJson.TypeName(value)}, want {wanted}";
+        $"{Name}: got {JsonTypes.TypeName(value)}, want {wanted}";
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HiApi.Emulator.Validation;
+namespace HiApi.Mock.Validation;
 
 /// <summary>An array of absolute https URLs with a bounded item count (image-to-video's <c>image_urls</c>).</summary>
 internal sealed class HttpsUrlArrayFieldRule(string name, bool required, int minItems, int maxItems) : FieldRule(name, required)
@@ -29,7 +29,7 @@ internal sealed class HttpsUrlArrayFieldRule(string name, bool required, int min
             var path = $"{Name}/{index}";
             if (item.ValueKind != JsonValueKind.String)
             {
-                errors.Add($"{path}: got {Json.EmulatorJson.TypeName(item)}, want string");
+                errors.Add($"{path}: got {JsonTypes.TypeName(item)}, want string");
             }
             else if (!UrlRules.IsAbsoluteUrl(item.GetString()!, allowHttp: false))
             {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HiApi.Emulator.Validation;
+namespace HiApi.Mock.Validation;
 
 /// <summary>
 /// An integer field with an inclusive range. JSON Schema semantics: 5.0 is an integer, 5.5 is a type error,

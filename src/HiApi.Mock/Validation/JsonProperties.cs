@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HiApi.Emulator.Validation;
+namespace HiApi.Mock.Validation;
 
 /// <summary>
 /// The members of one JSON object: names in the order they first appear (error messages list unknown fields in

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HiApi.Emulator.Validation;
+namespace HiApi.Mock.Validation;
 
 /// <summary>
 /// The strict input schema of one model: fields in the order errors are reported, and no other field allowed.

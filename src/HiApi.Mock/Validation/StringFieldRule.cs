@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HiApi.Emulator.Validation;
+namespace HiApi.Mock.Validation;
 
 /// <summary>A string field, optionally with a minimum length or an enum of allowed values.</summary>
 internal sealed class StringFieldRule(string name, bool required, int? minLength = null, IReadOnlyList<string>? allowed = null)

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using HiApi.Emulator.Json;
 
-namespace HiApi.Emulator.Validation;
+namespace HiApi.Mock.Validation;
 
 /// <summary>
 /// Validates the raw JSON of <c>POST /v1/tasks</c> (not a typed model, so wrong types are seen) and builds the one
@@ -20,7 +19,7 @@ internal static class TaskRequestValidator
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, EmulatorJson.StrictDocumentOptions);
+            document = JsonDocument.Parse(body, JsonTypes.StrictDocumentOptions);
         }
         catch (JsonException)
         {
@@ -62,7 +61,7 @@ internal static class TaskRequestValidator
         }
         else if (inputValue.ValueKind != JsonValueKind.Object)
         {
-            requestErrors.Add($"input: got {EmulatorJson.TypeName(inputValue)}, want object");
+            requestErrors.Add($"input: got {JsonTypes.TypeName(inputValue)}, want object");
         }
         else
         {
@@ -115,7 +114,7 @@ internal static class TaskRequestValidator
     {
         if (callback.ValueKind != JsonValueKind.Object)
         {
-            errors.Add($"invalid callback: got {EmulatorJson.TypeName(callback)}, want object");
+            errors.Add($"invalid callback: got {JsonTypes.TypeName(callback)}, want object");
             return null;
         }
 

@@ -1,4 +1,4 @@
-namespace HiApi.Emulator.Validation;
+namespace HiApi.Mock.Validation;
 
 /// <summary>What counts as an absolute web URL for image inputs and callbacks.</summary>
 internal static class UrlRules

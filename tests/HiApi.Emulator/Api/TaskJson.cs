@@ -1,13 +1,15 @@
 using System.Text.Json;
 using HiApi.Emulator.Storage;
 using HiApi.Emulator.Tasks;
+using HiApi.Mock.Tasks;
 
 namespace HiApi.Emulator.Api;
 
 /// <summary>
 /// The task object of <c>GET /v1/tasks/{taskId}</c> and of callbacks:
-/// <c>{"taskId","model","status","storage":"temp","created","output":[...],"error":{...}}</c>.
-/// <c>created</c> is Unix seconds; <c>output</c> is empty until success; <c>error</c> appears only on fail.
+/// <c>{"taskId","model","status","storage":"temp","created","completed","output":[...],"error":{...}}</c>.
+/// <c>created</c> and <c>completed</c> are Unix seconds (<c>completed</c> 0 until the task finished); <c>output</c> is
+/// empty until success; <c>error</c> appears only on fail.
 /// </summary>
 internal static class TaskJson
 {
