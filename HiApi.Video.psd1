@@ -10,7 +10,10 @@
     Description          = 'Generate videos with HiAPI (happyhorse-1.1 text-to-video and image-to-video) from PowerShell: submit, wait, download, with every parameter checked before money is spent.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('bin/HiApi.Video.Format.ps1xml')
+    FormatsToProcess     = @('bin/HiApi.Video.Format.ps1xml', 'bin/HiApi.Mock.Format.ps1xml')
+    # Loaded with the module, so [HiApi.Client.HiApiTaskFactory] (for Pester Mock) and the stand-in's types resolve
+    # in a test before any cmdlet has run.
+    RequiredAssemblies   = @('bin/HiApi.Client.dll', 'bin/HiApi.Mock.dll')
     CmdletsToExport      = @(
         'New-HiApiVideoTask'
         'Get-HiApiTask'
@@ -18,6 +21,8 @@
         'Save-HiApiVideo'
         'ConvertFrom-HiApiCallback'
         'Receive-HiApiCallback'
+        'Start-HiApiMock'
+        'Stop-HiApiMock'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

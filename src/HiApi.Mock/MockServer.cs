@@ -56,6 +56,9 @@ public sealed class MockServer : IAsyncDisposable, IDisposable
     /// <summary>A snapshot of every callback delivery attempt.</summary>
     public IReadOnlyList<MockCallbackDelivery> Callbacks => _state.Callbacks.Deliveries;
 
+    /// <summary>The statuses <see cref="RefuseNextCreates"/> (and Start-HiApiMock -RefuseCreate) take.</summary>
+    public static IReadOnlyList<int> RefusableStatuses => Refusals.Supported;
+
     /// <summary>True until <see cref="Stop"/>.</summary>
     public bool IsRunning => Volatile.Read(ref _stopped) == 0;
 

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Security;
 using HiApi.Client;
 using HiApi.Video.Infrastructure;
+using HiApi.Video.Mock;
 
 namespace HiApi.Video.Commands;
 
@@ -61,9 +62,12 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>The ledger alone (null when switched off), for work that needs no key, such as checking a callback.</summary>
+    /// <summary>
+    /// The ledger alone (null when switched off), for work that needs no key, such as checking a callback. While
+    /// Start-HiApiMock runs, the stand-in's ledger unless -LedgerPath is given: the user's real ledger is never touched.
+    /// </summary>
     protected TaskLedger? Ledger => (_ledger ??= new Lazy<TaskLedger?>(
-        () => TaskLedger.Open(LedgerPath is null ? null : ResolveFileSystemPath(LedgerPath), NoLedger.IsPresent))).Value;
+        () => TaskLedger.Open(LedgerPath is null ? MockSession.Current?.LedgerPath : FileSystemPaths.Resolve(this, LedgerPath, "a ledger"), NoLedger.IsPresent))).Value;
 
     protected override void StopProcessing() => Runner.Stop();
 
@@ -165,36 +169,21 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>
-    /// Resolves a path against the PowerShell location (not the process directory), like the web cmdlets. A path on
-    /// another provider's drive (Env:, Variable:, a registry hive) ends the command: writing there would otherwise land
-    /// in the process's working directory under a strange name.
-    /// </summary>
-    protected string ResolveFileSystemPath(string path)
-    {
-        var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(
-                new ArgumentException($"'{path}' is on the {provider.Name} provider; a video can only be written to a file system path."),
-                "NotFileSystemPath",
-                ErrorCategory.InvalidArgument,
-                path));
-        }
-
-        return resolved;
-    }
+    /// <summary>Resolves a path against the PowerShell location; a path on another provider's drive ends the command.</summary>
+    protected string ResolveFileSystemPath(string path) => FileSystemPaths.Resolve(this, path, "a video");
 
     private HiApiClient CreateClient()
     {
         try
         {
-            var options = new HiApiClientOptions
-            {
-                BaseUri = BaseUriResolver.Resolve(BaseUri),
-                ApiKey = HiApi.Client.ApiKey.Resolve(ApiKey.ToPlainText()),
-                Log = Runner.QueueVerbose,
-            };
+            var options = MockSession.Current is { } mock
+                ? StandInOptions(mock)
+                : new HiApiClientOptions
+                {
+                    BaseUri = BaseUriResolver.Resolve(BaseUri),
+                    ApiKey = HiApi.Client.ApiKey.Resolve(ApiKey.ToPlainText()),
+                    Log = Runner.QueueVerbose,
+                };
             return new HiApiClient(options);
         }
         catch (HiApiException exception)
@@ -202,6 +191,25 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
             ThrowHiApiError(exception);
             throw; // unreachable: ThrowTerminatingError always throws
         }
+    }
+
+    /// <summary>
+    /// While Start-HiApiMock runs, requests go to the stand-in with its key whatever -BaseUri, -ApiKey or the environment
+    /// say: a script under test that names the real API or passes the real key must neither spend nor send it.
+    /// </summary>
+    private HiApiClientOptions StandInOptions(MockSession mock)
+    {
+        if (mock.StoppedProblem() is { } problem)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(new InvalidOperationException(problem), "MockStopped", ErrorCategory.ResourceUnavailable, mock.Server));
+        }
+
+        if (BaseUri is not null || ApiKey is not null)
+        {
+            Runner.QueueVerbose($"Start-HiApiMock is running: -BaseUri and -ApiKey are not used; requests go to the stand-in at {mock.Server.BaseUri}.");
+        }
+
+        return new HiApiClientOptions { BaseUri = mock.Server.BaseUri, ApiKey = mock.ApiKey, Log = Runner.QueueVerbose };
     }
 
     private static object? ErrorTargetOf(object? item) => item is IErrorTarget job ? job.ErrorTarget : item;
