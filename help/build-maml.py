@@ -509,6 +509,8 @@ FULL_TYPES = {
     "string?": "System.String",
     "string[]": "System.String[]",
     "int": "System.Int32",
+    "int[]": "System.Int32[]",
+    "decimal": "System.Decimal",
     "int?": "System.Nullable`1[System.Int32]",
     "long": "System.Int64",
     "double": "System.Double",
@@ -627,8 +629,10 @@ def parse_source(path: Path, constants: dict[str, str], base: list[SourceParam] 
         return None, None, params
     default_match = re.search(r"DefaultParameterSetName\s*=\s*(\w+|\"[^\"]*\")", cmdlet_match.group(3))
     should_process = re.search(r"SupportsShouldProcess\s*=\s*true", cmdlet_match.group(3)) is not None
-    # Reflection lists the cmdlet's own properties first, then the base class's.
-    all_params = params + [SourceParam(p.name, p.type, p.sets, p.aliases, p.accepted, len(params) + p.order) for p in (base or [])]
+    # Reflection lists the cmdlet's own properties first, then the base class's (only for cmdlets derived from it:
+    # Start-HiApiMock and Stop-HiApiMock derive from PSCmdlet).
+    inherited = (base or []) if re.search(r"class\s+\w+\s*:\s*HiApiCommandBase\b", text) else []
+    all_params = params + [SourceParam(p.name, p.type, p.sets, p.aliases, p.accepted, len(params) + p.order) for p in inherited]
     cmdlet = SourceCmdlet(
         name=f"{cmdlet_match.group(1)}-{cmdlet_match.group(2)}",
         default_set=resolve(default_match.group(1), local, constants) if default_match else None,
