@@ -144,14 +144,19 @@ Describe 'Stop-HiApiMock puts everything back' {
         "$warned" | Should -Be 'No HiAPI stand-in is running in this process: there is nothing to stop.'
     }
 
-    It 'Remove-Module ends the session too' {
+    It 'a script that re-imports or removes the module does not end it: nothing reaches the real API mid-test' {
         Set-UserEnvironment
         $mock = Start-HiApiMock
-        Remove-Module HiApi.Video
-
-        $mock.IsRunning | Should -BeFalse
-        $env:HIAPI_BASE_URL | Should -Be 'https://api.hiapi.ai'
         Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1') -Force
+        $task = New-HiApiVideoTask 'after a re-import' -Duration 3
+        Remove-Module HiApi.Video
+        Import-Module (Join-Path $repositoryRoot 'HiApi.Video.psd1')
+
+        $mock.IsRunning | Should -BeTrue
+        $task.TaskId | Should -Be $mock.Tasks[0].TaskId
+        $env:HIAPI_BASE_URL | Should -Be $mock.BaseUri.ToString()
+        Stop-HiApiMock
+        $env:HIAPI_BASE_URL | Should -Be 'https://api.hiapi.ai'
     }
 }
 
