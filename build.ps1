@@ -120,7 +120,7 @@ function Invoke-Package {
         throw 'System.Management.Automation.dll must not be shipped with the module.'
     }
     # Every file the manifest names must be in the package.
-    foreach ($file in @($manifest.RootModule) + @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess']) | Where-Object { $_ }) {
+    foreach ($file in @($manifest.RootModule) + @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess']) + @($manifest['RequiredAssemblies']) | Where-Object { $_ }) {
         if (-not (Test-Path (Join-Path $target $file))) { throw "The manifest names $file, which is not in the package." }
     }
     Test-ModuleManifest (Join-Path $target 'HiApi.Video.psd1') | Out-Null
