@@ -139,6 +139,24 @@ Describe 'Stop-HiApiMock puts everything back' {
         Get-Content $chosen -Raw | Should -Match 'kept'
     }
 
+    It 'a temporary ledger folder that cannot be made fails the start cleanly: nothing is left claimed or running' {
+        # The temporary folder is a file: no folder can be made under it (TMPDIR on Linux and macOS, TMP/TEMP on Windows).
+        $notAFolder = Join-Path $TestDrive 'not-a-folder'
+        Set-Content $notAFolder 'x'
+        $manifest = Join-Path $repositoryRoot 'HiApi.Video.psd1'
+        $json = Invoke-HiApiChildPwsh @"
+Import-Module '$manifest'
+try { Start-HiApiMock | Out-Null; `$started = 'started' } catch { `$started = `$_.FullyQualifiedErrorId }
+Stop-HiApiMock -WarningVariable warned -WarningAction SilentlyContinue
+[pscustomobject]@{ Started = `$started; Warned = "`$warned"; BaseUri = "`$env:HIAPI_BASE_URL" } | ConvertTo-Json
+"@ -Environment @{ TMPDIR = $notAFolder; TMP = $notAFolder; TEMP = $notAFolder; HIAPI_BASE_URL = 'https://api.hiapi.ai' }
+        $result = $json | ConvertFrom-Json
+
+        $result.Started | Should -BeLike 'HiApi.FileSystem*'
+        $result.Warned | Should -Be 'No HiAPI stand-in is running in this process: there is nothing to stop.'
+        $result.BaseUri | Should -Be 'https://api.hiapi.ai'
+    }
+
     It 'says so when nothing is running' {
         Stop-HiApiMock -WarningVariable warned -WarningAction SilentlyContinue
         "$warned" | Should -Be 'No HiAPI stand-in is running in this process: there is nothing to stop.'

@@ -109,7 +109,23 @@ public sealed class StartHiApiMockCommand : PSCmdlet
         }
 
         server.RefuseNextCreates(RefuseCreate);
-        if (MockSession.TryBegin(server, ledgerPath, secret) is not { } session)
+        MockSession? session;
+        try
+        {
+            session = MockSession.TryBegin(server, ledgerPath, secret);
+        }
+        catch (Exception unwritable) when (unwritable is IOException or UnauthorizedAccessException)
+        {
+            server.Stop();
+            ThrowTerminatingError(ErrorRecordFactory.Create(
+                new IOException($"The stand-in's temporary ledger folder cannot be created: {unwritable.Message}", unwritable),
+                "FileSystem",
+                ErrorCategory.WriteError,
+                null));
+            return;
+        }
+
+        if (session is null)
         {
             // Another runspace started one between the check above and now.
             server.Stop();

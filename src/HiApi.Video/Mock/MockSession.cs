@@ -67,9 +67,7 @@ internal sealed class MockSession
             ledgerPath = Path.Combine(ownedFolder, "ledger.jsonl");
         }
 
-        var saved = Variables.ToDictionary(name => name, Environment.GetEnvironmentVariable, StringComparer.Ordinal);
-        var session = new MockSession(server, ledgerPath, ownedFolder, saved);
-        if (Interlocked.CompareExchange(ref _current, session, null) is not null)
+        if (Current is not null)
         {
             return null;
         }
@@ -77,6 +75,19 @@ internal sealed class MockSession
         if (ownedFolder is not null)
         {
             Directory.CreateDirectory(ownedFolder);
+        }
+
+        var saved = Variables.ToDictionary(name => name, Environment.GetEnvironmentVariable, StringComparer.Ordinal);
+        var session = new MockSession(server, ledgerPath, ownedFolder, saved);
+        if (Interlocked.CompareExchange(ref _current, session, null) is not null)
+        {
+            // Another runspace began one in the meantime.
+            if (ownedFolder is not null)
+            {
+                Directory.Delete(ownedFolder, recursive: true);
+            }
+
+            return null;
         }
 
         Environment.SetEnvironmentVariable(BaseUriResolver.EnvironmentVariable, server.BaseUri.ToString());
