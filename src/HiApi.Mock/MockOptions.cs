@@ -22,15 +22,23 @@ public sealed class MockOptions
     /// </summary>
     public IReadOnlyList<string> FailPrompts { get; set; } = Array.Empty<string>();
 
-    /// <summary>USD the stand-in's key may spend; null: unlimited. A create reserves duration x <see cref="PricePerSecond"/> (5 s when no duration is sent), success charges it, fail releases it; a create it cannot cover is 402.</summary>
+    /// <summary>
+    /// USD the stand-in's key may spend; null: unlimited. A create reserves its cost (duration, 5 s when none is sent,
+    /// x <see cref="PricePerSecond"/>, x <see cref="PriceFactor1080p"/> at 1080p), success charges it, fail releases
+    /// it; a create it cannot cover is 402. Billed as the team's emulator bills.
+    /// </summary>
     public decimal? Balance { get; set; }
 
     /// <summary>USD per generated second, for the balance and for the default price list.</summary>
     public decimal PricePerSecond { get; set; } = 0.01m;
 
+    /// <summary>A 1080p second costs this many times <see cref="PricePerSecond"/>; the default price list says so.</summary>
+    public decimal PriceFactor1080p { get; set; } = 1.5m;
+
     /// <summary>
-    /// The body of <c>GET /api/pricing</c>, served as given (it must be JSON); null: one row per happyhorse-1.1 model,
-    /// <c>{"model_name","factors":["duration"],"base_usd_value"}</c> at <see cref="PricePerSecond"/>, under <c>data</c>.
+    /// The body of <c>GET /api/pricing</c>, served as given, JSON or not (to test a list the module cannot read); null:
+    /// the emulator's default rows, one per happyhorse-1.1 model at <see cref="PricePerSecond"/> per second with a
+    /// multiply policy for 1080p at <see cref="PriceFactor1080p"/>, in <c>{"code":200,"data":[...],"message":"success"}</c>.
     /// </summary>
     public string? PriceList { get; set; }
 
@@ -61,19 +69,9 @@ public sealed class MockOptions
         Require(CreateDelay >= TimeSpan.Zero, nameof(CreateDelay), "must not be negative");
         Require(Balance is null or >= 0, nameof(Balance), "must not be negative");
         Require(PricePerSecond >= 0, nameof(PricePerSecond), "must not be negative");
+        Require(PriceFactor1080p > 0, nameof(PriceFactor1080p), "must be positive");
         Require(RetryAfterSeconds >= 0, nameof(RetryAfterSeconds), "must not be negative");
         Require(FailPrompts is not null && FailPrompts.All(p => p is not null), nameof(FailPrompts), "must not be or hold null");
-        if (PriceList is not null)
-        {
-            try
-            {
-                using var _ = System.Text.Json.JsonDocument.Parse(PriceList);
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                throw new ArgumentException($"{nameof(PriceList)} is not JSON: {ex.Message}", nameof(PriceList));
-            }
-        }
     }
 
     private static void Require(bool condition, string name, string problem)

@@ -87,7 +87,7 @@ internal sealed class CreateEndpoint(MockState state)
         }
 
         var options = state.Options;
-        var cost = (valid.Duration ?? DefaultDurationForEstimate) * options.PricePerSecond;
+        var cost = (valid.Duration ?? DefaultDurationForEstimate) * options.PricePerSecond * (valid.Resolution == "1080p" ? options.PriceFactor1080p : 1m);
         if (state.Refusals.TryDequeue(out var refusal))
         {
             return Refusals.Answer(refusal, cost, options.RetryAfterSeconds);

@@ -106,7 +106,8 @@ internal static class TaskRequestValidator
             && IntegerFieldRule.TryReadInteger(durationValue, out var number)
                 ? (int)number
                 : null;
-        return new TaskRequestValidation(new ValidatedTaskRequest(schema!.Model, prompt, duration, callbackUrl), null);
+        string? resolution = inputProperties.TryGet("resolution", out var resolutionValue) ? resolutionValue.GetString() : null;
+        return new TaskRequestValidation(new ValidatedTaskRequest(schema!.Model, prompt, duration, callbackUrl, resolution), null);
     }
 
     /// <summary>Checks the callback object; returns its URL when valid.</summary>

@@ -122,20 +122,23 @@ public sealed class StandInOptionTests : IAsyncLifetime
         var prices = await _api.GetAsync("api/pricing", key: null);
 
         Assert.Equal(HttpStatusCode.OK, prices.Status);
+        // The team's emulator's default rows, in HiAPI's format: a base price per second and 1080p dearer.
+        const string Row = ""","factors":["duration"],"base_usd_value":0.02,"base_display_unit":{"en":"per second"},"policies":[{"name":"1080P","rule":{"resolution":{"match":"1080p"}},"pricing_type":"multiply","times":1.5}]""";
         Assert.Equal(
-            """{"data":[{"model_name":"happyhorse-1.1/text-to-video","factors":["duration"],"base_usd_value":0.02},{"model_name":"happyhorse-1.1/image-to-video","factors":["duration"],"base_usd_value":0.02}]}""",
+            "{\"code\":200,\"data\":[{\"model_name\":\"happyhorse-1.1/text-to-video\"" + Row + "},{\"model_name\":\"happyhorse-1.1/image-to-video\"" + Row + "}],\"message\":\"success\"}",
             prices.Body);
     }
 
-    [Fact]
-    public async Task A_configured_price_list_is_served_verbatim()
+    [Theory]
+    [InlineData("""[{"model_name":"happyhorse-1.1/text-to-video","factors":["seconds"],"base_usd_value":0.1}]""")]
+    [InlineData("""<html>not a price list</html>""")]
+    public async Task A_configured_price_list_is_served_as_given_even_one_the_module_cannot_read(string body)
     {
-        const string rows = """[{"model_name":"happyhorse-1.1/text-to-video","factors":["seconds"],"base_usd_value":0.1,"policies":[{"rule":{"resolution":{"match":"1080p"}},"pricing_type":"multiply","times":2}]}]""";
-        _server.Options.PriceList = rows;
+        _server.Options.PriceList = body;
 
         var prices = await _api.GetAsync("api/pricing", key: null);
 
-        Assert.Equal(rows, prices.Body);
+        Assert.Equal(body, prices.Body);
     }
 
     [Fact]
@@ -152,11 +155,23 @@ public sealed class StandInOptionTests : IAsyncLifetime
         Assert.Equal("insufficient balance: estimated cost 0.03 exceeds available balance 0", third.Json.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task A_1080p_second_costs_the_1080p_factor_times_the_price_as_the_price_list_says()
+    {
+        _server.Options.Balance = 0.1m;
+
+        var tooDear = await _api.CreateAsync("""{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p","resolution":"1080p","duration":7}}""");
+        var fits = await _api.CreateAsync("""{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"p","resolution":"720p","duration":7}}""");
+
+        Assert.Equal("insufficient balance: estimated cost 0.105 exceeds available balance 0.1", tooDear.Json.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, fits.Status);
+    }
+
     [Theory]
     [InlineData(nameof(MockOptions.RenderTime))]
     [InlineData(nameof(MockOptions.OutputLifetime))]
     [InlineData(nameof(MockOptions.Balance))]
-    [InlineData(nameof(MockOptions.PriceList))]
+    [InlineData(nameof(MockOptions.PriceFactor1080p))]
     public void Options_out_of_range_are_refused_by_name(string name)
     {
         var options = name switch
@@ -164,7 +179,7 @@ public sealed class StandInOptionTests : IAsyncLifetime
             nameof(MockOptions.RenderTime) => new MockOptions { RenderTime = TimeSpan.FromSeconds(-1) },
             nameof(MockOptions.OutputLifetime) => new MockOptions { OutputLifetime = TimeSpan.FromSeconds(-1) },
             nameof(MockOptions.Balance) => new MockOptions { Balance = -1 },
-            _ => new MockOptions { PriceList = "{not json" },
+            _ => new MockOptions { PriceFactor1080p = 0 },
         };
 
         var error = Assert.Throws<ArgumentException>(() => MockServer.Start(options));
