@@ -12,7 +12,7 @@
     CompatiblePSEditions = @('Core')
     # Beside the manifest, not in bin/: PowerShell reads these before the assembly, and they are there before a build.
     NestedModules        = @('HiApi.Video.BuildCheck.ps1')
-    FormatsToProcess     = @('HiApi.Video.Format.ps1xml')
+    FormatsToProcess     = @('HiApi.Video.Format.ps1xml', 'HiApi.Mock.Format.ps1xml')
     CmdletsToExport      = @(
         'New-HiApiVideoTask'
         'Get-HiApiTask'
@@ -23,6 +23,8 @@
         'Receive-HiApiCallback'
         'Get-HiApiPrice'
         'Test-HiApiConnection'
+        'Start-HiApiMock'
+        'Stop-HiApiMock'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

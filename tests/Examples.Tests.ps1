@@ -1,7 +1,8 @@
 #Requires -Version 7.4
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.3.0' }
-# Every example a user reads runs as written: each ```powershell block under EXAMPLES in help/*.md, and each
-# ```powershell block of README.md, in a fresh pwsh of its own (Invoke-HiApiChildPwsh) against the local emulator.
+# Every example a user reads runs as written: each ```powershell block under EXAMPLES in help/*.md, each
+# ```powershell block of README.md, and the Pester file of about_HiApi.Video's TESTING YOUR OWN SCRIPTS, in a fresh
+# pwsh of its own (Invoke-HiApiChildPwsh) against the local emulator.
 # A test fails when its example throws or writes an error record; warnings and output are shown, not judged.
 #
 # What cannot run literally here is replaced, always the same way, and only this way:
@@ -27,6 +28,8 @@
 #   | callback.json, prompts.txt (read, not written)  | Example 5 storyboard, the succeeded task's id and body      |
 #   | $tasks, $body (used, never assigned)            | two tasks just submitted with a callback to <port>; the     |
 #   |                                                 | succeeded task's callback body                              |
+#   | a whole Pester file (a top-level Describe)      | saved as example.Tests.ps1 and run by Invoke-Pester (this   |
+#   |                                                 | suite's Pester); it passes when every one of its tests does |
 #
 # Every example gets its own task ledger, a copy of one that knows the two tasks above. https://example.com image
 # URLs stay as they are: the emulator does not fetch them. Examples that cannot run here at all are listed in
@@ -102,6 +105,16 @@ BeforeDiscovery {
     foreach ($example in $examples) {
         if ($example.Name.StartsWith('README: ')) { $example.Skip = $NotRunnable[$example.Name] }
     }
+    # about_HiApi.Video: the complete Pester file of TESTING YOUR OWN SCRIPTS (the first block indented 8 spaces).
+    $about = Get-Content (Join-Path $repositoryRoot 'help/en-US/about_HiApi.Video.help.txt')
+    $start = [array]::IndexOf($about, 'TESTING YOUR OWN SCRIPTS')
+    $block = [System.Collections.Generic.List[string]]::new()
+    foreach ($line in $about[($start + 1)..($about.Count - 1)]) {
+        if ($line -match '^ {8}') { $block.Add($line) }
+        elseif ($block.Count -gt 0 -and $line -eq '') { $block.Add($line) }
+        elseif ($block.Count -gt 0) { break }
+    }
+    $examples.Add(@{ Name = 'about_HiApi.Video: TESTING YOUR OWN SCRIPTS'; Code = ($block | ForEach-Object { $_ -replace '^ {8}', '' }) -join "`n"; Skip = $null })
     # To run some of them only: $env:HIAPI_EXAMPLE_FILTER = '*Get-HiApiTask*' (a -like pattern on the test name).
     if ($env:HIAPI_EXAMPLE_FILTER) {
         $examples = @($examples | Where-Object { $_.Name -like $env:HIAPI_EXAMPLE_FILTER })
@@ -135,7 +148,7 @@ BeforeAll {
 
     # Run in the child before the example: the stand-ins and the variables of the table above.
     $script:prelude = @'
-param($Manifest, $ApiKey, $SigningKey, $Port, $CallbackBody, $NeedsTasks, $NeedsBody, $PostsCallback, $ExampleFile)
+param($Manifest, $ApiKey, $SigningKey, $Port, $CallbackBody, $NeedsTasks, $NeedsBody, $PostsCallback, $ExampleFile, $PesterPath)
 $ErrorActionPreference = 'Continue'
 $PSStyle.OutputRendering = 'PlainText'
 Import-Module $Manifest
@@ -173,8 +186,18 @@ if ($PostsCallback -eq 'True') {
 }
 '@
 
-    # Runs the example after the prelude; exits 1 with every error record the example wrote.
+    # Runs the example after the prelude; exits 1 with every error record the example wrote, or, for a Pester file,
+    # when one of its tests did not pass.
     $script:runner = @'
+if ($ExampleFile.EndsWith('.Tests.ps1')) {
+    Import-Module $PesterPath
+    $result = Invoke-Pester -Path $ExampleFile -PassThru -Output Detailed
+    if ($result.Result -ne 'Passed' -or $result.PassedCount -eq 0) {
+        [Console]::Error.WriteLine("The Pester file did not pass: $($result.PassedCount) passed, $($result.FailedCount) failed.")
+        exit 1
+    }
+    exit 0
+}
 $errors = [System.Collections.Generic.List[string]]::new()
 try {
     & ([scriptblock]::Create((Get-Content -LiteralPath $ExampleFile -Raw))) 2>&1 | ForEach-Object {
@@ -231,10 +254,12 @@ scene three: the keeper turns and waves,https://example.com/keeper.jpg,5,1080p,
         $needsTasks = $converted -match '\$tasks\b' -and $converted -notmatch '\$tasks\s*\+?='
         $needsBody = $converted -match '\$body\b' -and $converted -notmatch '\$body\s*='
         $postsCallback = $converted -match 'HttpListener\]::new\(\)'
-        $exampleFile = Join-Path $folder '.example.ps1'
+        $isPesterFile = $converted -match '(?m)^Describe\s'
+        $exampleFile = Join-Path $folder $(if ($isPesterFile) { 'example.Tests.ps1' } else { '.example.ps1' })
         Set-Content -LiteralPath $exampleFile -Value $converted
         $script = $prelude + "`nSet-Location -LiteralPath '$folder'`n" + $runner
-        $arguments = @($manifest, $emulator.ApiKey, $signingKey, $port, $callbackBody, $needsTasks, $needsBody, $postsCallback, $exampleFile)
+        $arguments = @($manifest, $emulator.ApiKey, $signingKey, $port, $callbackBody, $needsTasks, $needsBody, $postsCallback, $exampleFile,
+            (Get-Module Pester).Path)
         # $tasks submitted in the prelude and received by the example: their callbacks must not come before the
         # example's listener is up (the emulator never re-delivers), however slowly a busy machine starts it.
         $lateCallbacks = $needsTasks -and $converted -match 'Receive-HiApiCallback'

@@ -214,4 +214,41 @@ function Exit-HiApiTestSession {
     }
 }
 
-Export-ModuleMember -Function Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession, Get-PwshCommand, Invoke-HiApiChildPwsh, Get-HiApiFreePort
+function Install-HiApiPackage {
+    <#
+        Packages the current build (build.ps1 Package -NoBuild) and installs it as a user would: published to a folder
+        repository of its own and saved with PSResourceGet into -ModulePath, each in a fresh pwsh. -DataPath (an existing
+        folder) keeps PSResourceGet's repository list out of the user's own; the repository is unregistered again in
+        any case. Returns the installed module's folder (<ModulePath>/HiApi.Video/<version>).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $WorkPath,
+        [Parameter(Mandatory)] [string] $ModulePath,
+        [Parameter(Mandatory)] [string] $DataPath
+    )
+    $out = Join-Path $WorkPath 'out'
+    Invoke-HiApiChildPwsh "& '$(Join-Path $script:RepositoryRoot 'build.ps1')' Package -NoBuild -OutputPath '$out'" | Out-Null
+    $version = (Import-PowerShellDataFile (Join-Path $script:RepositoryRoot 'HiApi.Video.psd1')).ModuleVersion
+    $package = Join-Path $out "HiApi.Video/$version"
+    $repository = Join-Path $WorkPath 'repository'
+    New-Item -ItemType Directory -Path $repository, $ModulePath, $DataPath -Force | Out-Null
+    $install = @'
+$ErrorActionPreference = 'Stop'
+$package, $repository, $modules = $args[0..2]
+Import-Module Microsoft.PowerShell.PSResourceGet
+$name = "hiapi-test-$([guid]::NewGuid().ToString('n').Substring(0, 8))"
+Register-PSResourceRepository -Name $name -Uri $repository -Trusted
+try {
+    Publish-PSResource -Path $package -Repository $name
+    Save-PSResource -Name HiApi.Video -Repository $name -Path $modules -TrustRepository
+}
+finally {
+    Unregister-PSResourceRepository -Name $name
+}
+'@
+    Invoke-HiApiChildPwsh $install -ArgumentList $package, $repository, $ModulePath -Environment @{ XDG_DATA_HOME = $DataPath } | Out-Null
+    Join-Path $ModulePath "HiApi.Video/$version"
+}
+
+Export-ModuleMember -Function Install-HiApiPackage, Start-HiApiEmulator, Stop-HiApiEmulator, Invoke-HiApiEmulatorControl, Enter-HiApiTestSession, Exit-HiApiTestSession, Get-PwshCommand, Invoke-HiApiChildPwsh, Get-HiApiFreePort

@@ -110,6 +110,28 @@ Describe 'Get-Help in a fresh pwsh, from <Layout>' -ForEach $layouts {
         }
     }
 
+    It 'the package holds the module, the offline stand-in and their help, and nothing else' {
+        if ($Layout -ne 'the installed package') {
+            Set-ItResult -Skipped -Because 'the repository build is not a package; its files are listed in the installed package run'
+            return
+        }
+        $version = (Import-PowerShellDataFile (Join-Path $repositoryRoot 'HiApi.Video.psd1')).ModuleVersion
+        $package = Join-Path $TestDrive "out/HiApi.Video/$version"
+        $files = Get-ChildItem $package -Recurse -File | ForEach-Object { $_.FullName.Substring($package.Length + 1).Replace('\', '/') }
+        $files | Sort-Object | Should -Be @(
+            'bin/HiApi.Client.dll'
+            'bin/HiApi.Mock.dll'
+            'bin/HiApi.Mock.Format.ps1xml'
+            'bin/HiApi.Video.dll'
+            'bin/HiApi.Video.Format.ps1xml'
+            'en-US/about_HiApi.Video.help.txt'
+            'en-US/HiApi.Video.dll-Help.xml'
+            'HiApi.Video.psd1'
+            'LICENSE'
+            'README.md'
+        )
+    }
+
     It 'Get-Help New-HiApiVideoTask -Examples shows the examples' {
         if ($notHere) { Set-ItResult -Skipped -Because $notHere; return }
         $facts.Examples | Should -Match 'Example 1'
@@ -133,7 +155,8 @@ Describe 'Get-Help in a fresh pwsh, from <Layout>' -ForEach $layouts {
         $cmdlet.Synopsis | Should -Not -BeNullOrEmpty
         $cmdlet.Synopsis | Should -Not -BeLike "$_ *"
         @($cmdlet.Examples).Count | Should -BeGreaterOrEqual 1
-        $cmdlet.Parameters.Count | Should -BeGreaterThan 0
+        # Stop-HiApiMock is the one cmdlet with no parameters of its own; every other must show its parameters.
+        if ($_ -eq 'Stop-HiApiMock') { $cmdlet.Parameters | Should -BeNullOrEmpty } else { $cmdlet.Parameters.Count | Should -BeGreaterThan 0 }
         $undocumented = @($cmdlet.Parameters | Where-Object { -not $_.Description } | ForEach-Object Name)
         $undocumented | Should -BeNullOrEmpty -Because "every parameter of $_ needs a description in Get-Help"
     }
@@ -166,7 +189,7 @@ Describe 'about_HiApi.Video stays true to the module' {
 
     It 'names only parameters some cmdlet has' {
         # The module's parameters, and those of the other commands its examples use.
-        $others = Get-Command Get-Help, Read-Host, Import-Csv, Where-Object, ForEach-Object
+        $others = Get-Command Get-Help, Read-Host, Import-Csv, Where-Object, ForEach-Object, Set-Content, Sort-Object, Should
         $parameters = @($commands + $others | ForEach-Object { $_.Parameters.Keys }) + [System.Management.Automation.PSCmdlet]::CommonParameters +
             [System.Management.Automation.PSCmdlet]::OptionalCommonParameters | Sort-Object -Unique
         # -like, -notin, -f ... in the examples are operators, not parameters.

@@ -26,7 +26,8 @@ public sealed class ModuleMetadata : IDisposable
         var resolver = new PathAssemblyResolver(runtime
             .Append(powerShell)
             .Append(moduleAssembly)
-            .Append(Path.Combine(ModuleDirectory, "HiApi.Client.dll")));
+            .Append(Path.Combine(ModuleDirectory, "HiApi.Client.dll"))
+            .Append(Path.Combine(ModuleDirectory, "HiApi.Mock.dll")));
         _context = new MetadataLoadContext(resolver, "System.Private.CoreLib");
         Module = _context.LoadFromAssemblyPath(moduleAssembly);
         Client = _context.LoadFromAssemblyName("HiApi.Client");
@@ -43,6 +44,19 @@ public sealed class ModuleMetadata : IDisposable
     public IReadOnlyList<Type> CmdletTypes => Module.GetTypes()
         .Where(type => type.IsPublic && !type.IsAbstract && type.GetCustomAttributesData().Any(IsCmdletAttribute))
         .ToList();
+
+    /// <summary>The cmdlets that talk to HiAPI (all but Start-HiApiMock and Stop-HiApiMock): they share HiApiCommandBase.</summary>
+    public IReadOnlyList<Type> ApiCmdletTypes => CmdletTypes
+        .Where(type => Ancestors(type).Any(ancestor => ancestor.FullName == "HiApi.Video.Commands.HiApiCommandBase"))
+        .ToList();
+
+    private static IEnumerable<Type> Ancestors(Type type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            yield return current;
+        }
+    }
 
     /// <summary>"New-HiApiVideoTask" from [Cmdlet("New", "HiApiVideoTask")].</summary>
     public static string CmdletName(Type type)

@@ -25,6 +25,9 @@ internal sealed class HttpRequestHead
     /// <summary>The decoded path, without the query.</summary>
     public string Path { get; }
 
+    /// <summary>The raw query after the '?' (not decoded), or null when the target has none.</summary>
+    public string? Query { get; private init; }
+
     /// <summary>The Host header, or the authority of an absolute request target (which takes precedence).</summary>
     public string? Authority { get; }
 
@@ -122,6 +125,7 @@ internal sealed class HttpRequestHead
         {
             ContentLength = length,
             IsChunked = chunked,
+            Query = QueryOf(requestLine[1]),
         };
     }
 
@@ -153,6 +157,19 @@ internal sealed class HttpRequestHead
         {
             throw Bad("the path is malformed");
         }
+    }
+
+    /// <summary>The text between '?' and '#' (or the end), as sent.</summary>
+    private static string? QueryOf(string target)
+    {
+        var start = target.IndexOf('?');
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var end = target.IndexOf('#', start);
+        return end < 0 ? target[(start + 1)..] : target[(start + 1)..end];
     }
 
     private static bool IsTokenChar(char c) =>

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Security;
 using HiApi.Client;
 using HiApi.Video.Infrastructure;
+using HiApi.Video.Mock;
 
 namespace HiApi.Video.Commands;
 
@@ -70,10 +71,12 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     /// <summary>
     /// The ledger alone (null when switched off), for work that needs no key, such as checking a callback. -LedgerPath
     /// and $env:HIAPI_LEDGER_PATH go through the same PowerShell path resolution; what the ledger has to say (skipped
-    /// lines, a newer format) comes out as one warning per command.
+    /// lines, a newer format) comes out as one warning per command. While Start-HiApiMock runs, the stand-in's ledger
+    /// unless -LedgerPath is given: the user's real ledger is never touched.
     /// </summary>
     protected TaskLedger? Ledger => (_ledger ??= new Lazy<TaskLedger?>(
-        () => TaskLedger.Open(LedgerPath, NoLedger.IsPresent, resolvePath: ResolveFileSystemPath, options: new LedgerOptions { Warn = WarnFromClient }))).Value;
+        () => TaskLedger.Open(LedgerPath ?? MockSession.Current?.LedgerPath, NoLedger.IsPresent,
+            resolvePath: path => FileSystemPaths.Resolve(this, path, "a ledger"), options: new LedgerOptions { Warn = WarnFromClient }))).Value;
 
     protected override void StopProcessing() => Runner.Stop();
 
@@ -204,25 +207,8 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>
-    /// Resolves a path against the PowerShell location (not the process directory), like the web cmdlets. A path on
-    /// another provider's drive (Env:, Variable:, a registry hive) ends the command: writing there would otherwise land
-    /// in the process's working directory under a strange name.
-    /// </summary>
-    protected string ResolveFileSystemPath(string path)
-    {
-        var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(
-                new ArgumentException($"'{path}' is on the {provider.Name} provider; a video can only be written to a file system path."),
-                "NotFileSystemPath",
-                ErrorCategory.InvalidArgument,
-                path));
-        }
-
-        return resolved;
-    }
+    /// <summary>Resolves a path against the PowerShell location; a path on another provider's drive ends the command.</summary>
+    protected string ResolveFileSystemPath(string path) => FileSystemPaths.Resolve(this, path, "a video");
 
     private HiApiClient CreateClient() => new(CreateOptions());
 
@@ -236,12 +222,17 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
     {
         try
         {
+            if (MockSession.Current is { } mock)
+            {
+                return StandInOptions(mock);
+            }
+
             return new HiApiClientOptions
             {
                 BaseUri = BaseUriResolver.Resolve(BaseUri),
-                ApiKey = !readKey ? null!
+                ApiKey = !readKey ? null
                     : requireKey ? HiApi.Client.ApiKey.Resolve(ApiKey.ToPlainText())
-                    : HiApi.Client.ApiKey.ResolveOptional(ApiKey.ToPlainText())!,
+                    : HiApi.Client.ApiKey.ResolveOptional(ApiKey.ToPlainText()),
                 Log = Runner.QueueVerbose,
                 Caller = MyInvocation.MyCommand?.Name,
             };
@@ -251,6 +242,25 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
             ThrowHiApiError(exception);
             throw; // unreachable: ThrowTerminatingError always throws
         }
+    }
+
+    /// <summary>
+    /// While Start-HiApiMock runs, requests go to the stand-in with its key whatever -BaseUri, -ApiKey or the environment
+    /// say: a script under test that names the real API or passes the real key must neither spend nor send it.
+    /// </summary>
+    private HiApiClientOptions StandInOptions(MockSession mock)
+    {
+        if (mock.StoppedProblem() is { } problem)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Create(new InvalidOperationException(problem), "MockStopped", ErrorCategory.ResourceUnavailable, mock.Server));
+        }
+
+        if (BaseUri is not null || ApiKey is not null)
+        {
+            Runner.QueueVerbose($"Start-HiApiMock is running: -BaseUri and -ApiKey are not used; requests go to the stand-in at {mock.Server.BaseUri}.");
+        }
+
+        return new HiApiClientOptions { BaseUri = mock.Server.BaseUri, ApiKey = mock.ApiKey, Log = Runner.QueueVerbose, Caller = MyInvocation.MyCommand?.Name };
     }
 
     private static object? ErrorTargetOf(object? item) => item is IErrorTarget job ? job.ErrorTarget : item;

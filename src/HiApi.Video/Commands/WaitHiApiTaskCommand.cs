@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HiApi.Client;
 using HiApi.Video.Infrastructure;
+using HiApi.Video.Mock;
 
 namespace HiApi.Video.Commands;
 
@@ -28,7 +29,7 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
     [ValidateRange(1, 86400)]
     public int TimeoutSeconds { get; set; } = 600;
 
-    /// <summary>Seconds between two status reads of one task.</summary>
+    /// <summary>Seconds between two status reads of one task (0.1 while Start-HiApiMock runs, unless given).</summary>
     [Parameter]
     [ValidateRange(0.1, 3600.0)]
     public double PollIntervalSeconds { get; set; } = 5;
@@ -38,7 +39,10 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
         var waiter = _waiter ??= new TaskWaiter(Client, new WaitOptions
         {
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-            PollInterval = TimeSpan.FromSeconds(PollIntervalSeconds),
+            // A stand-in renders in no time: tests should not wait out the real API's 5 s between reads.
+            PollInterval = MockSession.Current is not null && !MyInvocation.BoundParameters.ContainsKey(nameof(PollIntervalSeconds))
+                ? MockSession.PollInterval
+                : TimeSpan.FromSeconds(PollIntervalSeconds),
         });
 
         foreach (var input in Task)

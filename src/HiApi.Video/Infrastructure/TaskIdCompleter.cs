@@ -21,7 +21,7 @@ public sealed class TaskIdCompleter : IArgumentCompleter
         IReadOnlyList<LedgerEntry> entries;
         try
         {
-            var explicitPath = fakeBoundParameters?["LedgerPath"] as string;
+            var explicitPath = fakeBoundParameters?["LedgerPath"] as string ?? Mock.MockSession.Current?.LedgerPath;
             var ledger = TaskLedger.Open(explicitPath, disabled: false);
             entries = ledger?.Load() ?? Array.Empty<LedgerEntry>();
         }

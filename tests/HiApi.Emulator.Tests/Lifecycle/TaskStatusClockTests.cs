@@ -1,5 +1,6 @@
 using HiApi.Emulator.Tasks;
 using HiApi.Emulator.Tests.Support;
+using HiApi.Mock.Tasks;
 
 namespace HiApi.Emulator.Tests.Lifecycle;
 

@@ -5,6 +5,7 @@ using System.Text;
 using HiApi.Emulator.Hosting;
 using HiApi.Emulator.Storage;
 using HiApi.Emulator.Tasks;
+using HiApi.Mock.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

@@ -2,7 +2,8 @@ using System.Net.Http.Headers;
 using HiApi.Emulator.Hosting;
 using HiApi.Emulator.Idempotency;
 using HiApi.Emulator.Tasks;
-using HiApi.Emulator.Validation;
+using HiApi.Mock.Tasks;
+using HiApi.Mock.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace HiApi.Emulator.Api;

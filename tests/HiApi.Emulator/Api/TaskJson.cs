@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HiApi.Emulator.Storage;
 using HiApi.Emulator.Tasks;
+using HiApi.Mock.Tasks;
 
 namespace HiApi.Emulator.Api;
 

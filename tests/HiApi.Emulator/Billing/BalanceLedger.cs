@@ -1,4 +1,5 @@
 using HiApi.Emulator.Tasks;
+using HiApi.Mock.Tasks;
 
 namespace HiApi.Emulator.Billing;
 

@@ -24,7 +24,7 @@ internal static class PriceList
         w.WriteStartObject();
         w.WriteNumber("code", 200);
         w.WriteStartArray("data");
-        foreach (var schema in Validation.ModelSchema.All)
+        foreach (var schema in HiApi.Mock.Validation.ModelSchema.All)
         {
             WriteRow(w, schema.Model, options);
         }

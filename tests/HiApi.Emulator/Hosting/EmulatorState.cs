@@ -6,6 +6,7 @@ using HiApi.Emulator.Recording;
 using HiApi.Emulator.Storage;
 using HiApi.Emulator.Tasks;
 using HiApi.Emulator.Throttling;
+using HiApi.Mock.Tasks;
 
 namespace HiApi.Emulator.Hosting;
 

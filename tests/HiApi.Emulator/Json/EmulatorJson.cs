@@ -23,14 +23,6 @@ internal static class EmulatorJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>Strict reading of request bodies: no comments, no trailing commas.</summary>
-    public static readonly JsonDocumentOptions StrictDocumentOptions = new()
-    {
-        AllowTrailingCommas = false,
-        CommentHandling = JsonCommentHandling.Disallow,
-        MaxDepth = 64,
-    };
-
     public static byte[] Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -40,16 +32,4 @@ internal static class EmulatorJson
         }
         return buffer.WrittenSpan.ToArray();
     }
-
-    /// <summary>The JSON Schema name of a value's type, as the API's type errors print it.</summary>
-    public static string TypeName(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Null => "null",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        JsonValueKind.Number => "number",
-        JsonValueKind.String => "string",
-        JsonValueKind.Array => "array",
-        JsonValueKind.Object => "object",
-        _ => "undefined",
-    };
 }

@@ -1,3 +1,5 @@
+using HiApi.Mock.Tasks;
+
 namespace HiApi.Emulator.Tasks;
 
 /// <summary>

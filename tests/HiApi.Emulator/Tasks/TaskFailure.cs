@@ -1,4 +1,0 @@
-namespace HiApi.Emulator.Tasks;
-
-/// <summary>The <c>error</c> object of a failed task.</summary>
-internal sealed record TaskFailure(string Code, string Message);
