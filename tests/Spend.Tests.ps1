@@ -248,3 +248,118 @@ scene three: the keeper turns and waves,https://example.com/keeper.jpg,5,1080p,
         $budget.AdmittedUsd | Should -Be 0.03
     }
 }
+
+Describe 'New-HiApiVideoTask: prices before paying, a budget that holds' {
+    BeforeAll {
+        $script:mixed = @'
+Prompt,ImageUrl,Duration,Resolution,AspectRatio
+spend one: a lighthouse at dawn,,3,720p,16:9
+spend two: gulls over the pier,,4,720p,9:16
+spend three: the keeper turns and waves,https://example.com/keeper.jpg,5,1080p,
+'@ | ConvertFrom-Csv
+        function Get-Creates { @(Get-EmulatorRequests | Where-Object kind -EQ 'create') }
+        function Invoke-WhatIf([scriptblock] $Script) {
+            # "What if:" goes to the host, not to a stream: a transcript is where a user sees it.
+            $transcript = Join-Path $TestDrive "whatif-$([guid]::NewGuid().ToString('n')).txt"
+            Start-Transcript -Path $transcript | Out-Null
+            try { & $Script | Out-Null } finally { Stop-Transcript | Out-Null }
+            @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' })
+        }
+    }
+    BeforeEach {
+        Reset-Pricing
+        [HiApi.Client.PriceListCache]::Shared.Clear()
+        Clear-EmulatorRequests
+        $env:HIAPI_LEDGER_PATH = Join-Path $TestDrive "ledger-$([guid]::NewGuid().ToString('n')).jsonl"
+    }
+    AfterEach { Remove-Item Env:HIAPI_MAX_COST_USD -ErrorAction SilentlyContinue }
+
+    It '-WhatIf shows each task''s estimate and a total that match a hand calculation from the price rows' {
+        $rows = Get-HiApiPrice
+        $byHand = 3 * $rows[0].UsdPerSecond + 4 * $rows[0].UsdPerSecond + 5 * $rows[1].Policies[0].UsdPerSecond
+
+        $lines = Invoke-WhatIf { $mixed | New-HiApiVideoTask -WhatIf }
+
+        $lines | Should -HaveCount 4
+        $lines[0] | Should -BeLike "*3 s at 720p (estimated `$0.03 = 3 s x `$0.01/s), prompt 'spend one: a lighthouse at dawn'*"
+        $lines[1] | Should -BeLike '*4 s at 720p (estimated $0.04 = 4 s x $0.01/s)*'
+        $lines[2] | Should -BeLike '*5 s at 1080p (estimated $0.075 = 5 s x $0.015/s)*image https://example.com/keeper.jpg*'
+        $byHand | Should -Be 0.145
+        $lines[3] | Should -BeLike "What if: Estimated total: `$$byHand for 3 tasks (HiAPI's public prices before any account discount: an estimate, not the bill)*"
+        Get-Creates | Should -HaveCount 0
+    }
+
+    It 'records each task''s estimate, so the ledger can sum what a batch cost, roughly' {
+        $tasks = $mixed | New-HiApiVideoTask -Batch 'spend sum'
+
+        ($tasks | Sort-Object InputNumber).EstimatedCostUsd | Should -Be 0.03, 0.04, 0.075
+        # Measure-Object adds in double precision: round what it says, as a user reading it would.
+        [math]::Round((Get-HiApiTask | Where-Object Batch -EQ 'spend sum' | Measure-Object EstimatedCostUsd -Sum).Sum, 6) | Should -Be 0.145
+        (Get-HiApiTask ($tasks | Sort-Object InputNumber)[2]).EstimatedCostUsd | Should -Be 0.075 -Because 'a task read again keeps its estimate'
+    }
+
+    It 'sends nothing past -MaxCostUsd: one HiApi.BudgetExceeded per refused row, nothing sent for them' {
+        $tasks = $mixed | New-HiApiVideoTask -MaxCostUsd 0.05 -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        $tasks | Should -HaveCount 1
+        $tasks.Prompt | Should -Be 'spend one: a lighthouse at dawn'
+        Get-Creates | Should -HaveCount 1
+        $refused | Should -HaveCount 2
+        $refused.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'HiApi.BudgetExceeded*' }
+        "$($refused[0])" | Should -BeLike "Input 2 ('spend two: gulls over the pier'): Not sent: its estimated `$0.04 would take the total to `$0.07, past the budget of `$0.05*enforced locally, not by HiAPI*"
+    }
+
+    It 'takes the budget from HIAPI_MAX_COST_USD, and refuses one it cannot read before sending anything' {
+        $env:HIAPI_MAX_COST_USD = '0.03'
+        $mixed | New-HiApiVideoTask -ErrorAction SilentlyContinue | Should -HaveCount 1
+
+        Clear-EmulatorRequests
+        $env:HIAPI_MAX_COST_USD = 'five dollars'
+        { $mixed | New-HiApiVideoTask -ErrorAction Stop } | Should -Throw -ErrorId 'HiApi.Configuration*'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'fails closed: with a budget and a price list that cannot be read, nothing is sent' {
+        Set-Emulator @{ pricingStatus = 400 }
+
+        $tasks = $mixed | New-HiApiVideoTask -MaxCostUsd 10 -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        $tasks | Should -BeNullOrEmpty
+        Get-Creates | Should -HaveCount 0
+        $refused | Should -HaveCount 3
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.PriceUnknown*'
+        "$($refused[0])" | Should -BeLike "*Not sent: its cost cannot be estimated*price list*"
+        $refused[1].FullyQualifiedErrorId | Should -BeLike 'HiApi.BudgetExceeded*'
+    }
+
+    It 'without a budget, goes on when the price list cannot be read, and says once that the estimates are unknown' {
+        Set-Emulator @{ pricingStatus = 400 }
+
+        $tasks = $mixed | New-HiApiVideoTask -WarningVariable warned 3>$null
+
+        $tasks | Should -HaveCount 3
+        $tasks.EstimatedCostUsd | Should -Be $null, $null, $null
+        $warned | Should -HaveCount 1
+        "$warned" | Should -BeLike 'Estimates are unknown: *-MaxCostUsd nothing would be sent.'
+    }
+
+    It 'counts nothing for the tasks a re-run of the batch hands back' {
+        $mixed | New-HiApiVideoTask -Batch 'spend rerun' | Out-Null
+        Clear-EmulatorRequests
+
+        $again = $mixed | New-HiApiVideoTask -Batch 'spend rerun' -MaxCostUsd 0 -ErrorVariable refused -ErrorAction SilentlyContinue
+
+        $again | Should -HaveCount 3
+        $refused | Should -HaveCount 0
+        Get-Creates | Should -HaveCount 0
+    }
+
+    It 'writes an estimate unknown, and refuses it under a budget, for a row without a duration' {
+        $lines = Invoke-WhatIf { 'spend: no duration given' | New-HiApiVideoTask -WhatIf }
+        $lines[0] | Should -BeLike '*(estimate unknown: the request has no duration*'
+
+        'spend: no duration given' | New-HiApiVideoTask -MaxCostUsd 1 -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.PriceUnknown*'
+        Get-Creates | Should -HaveCount 0
+    }
+}

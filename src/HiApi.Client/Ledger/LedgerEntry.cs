@@ -30,6 +30,9 @@ public sealed class LedgerEntry
     /// <summary>Model id, e.g. <c>happyhorse-1.1/text-to-video</c>: the request's, or what a listing said.</summary>
     public string? Model { get; init; }
 
+    /// <summary>The estimate of the task's cost in USD when it was submitted (public prices; not the bill); null when unknown.</summary>
+    public decimal? EstimatedCostUsd { get; init; }
+
     /// <summary>The request's <c>input.prompt</c>.</summary>
     public string? Prompt => Request?.Prompt;
 

@@ -35,6 +35,10 @@ internal sealed class LedgerRecord
     public string? Body { get; set; }
 
     public DateTimeOffset? SubmittedAt { get; set; }
+
+    /// <summary>The estimate of the submission's cost in USD when it was planned (public prices; not the bill).</summary>
+    public decimal? EstimatedCostUsd { get; set; }
+
     public string? Status { get; set; }
     public string? VideoUrl { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
@@ -102,6 +106,7 @@ internal sealed class LedgerRecord
         Batch = entry.Batch,
         Input = entry.InputNumber,
         Body = entry.Request?.BodyText,
+        EstimatedCostUsd = entry.EstimatedCostUsd,
         // A task found by listing has no request, but may have a model.
         Model = entry.Request is null ? entry.Model : null,
         SubmittedAt = entry.SubmittedAt,
@@ -125,6 +130,7 @@ internal sealed class LedgerRecord
         Batch = planned.Batch,
         Input = planned.InputNumber,
         Body = planned.Request.BodyText,
+        EstimatedCostUsd = planned.EstimatedCostUsd,
         SubmittedAt = submittedAt,
         Status = status,
         UpdatedAt = updatedAt,
@@ -180,6 +186,7 @@ internal sealed class LedgerRecord
             Batch = Batch ?? current?.Batch,
             InputNumber = Input ?? current?.InputNumber,
             Request = request,
+            EstimatedCostUsd = EstimatedCostUsd ?? current?.EstimatedCostUsd,
             SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
             Status = TaskId is not null ? LedgerSubmission.CreatedStatus : Status ?? current?.Status,
             TaskId = TaskId ?? current?.TaskId,
@@ -202,6 +209,7 @@ internal sealed class LedgerRecord
             InputNumber = Input ?? current?.InputNumber,
             Request = request,
             Model = request?.Model ?? Model ?? current?.Model,
+            EstimatedCostUsd = EstimatedCostUsd ?? current?.EstimatedCostUsd,
             SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
             Status = Status ?? current?.Status,
             VideoUrl = VideoUrl ?? current?.VideoUrl,

@@ -36,8 +36,11 @@ public sealed class LedgerSubmission
     /// <summary>Exactly what was sent (the same body must go with the same key).</summary>
     public required VideoRequest Request { get; init; }
 
+    /// <summary>The estimate of its cost in USD when it was planned (public prices; not the bill); null when unknown.</summary>
+    public decimal? EstimatedCostUsd { get; init; }
+
     /// <summary>The submission as planned before it was first sent: what re-sending it needs.</summary>
-    public PlannedSubmission Planned => new(Request, IdempotencyKey, Batch, InputNumber);
+    public PlannedSubmission Planned => new(Request, IdempotencyKey, Batch, InputNumber, EstimatedCostUsd);
 
     /// <summary>The request's prompt (for views and <c>Where-Object</c>).</summary>
     public string? Prompt => Request.Prompt;

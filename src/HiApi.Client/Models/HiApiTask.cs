@@ -125,6 +125,7 @@ public sealed class HiApiTask
             CompletedAt = fresh.CompletedAt ?? CompletedAt,
             CreatedAt = fresh.CreatedAt ?? CreatedAt,
             Request = Request ?? fresh.Request,
+            EstimatedCostUsd = EstimatedCostUsd ?? fresh.EstimatedCostUsd,
             IdempotencyKey = IdempotencyKey ?? fresh.IdempotencyKey,
             Batch = Batch ?? fresh.Batch,
             InputNumber = InputNumber ?? fresh.InputNumber,
@@ -133,7 +134,8 @@ public sealed class HiApiTask
     }
 
     /// <summary>The same task with what this machine knows of its submission added (the ledger's record of it).</summary>
-    internal HiApiTask WithSubmission(VideoRequest? request, string? idempotencyKey, string? batch, int? inputNumber, DateTimeOffset? submittedAt) => new(TaskId)
+    internal HiApiTask WithSubmission(
+        VideoRequest? request, string? idempotencyKey, string? batch, int? inputNumber, DateTimeOffset? submittedAt, decimal? estimatedCostUsd = null) => new(TaskId)
     {
         Model = Model ?? request?.Model,
         Status = Status,
@@ -145,6 +147,7 @@ public sealed class HiApiTask
         CompletedAt = CompletedAt,
         CreatedAt = CreatedAt,
         Request = request ?? Request,
+        EstimatedCostUsd = estimatedCostUsd ?? EstimatedCostUsd,
         IdempotencyKey = idempotencyKey ?? IdempotencyKey,
         Batch = batch ?? Batch,
         InputNumber = inputNumber ?? InputNumber,

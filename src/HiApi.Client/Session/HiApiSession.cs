@@ -102,7 +102,12 @@ public sealed class HiApiSession
                 }
 
                 // The bytes first sent: HiAPI fingerprints the body, and a later version of this code might write it otherwise.
-                return CreateAndRecordAsync(earlier.Planned with { Batch = earlier.Batch ?? planned.Batch, InputNumber = earlier.InputNumber ?? planned.InputNumber }, ct);
+                return CreateAndRecordAsync(earlier.Planned with
+                {
+                    Batch = earlier.Batch ?? planned.Batch,
+                    InputNumber = earlier.InputNumber ?? planned.InputNumber,
+                    EstimatedCostUsd = earlier.EstimatedCostUsd ?? planned.EstimatedCostUsd,
+                }, ct);
             default:
                 return CreateAndRecordAsync(planned, ct);
         }
@@ -317,7 +322,7 @@ public sealed class HiApiSession
             throw unknown.With(message: unknown.Message + " " + SettleAdvice(planned));
         }
 
-        task = task.WithSubmission(planned.Request, planned.IdempotencyKey, planned.Batch, planned.InputNumber, task.SubmittedAt);
+        task = task.WithSubmission(planned.Request, planned.IdempotencyKey, planned.Batch, planned.InputNumber, task.SubmittedAt, planned.EstimatedCostUsd);
         TryLedger(ledger =>
         {
             ledger.RecordSubmitted(LedgerTaskMapper.ToSubmittedEntry(task));

@@ -11,6 +11,7 @@ internal static class LedgerTaskMapper
         InputNumber = task.InputNumber,
         Request = task.Request,
         Model = task.Model,
+        EstimatedCostUsd = task.EstimatedCostUsd,
         SubmittedAt = task.SubmittedAt,
         Status = task.StatusText ?? StatusText(task.Status),
     };
@@ -31,6 +32,7 @@ internal static class LedgerTaskMapper
                 ? null
                 : new TaskError(entry.ErrorCode ?? string.Empty, entry.ErrorMessage ?? string.Empty),
             Request = entry.Request,
+            EstimatedCostUsd = entry.EstimatedCostUsd,
             IdempotencyKey = entry.IdempotencyKey,
             Batch = entry.Batch,
             InputNumber = entry.InputNumber,

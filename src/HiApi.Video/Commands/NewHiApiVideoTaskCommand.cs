@@ -23,6 +23,10 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private bool _refusedToResume;
     private int _inputNumber;
     private int _unresolved;
+    private SpendBudget? _budget;
+    private CostGuard? _costs;
+    private bool _whatIf;
+    private bool _warnedAboutPrices;
 
     /// <summary>What to film (text-to-video), or the motion to give the still (image-to-video).</summary>
     [Parameter(Position = 0)]
@@ -98,10 +102,35 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
+    /// <summary>
+    /// The most this run may spend, in USD, estimated from HiAPI's public price list (before any account discount) and
+    /// enforced here, not by HiAPI. Inputs are admitted in order while the estimated total stays within it; the first
+    /// input that would pass it, and every input after it, is not sent (HiApi.BudgetExceeded). With a budget, an input
+    /// whose cost cannot be estimated (no price list, no duration) is not sent either. Tasks handed back by a re-run of
+    /// the batch cost nothing and do not count. Default: $env:HIAPI_MAX_COST_USD, else no budget.
+    /// </summary>
+    [Parameter]
+    public decimal? MaxCostUsd { get; set; }
+
     /// <summary>How many submissions may be in flight at once (each is one round trip to the API).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 16;
+
+    protected override void BeginProcessing()
+    {
+        _whatIf = LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"))
+            || (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && LanguagePrimitives.IsTrue(whatIf));
+        try
+        {
+            // Before any input: a budget that cannot be read must stop the run, not be taken for "no budget".
+            _budget = SpendBudget.Resolve(MaxCostUsd);
+        }
+        catch (HiApiException unusable)
+        {
+            ThrowHiApiError(unusable);
+        }
+    }
 
     protected override void ProcessRecord()
     {
@@ -172,11 +201,19 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
-        if (!ShouldProcess(input))
+        BudgetDecision? cost = null;
+        if (input.Known?.Kind is not (SubmissionClaimKind.Created or SubmissionClaimKind.Conflict) && (cost = Price(input)) is not { Allowed: true })
         {
+            return; // refused by the budget: said, nothing sent
+        }
+
+        if (!ShouldProcess(input, cost?.Estimate))
+        {
+            RefundUnlessWhatIf(cost);
             return;
         }
 
+        input = input with { Submission = input.Submission with { EstimatedCostUsd = cost?.Estimate.Usd } };
         // Write-ahead, on this thread and in input order, once there is room to send: the submission's identity is on disk
         // before a byte of it is sent, and a run cut off leaves no claimed input that was never about to be sent.
         var queue = _submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit);
@@ -200,12 +237,25 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
 
         var session = OnlineSession;
-        StartQueued(queue, target ?? request, token => CountingUnresolved(session.SendAsync(input.Submission, claim, token)), WriteTask);
+        StartQueued(queue, target ?? request, token => Accounted(session.SendAsync(input.Submission, claim, token), cost), WriteTask);
     }
 
     protected override void EndProcessing()
     {
         DrainQueue(_submissions, WriteTask);
+        if (_costs is { } costs)
+        {
+            var total = $"Estimated total: {costs.DescribeTotal()}.";
+            if (_whatIf)
+            {
+                ShouldProcess(total, total, "Estimated total"); // -WhatIf writes it as its last line: "What if: Estimated total: ..."
+            }
+            else
+            {
+                WriteVerbose(total);
+            }
+        }
+
         if (_run is { } run && _unresolved == 0)
         {
             // Every input was read and nothing sent is left unanswered: -Resume will not pick this batch again.
@@ -311,13 +361,52 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     }
 
     /// <summary>
-    /// Asks before money may move, with what the ledger knows of the input's key: a new paid task, an unanswered earlier
-    /// submission sent again with its key, or a task handed back (nothing sent; written here, and false returned).
+    /// The input's estimated cost, admitted to the run's budget (in input order). A refusal is written as its error, naming
+    /// the input; nothing is sent for it. Without a budget every input is admitted, and the estimate may be unknown (said
+    /// once, with why).
     /// </summary>
-    private bool ShouldProcess(PlannedInput input)
+    private BudgetDecision Price(PlannedInput input)
+    {
+        var request = input.Submission.Request;
+        if (_costs is null)
+        {
+            var prices = new PriceListClient(CreateOptions(readKey: false));
+            _costs = new CostGuard(_budget!, token => PriceListCache.Shared.GetAsync(prices, refresh: false, token));
+        }
+
+        var estimate = Run(token => _costs.EstimateAsync(request, token));
+        if (!_warnedAboutPrices && _costs.PriceListError is { } unreadable && !_costs.Budget.IsEnforced)
+        {
+            _warnedAboutPrices = true;
+            WriteWarning($"Estimates are unknown: {unreadable.Message.TrimEnd('.')}. The tasks are submitted without one; with -MaxCostUsd nothing would be sent.");
+        }
+
+        var decision = _costs.Admit(estimate, input.Submission.InputNumber);
+        if (!decision.Allowed)
+        {
+            WriteError(NameTheInput(ErrorRecordFactory.Create(decision.ToException(), request), request));
+        }
+
+        return decision;
+    }
+
+    /// <summary>An input admitted and then not sent (declined at -Confirm) costs nothing; under -WhatIf it counts, for the total.</summary>
+    private void RefundUnlessWhatIf(BudgetDecision? cost)
+    {
+        if (cost is not null && !_whatIf)
+        {
+            _costs!.Refund(cost);
+        }
+    }
+
+    /// <summary>
+    /// Asks before money may move, with what the ledger knows of the input's key: a new paid task (with its estimated
+    /// cost), an unanswered earlier submission sent again with its key, or a task handed back (nothing sent; written
+    /// here, and false returned).
+    /// </summary>
+    private bool ShouldProcess(PlannedInput input, CostEstimate? estimate)
     {
         var submission = input.Submission;
-        var which = $"Input {submission.InputNumber}";
         switch (input.Known?.Kind)
         {
             case SubmissionClaimKind.Created:
@@ -335,10 +424,10 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
                 return false;
             case SubmissionClaimKind.Unresolved:
                 var settle = $"Settle the earlier submission of {RequestDescription.Subject(submission.Request)} in batch '{submission.Batch}' (Idempotency-Key {submission.IdempotencyKey}): " +
-                    "it never got an answer; sent again with its key, HiAPI returns the task it created, or creates it once.";
+                    $"it never got an answer; sent again with its key, HiAPI returns the task it created, or creates it once ({RequestDescription.Cost(estimate)}).";
                 return ShouldProcess(settle, settle + " Continue?", "Settle a paid HiAPI submission");
             default:
-                var description = RequestDescription.Describe(submission.Request);
+                var description = RequestDescription.Describe(submission.Request, estimate);
                 if (input.Attempt > 1)
                 {
                     description += $" (Attempt {input.Attempt}: the earlier task of this input failed, which is not charged.)";
@@ -360,11 +449,15 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
         var session = OnlineSession;
         StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), earlier,
-            token => CountingUnresolved(session.SettleAsync(earlier, token)), WriteTask);
+            token => Accounted(session.SettleAsync(earlier, token), cost: null), WriteTask);
     }
 
-    /// <summary>Counts the submissions left unanswered: a run that leaves any is not finished, so -Resume finds it.</summary>
-    private async Task<HiApiTask> CountingUnresolved(Task<HiApiTask> sending)
+    /// <summary>
+    /// Counts the submissions left unanswered (a run that leaves any is not finished, so -Resume finds it), and takes a
+    /// submission HiAPI provably refused back out of the budget's total (it cost nothing). An unknown outcome is never
+    /// refunded: it may have been paid for.
+    /// </summary>
+    private async Task<HiApiTask> Accounted(Task<HiApiTask> sending, BudgetDecision? cost)
     {
         try
         {
@@ -373,6 +466,11 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         catch (HiApiException unknown) when (unknown.TaskMayHaveBeenCreated)
         {
             Interlocked.Increment(ref _unresolved);
+            throw;
+        }
+        catch (HiApiException) when (cost is not null)
+        {
+            _costs!.Refund(cost);
             throw;
         }
     }

@@ -24,12 +24,25 @@ public sealed class RequestDescriptionTests
         {
             Model = HiApiModels.ImageToVideo,
             ImageUrl = "https://example.com/still.jpg",
-            Prompt = new string('x', 100),
+            Prompt = new string('x', 300),
             Duration = 3,
         });
-        Assert.Contains("'" + new string('x', 37) + "...'", text);
-        Assert.DoesNotContain(new string('x', 38), text);
+        // Long enough to tell the scenes of a storyboard apart, bounded for a 300-character prompt.
+        Assert.Contains("'" + new string('x', 157) + "...'", text);
+        Assert.DoesNotContain(new string('x', 158), text);
         Assert.EndsWith(", image https://example.com/still.jpg.", text);
         Assert.StartsWith("Submit a paid task to happyhorse-1.1/image-to-video: 3 s", text);
+    }
+
+    [Fact]
+    public void Shows_the_estimate_or_why_there_is_none()
+    {
+        var request = new VideoRequest { Prompt = "a lighthouse", Duration = 3, Resolution = "720p" };
+        var list = PriceList.Parse(System.Text.Encoding.UTF8.GetBytes(
+            """[{"model_name":"happyhorse-1.1/text-to-video","factors":["duration"],"base_usd_value":0.01}]"""), new Uri("https://api.example.test/api/pricing"), DateTimeOffset.UtcNow);
+
+        Assert.Contains("3 s at 720p (estimated $0.03 = 3 s x $0.01/s), prompt 'a lighthouse'", RequestDescription.Describe(request, PriceEstimator.For(list).Estimate(request)));
+        Assert.Contains("(estimate unknown: the request has no duration", RequestDescription.Describe(new VideoRequest { Prompt = "p" }, PriceEstimator.For(list).Estimate(new VideoRequest { Prompt = "p" })));
+        Assert.DoesNotContain("estimate", RequestDescription.Describe(request));
     }
 }
