@@ -195,9 +195,10 @@ public sealed class HiApiClient
         var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId: null, RequestSafety.Safe, outcome: null, ct).ConfigureAwait(false);
         try
         {
-            return TaskPageJson.Parse(response.Span, page, size, TimeProvider.GetUtcNow())
-                ?? throw ApiErrorReader.InvalidResponse(
-                    $"HiAPI answered the task listing with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}.", null, _options.ApiKey);
+            return TaskPageJson.Parse(response.Span, page, size, TimeProvider.GetUtcNow(), out var problem)
+                ?? throw ApiErrorReader.InvalidResponse(problem == "not JSON"
+                    ? $"HiAPI answered the task listing with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}."
+                    : $"HiAPI answered the task listing (page {page}) with {problem}.", null, _options.ApiKey);
         }
         finally
         {

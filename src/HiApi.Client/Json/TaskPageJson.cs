@@ -8,9 +8,13 @@ namespace HiApi.Client;
 /// </summary>
 internal static class TaskPageJson
 {
-    /// <summary>Null when the JSON holds no list of tasks.</summary>
-    public static TaskPage? Parse(ReadOnlySpan<byte> json, int page, int size, DateTimeOffset retrievedAt)
+    /// <summary>
+    /// Null when the answer holds no list of tasks, with <paramref name="problem"/> saying whether it is not JSON at all or
+    /// JSON of another shape (the caller's error says which, instead of calling valid JSON "not JSON").
+    /// </summary>
+    public static TaskPage? Parse(ReadOnlySpan<byte> json, int page, int size, DateTimeOffset retrievedAt, out string? problem)
     {
+        problem = null;
         JsonDocument document;
         try
         {
@@ -18,6 +22,7 @@ internal static class TaskPageJson
         }
         catch (JsonException)
         {
+            problem = "not JSON";
             return null;
         }
 
@@ -31,6 +36,7 @@ internal static class TaskPageJson
             {
                 if (!data.TryGetProperty("tasks", out list))
                 {
+                    problem = "JSON of an unexpected shape: an object without a \"tasks\" list";
                     return null;
                 }
 
@@ -41,6 +47,7 @@ internal static class TaskPageJson
 
             if (list.ValueKind != JsonValueKind.Array)
             {
+                problem = $"JSON of an unexpected shape: its list of tasks is {list.ValueKind.ToString().ToLowerInvariant()}, not an array";
                 return null;
             }
 

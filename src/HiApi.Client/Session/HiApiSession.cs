@@ -134,9 +134,20 @@ public sealed class HiApiSession
     public async Task<IReadOnlyList<HiApiTask>> ReconcileAsync(DateTimeOffset since, int pageSize = 100, CancellationToken ct = default)
     {
         var found = new List<HiApiTask>();
-        for (var page = 1; page <= MaxReconcilePages; page++)
+        var listed = 0;
+        DateTimeOffset? oldestListed = null;
+        var stoppedAtCap = false;
+        for (var page = 1; ; page++)
         {
+            if (page > MaxReconcilePages)
+            {
+                stoppedAtCap = true;
+                break;
+            }
+
             var listing = await Client.ListTasksAsync(page, pageSize, ct).ConfigureAwait(false);
+            listed += listing.Tasks.Count;
+            oldestListed = listing.Tasks.Select(task => task.CreatedAt).Where(at => at is not null).DefaultIfEmpty(oldestListed).Min();
             var reachedOlder = false;
             foreach (var task in listing.Tasks)
             {
@@ -164,6 +175,16 @@ public sealed class HiApiSession
             {
                 break;
             }
+        }
+
+        if (stoppedAtCap)
+        {
+            // Never a silent stop: the account holds more tasks in the window than one reconcile reads.
+            _warn?.Invoke(
+                $"Reconcile stopped after {MaxReconcilePages} pages ({listed} tasks listed, {found.Count} of them new to the ledger and recorded): " +
+                $"the account has more tasks created since {since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC than one reconcile reads. Tasks created " +
+                $"before {(oldestListed is { } oldest ? oldest.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC" : "the last one listed")} " +
+                "were not looked at.");
         }
 
         var now = DateTimeOffset.UtcNow;
