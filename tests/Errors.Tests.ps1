@@ -59,10 +59,11 @@ Describe 'Bad input is refused before any request' {
         Get-EmulatorRequests | Should -HaveCount 0
     }
 
-    It 'sends nothing with -WhatIf' {
+    It 'sends nothing with -WhatIf: only the public price list is read, for the estimate' {
         $result = New-HiApiVideoTask -Prompt 'just looking' -Duration 15 -WhatIf
         $result | Should -BeNullOrEmpty
-        Get-EmulatorRequests | Should -HaveCount 0
+        @(Get-EmulatorRequests | Where-Object kind -NE 'pricing') | Should -HaveCount 0
+        @(Get-EmulatorRequests | Where-Object hasAuthorization) | Should -HaveCount 0
     }
 }
 
