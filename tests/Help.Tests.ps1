@@ -63,7 +63,7 @@ Describe 'The builder refuses help that is wrong about the module' {
         }
         Edit-Page (Join-Path $pages 'New-HiApiVideoTask.md') {
             param($text)
-            $text.Replace('Type: System.Nullable`1[System.Int32]', 'Type: System.Int32').Replace('[-Resume] [-ThrottleLimit <Int32>]', '[-ThrottleLimit <Int32>] [-Resume]')
+            $text.Replace('Type: System.Nullable`1[System.Int32]', 'Type: System.Int32').Replace('[-Batch <String>] [-Resume]', '[-Resume] [-Batch <String>]')
         }
         Edit-Page (Join-Path $pages 'Get-HiApiTask.md') { param($text) $text.Replace("online version:`n", "online version: https://go.microsoft.com/fwlink/?LinkID=113216`n") }
         $script:run = Invoke-Builder $pages

@@ -121,11 +121,12 @@ Describe 'Get-Help in a fresh pwsh, from <Layout>' -ForEach $layouts {
         $files | Sort-Object | Should -Be @(
             'bin/HiApi.Client.dll'
             'bin/HiApi.Mock.dll'
-            'bin/HiApi.Mock.Format.ps1xml'
             'bin/HiApi.Video.dll'
-            'bin/HiApi.Video.Format.ps1xml'
             'en-US/about_HiApi.Video.help.txt'
             'en-US/HiApi.Video.dll-Help.xml'
+            'HiApi.Mock.Format.ps1xml'
+            'HiApi.Video.BuildCheck.ps1'
+            'HiApi.Video.Format.ps1xml'
             'HiApi.Video.psd1'
             'LICENSE'
             'README.md'
@@ -189,7 +190,7 @@ Describe 'about_HiApi.Video stays true to the module' {
 
     It 'names only parameters some cmdlet has' {
         # The module's parameters, and those of the other commands its examples use.
-        $others = Get-Command Get-Help, Read-Host, Import-Csv, Where-Object, ForEach-Object, Set-Content, Sort-Object, Should
+        $others = Get-Command Get-Help, Read-Host, Import-Csv, Where-Object, ForEach-Object, Set-Content, Sort-Object, Measure-Object, Should
         $parameters = @($commands + $others | ForEach-Object { $_.Parameters.Keys }) + [System.Management.Automation.PSCmdlet]::CommonParameters +
             [System.Management.Automation.PSCmdlet]::OptionalCommonParameters | Sort-Object -Unique
         # -like, -notin, -f ... in the examples are operators, not parameters.
