@@ -31,6 +31,12 @@ internal sealed class LedgerRecord
     /// <summary>The input's position (1, 2, ...) in the run that sent it.</summary>
     public int? Input { get; set; }
 
+    /// <summary>
+    /// The rest of the input's row (<see cref="TaskRow"/>: text values, bounded), on a submission, a created task, or a
+    /// later event that records the row a re-run handed the task back with (the latest wins).
+    /// </summary>
+    public Dictionary<string, string?>? Row { get; set; }
+
     /// <summary>The request exactly as sent: the create body's JSON text (see <see cref="VideoRequest.BodyText"/>).</summary>
     public string? Body { get; set; }
 
@@ -101,6 +107,7 @@ internal sealed class LedgerRecord
         IdempotencyKey = entry.IdempotencyKey,
         Batch = entry.Batch,
         Input = entry.InputNumber,
+        Row = entry.Row?.ToStored(),
         Body = entry.Request?.BodyText,
         // A task found by listing has no request, but may have a model.
         Model = entry.Request is null ? entry.Model : null,
@@ -124,6 +131,7 @@ internal sealed class LedgerRecord
         IdempotencyKey = planned.IdempotencyKey,
         Batch = planned.Batch,
         Input = planned.InputNumber,
+        Row = planned.Row?.ToStored(),
         Body = planned.Request.BodyText,
         SubmittedAt = submittedAt,
         Status = status,
@@ -179,6 +187,7 @@ internal sealed class LedgerRecord
             IdempotencyKey = current?.IdempotencyKey ?? IdempotencyKey!,
             Batch = Batch ?? current?.Batch,
             InputNumber = Input ?? current?.InputNumber,
+            Row = TaskRow.FromStored(Row) ?? current?.Row,
             Request = request,
             SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
             Status = TaskId is not null ? LedgerSubmission.CreatedStatus : Status ?? current?.Status,
@@ -200,6 +209,7 @@ internal sealed class LedgerRecord
             IdempotencyKey = IdempotencyKey ?? current?.IdempotencyKey,
             Batch = Batch ?? current?.Batch,
             InputNumber = Input ?? current?.InputNumber,
+            Row = TaskRow.FromStored(Row) ?? current?.Row,
             Request = request,
             Model = request?.Model ?? Model ?? current?.Model,
             SubmittedAt = SubmittedAt ?? current?.SubmittedAt,

@@ -36,8 +36,11 @@ public sealed class LedgerSubmission
     /// <summary>Exactly what was sent (the same body must go with the same key).</summary>
     public required VideoRequest Request { get; init; }
 
+    /// <summary>The rest of the input's row, as written with the submission; null when it had none.</summary>
+    public TaskRow? Row { get; init; }
+
     /// <summary>The submission as planned before it was first sent: what re-sending it needs.</summary>
-    public PlannedSubmission Planned => new(Request, IdempotencyKey, Batch, InputNumber);
+    public PlannedSubmission Planned => new(Request, IdempotencyKey, Batch, InputNumber) { Row = Row };
 
     /// <summary>The request's prompt (for views and <c>Where-Object</c>).</summary>
     public string? Prompt => Request.Prompt;

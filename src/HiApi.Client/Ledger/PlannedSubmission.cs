@@ -5,4 +5,8 @@ namespace HiApi.Client;
 /// (derived from the batch, the request and its occurrence, or given by the user), the batch and the input's position.
 /// Written to the ledger first; every attempt, now or in a later run, sends this request with this key.
 /// </summary>
-public sealed record PlannedSubmission(VideoRequest Request, string IdempotencyKey, string? Batch, int? InputNumber);
+public sealed record PlannedSubmission(VideoRequest Request, string IdempotencyKey, string? Batch, int? InputNumber)
+{
+    /// <summary>The rest of the input's row, written with the submission; never part of the request or its key.</summary>
+    public TaskRow? Row { get; init; }
+}

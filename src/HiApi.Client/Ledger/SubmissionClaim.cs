@@ -29,6 +29,7 @@ public sealed class SubmissionClaim
         IdempotencyKey = task.IdempotencyKey!,
         Batch = task.Batch,
         InputNumber = task.InputNumber,
+        Row = task.Row,
         Request = task.Request!,
         SubmittedAt = task.SubmittedAt,
         Status = LedgerSubmission.CreatedStatus,

@@ -91,7 +91,7 @@ public sealed class HiApiSession
         switch (claim?.Kind)
         {
             case SubmissionClaimKind.Created:
-                return Task.FromResult(LedgerTaskMapper.ToTask(claim.Task!));
+                return Task.FromResult(HandBack(claim.Task!, planned));
             case SubmissionClaimKind.Conflict:
                 throw claim.ConflictError(planned);
             case SubmissionClaimKind.Unresolved:
@@ -102,10 +102,38 @@ public sealed class HiApiSession
                 }
 
                 // The bytes first sent: HiAPI fingerprints the body, and a later version of this code might write it otherwise.
-                return CreateAndRecordAsync(earlier.Planned with { Batch = earlier.Batch ?? planned.Batch, InputNumber = earlier.InputNumber ?? planned.InputNumber }, ct);
+                return CreateAndRecordAsync(earlier.Planned with
+                {
+                    Batch = earlier.Batch ?? planned.Batch,
+                    InputNumber = earlier.InputNumber ?? planned.InputNumber,
+                    Row = planned.Row ?? earlier.Row,
+                }, ct);
             default:
                 return CreateAndRecordAsync(planned, ct);
         }
+    }
+
+    /// <summary>
+    /// The task the ledger holds for <paramref name="planned"/>'s key, handed back instead of paying again, carrying the
+    /// row of the input that asked for it now: the row is not part of the request, so an edited column (a new
+    /// <c>Notes</c>) still gets the same task, and the ledger then keeps the new row.
+    /// </summary>
+    public HiApiTask HandBack(LedgerEntry known, PlannedSubmission planned)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        ArgumentNullException.ThrowIfNull(planned);
+        var task = LedgerTaskMapper.ToTask(known);
+        if (planned.Row is not { } row || row.SameAs(known.Row))
+        {
+            return task;
+        }
+
+        TryLedger(ledger =>
+        {
+            ledger.RecordRow(known.TaskId, row);
+            return true;
+        });
+        return task.WithRow(row);
     }
 
     /// <summary>
@@ -317,7 +345,7 @@ public sealed class HiApiSession
             throw unknown.With(message: unknown.Message + " " + SettleAdvice(planned));
         }
 
-        task = task.WithSubmission(planned.Request, planned.IdempotencyKey, planned.Batch, planned.InputNumber, task.SubmittedAt);
+        task = task.WithSubmission(planned.Request, planned.IdempotencyKey, planned.Batch, planned.InputNumber, task.SubmittedAt, planned.Row);
         TryLedger(ledger =>
         {
             ledger.RecordSubmitted(LedgerTaskMapper.ToSubmittedEntry(task));
