@@ -291,7 +291,7 @@ public sealed class HiApiSession
     {
         if (!options.Force && FindIntactSave(task.TaskId, targetFile) is { } existing)
         {
-            return new SaveResult(existing, AlreadySaved: true);
+            return await WithSidecarAsync(task, new SaveResult(existing, AlreadySaved: true), options, ct).ConfigureAwait(false);
         }
 
         FileInfo file;
@@ -316,7 +316,29 @@ public sealed class HiApiSession
             ledger.RecordSaved(task.TaskId, file.FullName, file.Length);
             return true;
         });
-        return new SaveResult(file, AlreadySaved: false);
+        return await WithSidecarAsync(task, new SaveResult(file, AlreadySaved: false), options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The saved video with its sidecar written beside it, when asked for; a sidecar that fails does not unsave the video.</summary>
+    private static async Task<SaveResult> WithSidecarAsync(HiApiTask task, SaveResult saved, DownloadOptions options, CancellationToken ct)
+    {
+        if (!options.Sidecar)
+        {
+            return saved;
+        }
+
+        try
+        {
+            var sidecar = await VideoSidecar.WriteAsync(task, saved.File, options.Force, ct).ConfigureAwait(false);
+            options.Log?.Invoke(sidecar.Written
+                ? $"{task.TaskId}: wrote its sidecar {sidecar.File.FullName}."
+                : $"{task.TaskId}: its sidecar {sidecar.File.FullName} already holds this; left as it is.");
+            return saved with { Sidecar = sidecar };
+        }
+        catch (HiApiException failed)
+        {
+            return saved with { SidecarError = failed };
+        }
     }
 
     /// <summary>Listing pages read by one reconcile at most (100 tasks each): a bound, not an expected size.</summary>
