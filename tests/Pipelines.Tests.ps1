@@ -126,7 +126,8 @@ Describe 'A prompt becomes an MP4 on disk in one pipeline' {
         $failure[0].ErrorDetails.RecommendedAction | Should -BeNullOrEmpty -Because '-Force would not help: the message says what would'
         $saved = $files[0].TaskId
         $dropped = @($two.TaskId | Where-Object { $_ -ne $saved })[0]
-        $failure[0].Exception.Message | Should -BeLike "Tasks $saved and $dropped would both be saved to '$target'; the video of $dropped is not downloaded.*"
+        # Each task is named with its input's number, which tells the rows of a storyboard apart.
+        $failure[0].Exception.Message | Should -BeLike "Tasks $saved (input ?) and $dropped (input ?) would both be saved to '$target'; the video of $dropped is not downloaded.*"
         $failure[0].TargetObject.TaskId | Should -Be $dropped
         Get-ChildItem $TestDrive -Filter 'one*' -Force | Should -HaveCount 1
     }

@@ -9,6 +9,9 @@ public sealed class DownloadOptions
     /// <summary>Replace an existing file; without it an existing file is an error (nothing is downloaded).</summary>
     public bool Force { get; init; }
 
+    /// <summary>Also write the video's metadata beside it (<see cref="VideoSidecar"/>), once it is saved or found saved.</summary>
+    public bool Sidecar { get; init; }
+
     public IProgress<DownloadProgress>? Progress { get; init; }
 
     /// <summary>Where each failed attempt and the retry it leads to is told (a cmdlet's verbose stream); called from any thread.</summary>

@@ -11,7 +11,7 @@ public sealed class SaveTargets
 {
     private readonly Func<string, FolderNaming> _probe;
     private readonly Dictionary<string, FolderNaming> _folders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string TaskId, string Target)> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (HiApiTask Task, string Target)> _claims = new(StringComparer.Ordinal);
 
     public SaveTargets()
         : this(FolderNaming.Probe)
@@ -24,9 +24,10 @@ public sealed class SaveTargets
     /// <summary>
     /// Claims <paramref name="target"/> (a full path) for <paramref name="task"/>: true when it is now this task's.
     /// False when it was already: by this same task (given twice, it is saved once; <paramref name="collision"/> is
-    /// null), or by another task (<paramref name="collision"/> is the error for this one).
+    /// null), or by another task (<paramref name="collision"/> is the error for this one, ending in <paramref name="advice"/>
+    /// when given: what makes the names differ).
     /// </summary>
-    public bool TryClaim(HiApiTask task, string target, out HiApiException? collision)
+    public bool TryClaim(HiApiTask task, string target, out HiApiException? collision, string? advice = null)
     {
         collision = null;
         ArgumentNullException.ThrowIfNull(task);
@@ -41,11 +42,11 @@ public sealed class SaveTargets
         var key = folder + Path.DirectorySeparatorChar + naming.Key(Path.GetFileName(target));
         if (!_claims.TryGetValue(key, out var first))
         {
-            _claims[key] = (task.TaskId, target);
+            _claims[key] = (task, target);
             return true;
         }
 
-        if (first.TaskId == task.TaskId)
+        if (first.Task.TaskId == task.TaskId)
         {
             return false;
         }
@@ -54,10 +55,13 @@ public sealed class SaveTargets
         var why = sameText ? string.Empty : $" ('{Path.GetFileName(first.Target)}' and '{Path.GetFileName(target)}' are one file in that folder: its file system ignores {Ignored(naming)})";
         collision = DownloadErrors.FileNameCollision(
             task,
-            $"Tasks {first.TaskId} and {task.TaskId} would both be saved to '{target}'{why}; the video of {task.TaskId} is not downloaded. " +
-            "Save to a folder, where each video is named after its task, or give each task a file name of its own.");
+            $"Tasks {Describe(first.Task)} and {Describe(task)} would both be saved to '{target}'{why}; the video of {task.TaskId} is not downloaded. " +
+            (advice ?? "Save to a folder, where each video is named after its task, or give each task a file name of its own."));
         return false;
     }
+
+    /// <summary>A task's id, and its input's position when known: which row of a storyboard it is.</summary>
+    private static string Describe(HiApiTask task) => task.InputNumber is { } number ? $"{task.TaskId} (input {number})" : task.TaskId;
 
     private static string Ignored(FolderNaming naming) => (naming.IgnoresCase, naming.IgnoresNormalization) switch
     {

@@ -16,7 +16,7 @@ namespace HiApi.Client;
 /// </summary>
 public sealed class VideoDownloader
 {
-    private const string PartialSuffix = ".partial";
+    internal const string PartialSuffix = ".partial";
     private const int PartialTagLength = 8;
 
     /// <summary>What a temporary name adds to the target's: '.', '.', the 8-hex tag and ".partial".</summary>
@@ -268,7 +268,7 @@ public sealed class VideoDownloader
     /// long to take those 18 bytes within the usual 255 is shortened the way <see cref="PortableFileName"/> shortens
     /// names (deterministically), so the next download of the same target still finds what a killed one left.
     /// </summary>
-    private static string PartialPrefix(string targetName) =>
+    internal static string PartialPrefix(string targetName) =>
         Encoding.UTF8.GetByteCount(targetName) + PartialOverheadBytes > PortableFileName.MaxUtf8Bytes
             ? $".{PortableFileName.Shorten(targetName, targetName)}."
             : $".{targetName}.";
@@ -317,7 +317,7 @@ public sealed class VideoDownloader
         }
     }
 
-    private static bool IsPartialOf(string name, string prefix)
+    internal static bool IsPartialOf(string name, string prefix)
     {
         if (name.Length != prefix.Length + PartialTagLength + PartialSuffix.Length
             || !name.StartsWith(prefix, StringComparison.Ordinal)

@@ -24,6 +24,9 @@ public sealed class LedgerEntry
     /// <summary>The input's position (1, 2, ...) in the run that submitted it.</summary>
     public int? InputNumber { get; init; }
 
+    /// <summary>The rest of the input's row (its columns that are not request fields); the latest recorded wins.</summary>
+    public TaskRow? Row { get; init; }
+
     /// <summary>The request exactly as sent; null for a task found by listing (HiAPI does not echo the request).</summary>
     public VideoRequest? Request { get; init; }
 

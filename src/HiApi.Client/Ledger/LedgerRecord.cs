@@ -31,6 +31,12 @@ internal sealed class LedgerRecord
     /// <summary>The input's position (1, 2, ...) in the run that sent it.</summary>
     public int? Input { get; set; }
 
+    /// <summary>
+    /// The rest of the input's row (<see cref="TaskRow"/>: text values, bounded), on a submission, a created task, or a
+    /// later event that records the row a re-run handed the task back with (the latest wins).
+    /// </summary>
+    public Dictionary<string, string?>? Row { get; set; }
+
     /// <summary>The request exactly as sent: the create body's JSON text (see <see cref="VideoRequest.BodyText"/>).</summary>
     public string? Body { get; set; }
 
@@ -105,6 +111,7 @@ internal sealed class LedgerRecord
         IdempotencyKey = entry.IdempotencyKey,
         Batch = entry.Batch,
         Input = entry.InputNumber,
+        Row = entry.Row?.ToStored(),
         Body = entry.Request?.BodyText,
         EstimatedCostUsd = entry.EstimatedCostUsd,
         // A task found by listing has no request, but may have a model.
@@ -129,6 +136,7 @@ internal sealed class LedgerRecord
         IdempotencyKey = planned.IdempotencyKey,
         Batch = planned.Batch,
         Input = planned.InputNumber,
+        Row = planned.Row?.ToStored(),
         Body = planned.Request.BodyText,
         EstimatedCostUsd = planned.EstimatedCostUsd,
         SubmittedAt = submittedAt,
@@ -185,6 +193,7 @@ internal sealed class LedgerRecord
             IdempotencyKey = current?.IdempotencyKey ?? IdempotencyKey!,
             Batch = Batch ?? current?.Batch,
             InputNumber = Input ?? current?.InputNumber,
+            Row = TaskRow.FromStored(Row) ?? current?.Row,
             Request = request,
             EstimatedCostUsd = EstimatedCostUsd ?? current?.EstimatedCostUsd,
             SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
@@ -207,6 +216,7 @@ internal sealed class LedgerRecord
             IdempotencyKey = IdempotencyKey ?? current?.IdempotencyKey,
             Batch = Batch ?? current?.Batch,
             InputNumber = Input ?? current?.InputNumber,
+            Row = TaskRow.FromStored(Row) ?? current?.Row,
             Request = request,
             Model = request?.Model ?? Model ?? current?.Model,
             EstimatedCostUsd = EstimatedCostUsd ?? current?.EstimatedCostUsd,

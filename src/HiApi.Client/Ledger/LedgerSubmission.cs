@@ -39,8 +39,11 @@ public sealed class LedgerSubmission
     /// <summary>The estimate of its cost in USD when it was planned (public prices; not the bill); null when unknown.</summary>
     public decimal? EstimatedCostUsd { get; init; }
 
+    /// <summary>The rest of the input's row, as written with the submission; null when it had none.</summary>
+    public TaskRow? Row { get; init; }
+
     /// <summary>The submission as planned before it was first sent: what re-sending it needs.</summary>
-    public PlannedSubmission Planned => new(Request, IdempotencyKey, Batch, InputNumber, EstimatedCostUsd);
+    public PlannedSubmission Planned => new(Request, IdempotencyKey, Batch, InputNumber, EstimatedCostUsd) { Row = Row };
 
     /// <summary>The request's prompt (for views and <c>Where-Object</c>).</summary>
     public string? Prompt => Request.Prompt;

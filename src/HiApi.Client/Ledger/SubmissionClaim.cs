@@ -29,6 +29,8 @@ public sealed class SubmissionClaim
         IdempotencyKey = task.IdempotencyKey!,
         Batch = task.Batch,
         InputNumber = task.InputNumber,
+        Row = task.Row,
+        EstimatedCostUsd = task.EstimatedCostUsd,
         Request = task.Request!,
         SubmittedAt = task.SubmittedAt,
         Status = LedgerSubmission.CreatedStatus,

@@ -461,6 +461,39 @@ public sealed class TaskLedger
         MakeDurable(written);
     }
 
+    /// <summary>
+    /// Records the row a re-run of the task's input came with (an edited <c>Notes</c>, say), replacing the one recorded:
+    /// the row is not part of the request, so the task is handed back, and the latest row is the one it keeps. Written
+    /// only when it differs, and ignored for an unknown task id.
+    /// </summary>
+    public void RecordRow(string taskId, TaskRow row)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        ArgumentNullException.ThrowIfNull(row);
+        using var deliverWarnings = new WarningDelivery(this);
+        LedgerWrite? written = null;
+        lock (gate)
+        {
+            if (!Directory.Exists(FolderPath))
+            {
+                return;
+            }
+
+            using (AcquireLock(createFolder: false))
+            {
+                if (RefreshLocked().Find(taskId) is not { } current || row.SameAs(current.Row))
+                {
+                    return;
+                }
+
+                var now = Now;
+                written = AppendLocked(new LedgerRecord { TaskId = taskId, Row = row.ToStored(), UpdatedAt = now }, now, required: false);
+            }
+        }
+
+        MakeDurable(written);
+    }
+
     /// <summary>The task's latest state, or null if the ledger does not know it.</summary>
     public LedgerEntry? Find(string taskId)
     {

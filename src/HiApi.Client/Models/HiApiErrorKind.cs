@@ -45,4 +45,10 @@ public enum HiApiErrorKind
 
     /// <summary>A second task of one save command aimed at a file another task of it already takes: not downloaded.</summary>
     FileNameCollision,
+
+    /// <summary>
+    /// A -FileName that cannot name a task's file: a template that cannot be read, a placeholder the task and its row do
+    /// not have, a name that is empty or would leave the folder. Nothing was downloaded for that task.
+    /// </summary>
+    InvalidFileName,
 }

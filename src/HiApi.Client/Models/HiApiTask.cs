@@ -63,6 +63,12 @@ public sealed class HiApiTask
 
     /// <summary>The task's input's position (1, 2, ...) in the run that submitted it; null when not known.</summary>
     public int? InputNumber { get; internal init; }
+
+    /// <summary>
+    /// The rest of the row the task was made from (its columns that are not request fields: <c>Scene</c>, <c>Notes</c>),
+    /// kept in the ledger; null for a task made from a prompt, or not known here.
+    /// </summary>
+    public TaskRow? Row { get; internal init; }
     /// <summary>
     /// The estimated cost in USD when this machine submitted the task: HiAPI's public price list (a public price
     /// before any account discount) times the duration. Null: unknown (no price list, no duration, a task known only
@@ -129,13 +135,14 @@ public sealed class HiApiTask
             IdempotencyKey = IdempotencyKey ?? fresh.IdempotencyKey,
             Batch = Batch ?? fresh.Batch,
             InputNumber = InputNumber ?? fresh.InputNumber,
+            Row = Row ?? fresh.Row,
             SubmittedAt = SubmittedAt ?? fresh.SubmittedAt,
         };
     }
 
     /// <summary>The same task with what this machine knows of its submission added (the ledger's record of it).</summary>
     internal HiApiTask WithSubmission(
-        VideoRequest? request, string? idempotencyKey, string? batch, int? inputNumber, DateTimeOffset? submittedAt, decimal? estimatedCostUsd = null) => new(TaskId)
+        VideoRequest? request, string? idempotencyKey, string? batch, int? inputNumber, DateTimeOffset? submittedAt, decimal? estimatedCostUsd = null, TaskRow? row = null) => new(TaskId)
     {
         Model = Model ?? request?.Model,
         Status = Status,
@@ -151,8 +158,12 @@ public sealed class HiApiTask
         IdempotencyKey = idempotencyKey ?? IdempotencyKey,
         Batch = batch ?? Batch,
         InputNumber = inputNumber ?? InputNumber,
+        Row = row ?? Row,
         SubmittedAt = submittedAt ?? SubmittedAt,
     };
+
+    /// <summary>The same task carrying <paramref name="row"/>: the row of the input that handed it back now.</summary>
+    internal HiApiTask WithRow(TaskRow row) => WithSubmission(null, null, null, null, null, row: row);
 
     /// <summary>A task known only by its id (for example typed by the user): its state is not known yet.</summary>
     public static HiApiTask FromId(string taskId) => new(taskId?.Trim() ?? string.Empty);

@@ -53,6 +53,8 @@ public static class HiApiTaskFactory
             IdempotencyKey = spec.IdempotencyKey,
             Batch = spec.Batch,
             InputNumber = spec.InputNumber,
+            Row = spec.Row is null ? null : TaskRow.From(spec.Row.Cast<System.Collections.DictionaryEntry>()
+                .Select(entry => new KeyValuePair<string, object?>(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, entry.Value))),
             CompletedAt = spec.Status is HiApiTaskStatus.Success or HiApiTaskStatus.Fail ? submittedAt : null,
             Storage = "temp",
             SubmittedAt = submittedAt,

@@ -47,6 +47,12 @@ public sealed class HiApiTaskSpec
     /// <summary>The task's input's position (1, 2, ...) in its run.</summary>
     public int? InputNumber { get; set; }
 
+    /// <summary>
+    /// The rest of the row the task was made from, such as <c>[ordered]@{ Scene = 12; Shot = 3 }</c> (kept as text, as
+    /// New-HiApiVideoTask keeps it: see <see cref="TaskRow"/>).
+    /// </summary>
+    public System.Collections.IDictionary? Row { get; set; }
+
     /// <summary>When the task was submitted (and created). Default: now.</summary>
     public DateTimeOffset? SubmittedAt { get; set; }
 }

@@ -101,22 +101,26 @@ public sealed class BatchRun
     /// <summary>
     /// Gives the next input its identity: its number, its key (the user's, or derived), and what the ledger already knows
     /// of that key, read without writing anything, following the attempts of an input whose tasks failed.
+    /// <paramref name="row"/> (the rest of the input) goes with the submission, never into its request or key.
+    /// <paramref name="inputNumber"/> is the input's position in the pipeline when the caller counts it (an input refused
+    /// before planning still has its place, so task 3 is the third row); by default, the next after the last planned.
     /// </summary>
-    public PlannedInput Plan(VideoRequest request, string? userKey)
+    public PlannedInput Plan(VideoRequest request, string? userKey, TaskRow? row = null, int? inputNumber = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        int inputNumber;
+        int number;
         int occurrence;
         lock (_gate)
         {
-            inputNumber = ++_inputs;
+            number = inputNumber ?? _inputs + 1;
+            _inputs = Math.Max(_inputs, number);
             occurrence = _occurrences[request.Fingerprint] = _occurrences.GetValueOrDefault(request.Fingerprint) + 1;
         }
 
         for (var attempt = 1; ; attempt++)
         {
             var key = userKey ?? IdempotencyKeys.Derive(Name, request, occurrence, attempt);
-            var planned = new PlannedSubmission(request, key, Name, inputNumber);
+            var planned = new PlannedSubmission(request, key, Name, number) { Row = row };
             var known = _session.Ledger is not null ? _session.Peek(planned) : null;
             // A failed task was not charged: the input is sent again, under the next attempt's key. A key of the user's
             // is theirs to change: its failed task is handed back as it is.

@@ -91,7 +91,7 @@ public sealed class HiApiSession
         switch (claim?.Kind)
         {
             case SubmissionClaimKind.Created:
-                return Task.FromResult(LedgerTaskMapper.ToTask(claim.Task!));
+                return Task.FromResult(HandBack(claim.Task!, planned));
             case SubmissionClaimKind.Conflict:
                 throw claim.ConflictError(planned);
             case SubmissionClaimKind.Unresolved:
@@ -107,10 +107,34 @@ public sealed class HiApiSession
                     Batch = earlier.Batch ?? planned.Batch,
                     InputNumber = earlier.InputNumber ?? planned.InputNumber,
                     EstimatedCostUsd = earlier.EstimatedCostUsd ?? planned.EstimatedCostUsd,
+                    Row = planned.Row ?? earlier.Row,
                 }, ct);
             default:
                 return CreateAndRecordAsync(planned, ct);
         }
+    }
+
+    /// <summary>
+    /// The task the ledger holds for <paramref name="planned"/>'s key, handed back instead of paying again, carrying the
+    /// row of the input that asked for it now: the row is not part of the request, so an edited column (a new
+    /// <c>Notes</c>) still gets the same task, and the ledger then keeps the new row.
+    /// </summary>
+    public HiApiTask HandBack(LedgerEntry known, PlannedSubmission planned)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        ArgumentNullException.ThrowIfNull(planned);
+        var task = LedgerTaskMapper.ToTask(known);
+        if (planned.Row is not { } row || row.SameAs(known.Row))
+        {
+            return task;
+        }
+
+        TryLedger(ledger =>
+        {
+            ledger.RecordRow(known.TaskId, row);
+            return true;
+        });
+        return task.WithRow(row);
     }
 
     /// <summary>
@@ -289,7 +313,7 @@ public sealed class HiApiSession
     {
         if (!options.Force && FindIntactSave(task.TaskId, targetFile) is { } existing)
         {
-            return new SaveResult(existing, AlreadySaved: true);
+            return await WithSidecarAsync(task, new SaveResult(existing, AlreadySaved: true), options, ct).ConfigureAwait(false);
         }
 
         FileInfo file;
@@ -314,7 +338,29 @@ public sealed class HiApiSession
             ledger.RecordSaved(task.TaskId, file.FullName, file.Length);
             return true;
         });
-        return new SaveResult(file, AlreadySaved: false);
+        return await WithSidecarAsync(task, new SaveResult(file, AlreadySaved: false), options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The saved video with its sidecar written beside it, when asked for; a sidecar that fails does not unsave the video.</summary>
+    private static async Task<SaveResult> WithSidecarAsync(HiApiTask task, SaveResult saved, DownloadOptions options, CancellationToken ct)
+    {
+        if (!options.Sidecar)
+        {
+            return saved;
+        }
+
+        try
+        {
+            var sidecar = await VideoSidecar.WriteAsync(task, saved.File, options.Force, ct).ConfigureAwait(false);
+            options.Log?.Invoke(sidecar.Written
+                ? $"{task.TaskId}: wrote its sidecar {sidecar.File.FullName}."
+                : $"{task.TaskId}: its sidecar {sidecar.File.FullName} already holds this; left as it is.");
+            return saved with { Sidecar = sidecar };
+        }
+        catch (HiApiException failed)
+        {
+            return saved with { SidecarError = failed };
+        }
     }
 
     /// <summary>Listing pages read by one reconcile at most (100 tasks each): a bound, not an expected size.</summary>
@@ -343,7 +389,7 @@ public sealed class HiApiSession
             throw unknown.With(message: unknown.Message + " " + SettleAdvice(planned));
         }
 
-        task = task.WithSubmission(planned.Request, planned.IdempotencyKey, planned.Batch, planned.InputNumber, task.SubmittedAt, planned.EstimatedCostUsd);
+        task = task.WithSubmission(planned.Request, planned.IdempotencyKey, planned.Batch, planned.InputNumber, task.SubmittedAt, planned.EstimatedCostUsd, planned.Row);
         TryLedger(ledger =>
         {
             ledger.RecordSubmitted(LedgerTaskMapper.ToSubmittedEntry(task));

@@ -9,6 +9,7 @@ internal static class LedgerTaskMapper
         IdempotencyKey = task.IdempotencyKey,
         Batch = task.Batch,
         InputNumber = task.InputNumber,
+        Row = task.Row,
         Request = task.Request,
         Model = task.Model,
         EstimatedCostUsd = task.EstimatedCostUsd,
@@ -36,6 +37,7 @@ internal static class LedgerTaskMapper
             IdempotencyKey = entry.IdempotencyKey,
             Batch = entry.Batch,
             InputNumber = entry.InputNumber,
+            Row = entry.Row,
             SubmittedAt = entry.SubmittedAt,
         };
     }

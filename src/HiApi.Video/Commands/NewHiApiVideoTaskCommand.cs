@@ -18,6 +18,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
 
     private readonly HashSet<string> _reportedNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _reportedRowProblems = new(StringComparer.OrdinalIgnoreCase);
     private BoundedWorkQueue<object, HiApiTask>? _submissions;
     private BatchRun? _run;
     private bool _refusedToResume;
@@ -193,7 +194,9 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         PlannedInput input;
         try
         {
-            input = run.Plan(request, userKey);
+            // The row travels with the task, outside the request: an extra column never changes what is sent, nor its key.
+            // An input's number is its place in the pipeline, refused inputs included, as errors count them.
+            input = run.Plan(request, userKey, RowOf(row), InputObject is null ? null : _inputNumber);
         }
         catch (HiApiException unreadable)
         {
@@ -232,7 +235,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         if (claim?.Kind == SubmissionClaimKind.Created)
         {
             WriteVerbose($"Input {input.Submission.InputNumber}: another run created its task {claim.Task!.TaskId} meanwhile; not paid for again.");
-            WriteObject(claim.Task.ToTask());
+            WriteObject(Session.HandBack(claim.Task, input.Submission));
             return;
         }
 
@@ -415,7 +418,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
                 // ShouldProcess says it once (-Verbose, -WhatIf): nothing is paid, so nothing more is asked.
                 if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task batch '{submission.Batch}' created{when} for input {submission.InputNumber}: nothing is sent, not paid for again"))
                 {
-                    WriteObject(task);
+                    WriteObject(Session.HandBack(input.Known.Task!, submission));
                 }
 
                 return false;
@@ -435,6 +438,33 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
                 return ShouldProcess(description, description + " Continue?", "Submit a paid HiAPI video task");
         }
+    }
+
+    /// <summary>
+    /// What of the input travels with its task (<see cref="TaskRow"/>): a row's columns that are not request fields, or the
+    /// row of a task piped back in. What the row cannot keep as it is (a list, bytes, a value too long, past the bounds) is
+    /// warned about once per column name.
+    /// </summary>
+    private TaskRow? RowOf(RequestRow? row)
+    {
+        if (InputObject?.BaseObject is HiApiTask { Row: { } carried })
+        {
+            return carried;
+        }
+
+        if (row is null)
+        {
+            return null;
+        }
+
+        var problems = new List<TaskRowProblem>();
+        var kept = TaskRow.From(row.OtherProperties(), problems);
+        foreach (var problem in problems.Where(problem => _reportedRowProblems.Add(problem.Name)))
+        {
+            WriteWarning($"Input {_inputNumber}, property '{problem.Name}': {problem.Problem}.");
+        }
+
+        return kept;
     }
 
     /// <summary>A submission piped back from the ledger (Get-HiApiSubmission): sent again with its own key and bytes.</summary>
@@ -501,7 +531,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             }
             else
             {
-                WriteVerbose($"The input property '{name}' is not a request field; ignored.");
+                WriteVerbose($"The input property '{name}' is not a request field; it is not sent, and travels with the task in its Row.");
             }
         }
     }

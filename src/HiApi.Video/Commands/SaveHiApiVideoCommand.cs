@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using HiApi.Client;
 using HiApi.Video.Infrastructure;
@@ -21,6 +22,8 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     private readonly SaveTargets _targets = new();
     private BoundedWorkQueue<SaveJob, SaveResult>? _downloads;
     private string? _folderOrFile;
+    private FileNameTemplate? _nameTemplate;
+    private ScriptBlock? _nameScript;
     private PSObject[]? _typedTasks;
     private bool _progressShown;
 
@@ -44,6 +47,19 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = ".";
+
+    /// <summary>
+    /// How to name each task's file in the folder -Path: a template such as '{Scene:000}-{Shot}' ({Name} and {Name:format}
+    /// placeholders, read from the task's row, then the task), or a script block run for each task with $_ as the task.
+    /// .mp4 is added unless the name ends with it; the name is made portable; a name with a folder separator is refused.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object? FileName { get; set; }
+
+    /// <summary>Also write each video's metadata beside it, as &lt;video file name&gt;.json: request, row, task, size, SHA-256.</summary>
+    [Parameter]
+    public SwitchParameter Sidecar { get; set; }
 
     /// <summary>Overwrite an existing file, and download again a video the ledger says is already saved.</summary>
     [Parameter]
@@ -75,6 +91,29 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
 
         _typedTasks = typed;
         _folderOrFile = ResolveFileSystemPath(Path);
+        if (FileName is not null)
+        {
+            ReadFileName(FileName is PSObject wrapped ? wrapped.BaseObject : FileName);
+        }
+    }
+
+    /// <summary>-FileName: a script block to run per task, or a template read once (a template that cannot be read stops the command).</summary>
+    private void ReadFileName(object value)
+    {
+        if (value is ScriptBlock script)
+        {
+            _nameScript = script;
+            return;
+        }
+
+        try
+        {
+            _nameTemplate = FileNameTemplate.Parse(LanguagePrimitives.ConvertTo<string>(value));
+        }
+        catch (HiApiException unreadable)
+        {
+            ThrowHiApiError(unreadable);
+        }
     }
 
     protected override void ProcessRecord()
@@ -123,10 +162,14 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
 
     private void Start(HiApiTask task, object input)
     {
+        // What the ledger knows (the row, the input number) names the file, so a bare id gets the same name as its task.
+        var known = Session.Remember(task);
         string target;
         try
         {
-            target = SavePathResolver.ResolveTargetFile(_folderOrFile!, task.TaskId);
+            target = _nameTemplate is null && _nameScript is null
+                ? SavePathResolver.ResolveTargetFile(_folderOrFile!, task.TaskId)
+                : System.IO.Path.GetFullPath(System.IO.Path.Combine(_folderOrFile!, NameOf(known)));
         }
         catch (HiApiException unusable)
         {
@@ -134,7 +177,7 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
             return;
         }
 
-        if (!_targets.TryClaim(task, target, out var collision))
+        if (!_targets.TryClaim(known, target, out var collision, FileName is null ? null : CollisionAdvice))
         {
             // Another task aimed at the same file is an error before any download; the same task given twice is saved once.
             if (collision is not null)
@@ -156,15 +199,15 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
 
         // A task captured before it finished (or known only by id) is read again first: judging a stale object would
         // say "wait for it" about a task that has since failed. That read needs the key: resolve it here, on this thread.
-        var session = NeedsFreshState(task) ? OnlineSession : Session;
-        var known = Session.Remember(task);
+        var session = NeedsFreshState(task) || NeedsFreshState(known) ? OnlineSession : Session;
         var job = new SaveJob(known, input, target, _progress.Start());
-        var options = new DownloadOptions { Force = Force.IsPresent, Progress = job.Progress, Log = Runner.QueueVerbose };
+        var options = new DownloadOptions { Force = Force.IsPresent, Sidecar = Sidecar.IsPresent, Progress = job.Progress, Log = Runner.QueueVerbose };
         StartQueued(_downloads ??= new BoundedWorkQueue<SaveJob, SaveResult>(ThrottleLimit), job, async token =>
         {
             try
             {
-                var current = NeedsFreshState(job.Task) ? await session.GetAsync(job.Task.TaskId, token).ConfigureAwait(false) : job.Task;
+                // The fresh state keeps what only this machine knows (the request, the row), which a sidecar records.
+                var current = NeedsFreshState(job.Task) ? job.Task.WithServerState(await session.GetAsync(job.Task.TaskId, token).ConfigureAwait(false)) : job.Task;
                 var result = await session.SaveAsync(current, job.Target, options, token).ConfigureAwait(false);
                 job.Progress.Finish(result.AlreadySaved ? 0 : result.File.Length);
                 return result;
@@ -177,7 +220,43 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
         }, WriteSaved, WriteBatchProgress);
     }
 
-    private static bool NeedsFreshState(HiApiTask task) => task.Status != HiApiTaskStatus.Success || task.VideoUrl is null;
+    /// <summary>
+    /// A task not known to have succeeded with its URL is read first; with -Sidecar, so is one without HiAPI's completion
+    /// time (one read from the ledger), which the sidecar records.
+    /// </summary>
+    private bool NeedsFreshState(HiApiTask task) =>
+        task.Status != HiApiTaskStatus.Success || task.VideoUrl is null || (Sidecar.IsPresent && task.CompletedAt is null);
+
+    /// <summary>The file name -FileName gives <paramref name="task"/>: the template's, or the script block's result.</summary>
+    private string NameOf(HiApiTask task)
+    {
+        if (_nameTemplate is { } template)
+        {
+            return template.NameFor(task);
+        }
+
+        var source = $"-FileName {{{TextPreview.Shorten(_nameScript!.ToString().Trim(), 60)}}}";
+        Collection<PSObject> results;
+        try
+        {
+            results = _nameScript!.InvokeWithContext(null, [new PSVariable("_", task), new PSVariable("PSItem", task)]);
+        }
+        catch (RuntimeException failed)
+        {
+            throw TaskFileName.Refused(task, source, $"the script block failed ({failed.Message})");
+        }
+
+        var names = results.Where(result => result?.BaseObject is not null).ToArray();
+        if (names.Length > 1)
+        {
+            throw TaskFileName.Refused(task, source, $"the script block returned {names.Length} values, not one name");
+        }
+
+        return TaskFileName.From(names.Length == 0 ? null : LanguagePrimitives.ConvertTo<string>(names[0]), task, source);
+    }
+
+    private const string CollisionAdvice =
+        "Make -FileName give each task a name of its own: add a column that differs from row to row, {InputNumber} or {TaskId}.";
 
     /// <summary>The file as the FileSystem provider shows it (mode, size, a Directory: header), plus the task id.</summary>
     private void WriteSaved(SaveJob job, SaveResult result)
@@ -190,7 +269,20 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
         var items = InvokeProvider.Item.Get(new[] { result.File.FullName }, force: true, literalPath: true);
         var output = items.Count == 1 ? items[0] : PSObject.AsPSObject(result.File);
         output.Properties.Add(new PSNoteProperty("TaskId", job.Task.TaskId));
+        // Files come out as they finish: InputNumber lets `Sort-Object InputNumber` put them back in input order.
+        output.Properties.Add(new PSNoteProperty("InputNumber", job.Task.InputNumber));
+        output.Properties.Add(new PSNoteProperty("Row", job.Task.Row));
+        if (Sidecar.IsPresent)
+        {
+            output.Properties.Add(new PSNoteProperty("Sidecar", result.Sidecar?.File.FullName));
+        }
+
         WriteObject(output);
+        if (result.SidecarError is { } sidecarFailed)
+        {
+            WriteHiApiError(sidecarFailed, job.Task);
+        }
+
         WriteBatchProgress();
     }
 

@@ -71,6 +71,7 @@ internal static class ErrorRecordFactory
         HiApiErrorKind.NothingToResume => ErrorCategory.ObjectNotFound,
         HiApiErrorKind.PriceUnknown => ErrorCategory.ResourceUnavailable,
         HiApiErrorKind.BudgetExceeded => ErrorCategory.LimitsExceeded,
+        HiApiErrorKind.InvalidFileName => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.NotSpecified,
     };
 

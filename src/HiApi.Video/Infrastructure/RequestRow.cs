@@ -61,6 +61,19 @@ internal sealed class RequestRow
         return names.Where(name => !AllNames.Any(field => field.Contains(name, StringComparer.OrdinalIgnoreCase)));
     }
 
+    /// <summary>
+    /// The row's own names that name no request field, with their values (PowerShell's wrapper removed), in the row's
+    /// order: what travels with the task as its <see cref="HiApi.Client.TaskRow"/>.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, object?>> OtherProperties()
+    {
+        IEnumerable<KeyValuePair<string, object?>> all = _dictionary is not null
+            ? _dictionary.Cast<DictionaryEntry>().Select(entry => new KeyValuePair<string, object?>(entry.Key?.ToString() ?? string.Empty, Unwrap(entry.Value)))
+            : _row.Properties.Where(property => property.MemberType == PSMemberTypes.NoteProperty)
+                .Select(property => new KeyValuePair<string, object?>(property.Name, Unwrap(property.Value)));
+        return all.Where(pair => !AllNames.Any(field => field.Contains(pair.Key, StringComparer.OrdinalIgnoreCase)));
+    }
+
     /// <summary>Whether the row gives <paramref name="field"/> (its first name, as <see cref="LikelyMeant"/> returns it).</summary>
     public bool Has(string field) => AllNames.First(names => names[0] == field) is var names && Raw(names) is not null;
 

@@ -30,6 +30,17 @@ public sealed class SaveTargetsTests : IDisposable
     }
 
     [Fact]
+    public void A_collision_names_each_tasks_input_and_ends_in_the_advice_given()
+    {
+        var targets = new SaveTargets();
+        targets.TryClaim(new HiApiTask("tk-a") { InputNumber = 2 }, In("012-3.mp4"), out _);
+
+        Assert.False(targets.TryClaim(new HiApiTask("tk-b") { InputNumber = 5 }, In("012-3.mp4"), out var collision, "Make -FileName differ."));
+
+        Assert.Equal($"Tasks tk-a (input 2) and tk-b (input 5) would both be saved to '{In("012-3.mp4")}'; the video of tk-b is not downloaded. Make -FileName differ.", collision!.Message);
+    }
+
+    [Fact]
     public void TheSameTaskGivenTwice_IsSavedOnce_WithoutAnError()
     {
         var targets = new SaveTargets();
