@@ -111,11 +111,18 @@ Describe 'Running the same command with the same -Batch again' {
         (Get-EmulatorTasks).Count | Should -Be ($before + 2)
     }
 
-    It 'sends a row again whose task failed (a failed task is not charged), as its next attempt' {
-        $failed = New-HiApiVideoTask 'batch storm [[fail]]' -Duration 3 -Batch 'retry failed' |
-            Wait-HiApiTask -PollIntervalSeconds 0.2 -ErrorAction SilentlyContinue
-        $retried = New-HiApiVideoTask 'batch storm [[fail]]' -Duration 3 -Batch 'retry failed'
-        $retried.TaskId | Should -Not -BeNullOrEmpty
+    It 'hands back a row whose task failed, with a warning, and sends it again only with -RetryFailed' {
+        $failed = New-HiApiVideoTask 'batch storm [[fail]]' -Duration 3 -Batch 'retry failed'
+        $failed | Wait-HiApiTask -PollIntervalSeconds 0.2 -ErrorAction SilentlyContinue
+        Clear-EmulatorRequests
+
+        $again = New-HiApiVideoTask 'batch storm [[fail]]' -Duration 3 -Batch 'retry failed' -WarningVariable warned 3>$null
+        $again.TaskId | Should -Be $failed.TaskId
+        "$warned" | Should -BeLike "Input 1: its task $($failed.TaskId) failed (*); it is handed back, not sent again. To submit it again as a new paid task, add -RetryFailed."
+        Get-EmulatorRequests 'create' | Should -HaveCount 0
+
+        $retried = New-HiApiVideoTask 'batch storm [[fail]]' -Duration 3 -Batch 'retry failed' -RetryFailed
+        $retried.TaskId | Should -Not -Be $failed.TaskId
         $retried.IdempotencyKey | Should -BeLike '*.1.2'
         @(Get-HiApiTask | Where-Object Prompt -EQ 'batch storm [[fail]]') | Should -HaveCount 2
     }
@@ -241,6 +248,14 @@ Describe 'Case 2: the first POST created the task, its answer was lost, and ever
         try { Get-HiApiSubmission -Unresolved | New-HiApiVideoTask -WhatIf }
         finally { Stop-Transcript | Out-Null }
         (Get-Content $transcript -Raw) | Should -Match "What if:.*Settle the submission of prompt 'settle me by pipe'"
+        (Get-Content $transcript -Raw) -replace '\s+', ' ' | Should -BeLike "*settle me by pipe*(estimated `$0.03 = 3 s x `$0.01/s)*"
+        Get-EmulatorRequests 'create' | Should -HaveCount 0
+
+        # It may create a paid task, so the budget holds; a typed field cannot change what its key was sent with.
+        Get-HiApiSubmission -Unresolved | New-HiApiVideoTask -MaxCostUsd 0.01 -ErrorVariable overBudget -ErrorAction SilentlyContinue
+        $overBudget.FullyQualifiedErrorId | Should -BeLike 'HiApi.BudgetExceeded*'
+        Get-HiApiSubmission -Unresolved | New-HiApiVideoTask -Duration 5 -Resolution 1080p -ErrorVariable typed -ErrorAction SilentlyContinue
+        "$typed" | Should -BeLike "Input 1: -Resolution, -Duration cannot change a submission piped back from the ledger*Nothing was sent*"
         Get-EmulatorRequests 'create' | Should -HaveCount 0
 
         $settled = Get-HiApiSubmission -Unresolved | New-HiApiVideoTask

@@ -115,7 +115,7 @@ public sealed class LedgerEntry
         string.Equals(status, SuccessStatus, StringComparison.OrdinalIgnoreCase)
         || string.Equals(status, FailStatus, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Whether the task failed (not charged: a resumed run sends its request again).</summary>
+    /// <summary>Whether the task failed (HiAPI may still have charged it: a re-run hands it back unless told to try again).</summary>
     public bool IsFailed => IsStatus(FailStatus);
 
     private bool IsStatus(string status) => string.Equals(Status, status, StringComparison.OrdinalIgnoreCase);

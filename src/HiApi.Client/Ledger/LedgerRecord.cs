@@ -46,6 +46,14 @@ internal sealed class LedgerRecord
     public decimal? EstimatedCostUsd { get; set; }
 
     public string? Status { get; set; }
+
+    /// <summary>
+    /// On a submission line: which send of it this is (a short random id written with each claim, the first and every
+    /// re-send). Only the latest send's refusal may close the submission as rejected: an earlier one's proves nothing
+    /// about a re-send another run started meanwhile.
+    /// </summary>
+    public string? Attempt { get; set; }
+
     public string? VideoUrl { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public string? ErrorCode { get; set; }
@@ -148,6 +156,7 @@ internal sealed class LedgerRecord
     public static LedgerRecord FromSubmission(LedgerSubmission submission)
     {
         var record = ForSubmission(submission.Planned, submission.Status, submission.SubmittedAt, submission.UpdatedAt);
+        record.Attempt = submission.Attempt;
         record.ErrorCode = submission.ErrorCode;
         record.ErrorMessage = submission.ErrorMessage;
         record.UnknownFields = LedgerUnknownFields.Copy(submission.UnknownFields);
@@ -199,6 +208,7 @@ internal sealed class LedgerRecord
             SubmittedAt = SubmittedAt ?? current?.SubmittedAt,
             Status = TaskId is not null ? LedgerSubmission.CreatedStatus : Status ?? current?.Status,
             TaskId = TaskId ?? current?.TaskId,
+            Attempt = Attempt ?? current?.Attempt,
             ErrorCode = ErrorCode ?? current?.ErrorCode,
             ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
             UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
@@ -213,9 +223,12 @@ internal sealed class LedgerRecord
         return new LedgerEntry
         {
             TaskId = current?.TaskId ?? TaskId!,
-            IdempotencyKey = IdempotencyKey ?? current?.IdempotencyKey,
-            Batch = Batch ?? current?.Batch,
-            InputNumber = Input ?? current?.InputNumber,
+            // A task's identity (its key, batch and input) is fixed by the first line that gives it, like its request: a
+            // later line naming another key for the same task id (a server answering two creates with one id) never
+            // moves the task to another input.
+            IdempotencyKey = current?.IdempotencyKey ?? IdempotencyKey,
+            Batch = current?.Batch ?? Batch,
+            InputNumber = current?.InputNumber ?? Input,
             Row = TaskRow.FromStored(Row) ?? current?.Row,
             Request = request,
             Model = request?.Model ?? Model ?? current?.Model,

@@ -68,8 +68,6 @@ internal sealed class LedgerState
     public LedgerEntry? FindTaskByKey(string idempotencyKey) =>
         taskIdByKey.TryGetValue(idempotencyKey, out var taskId) ? entries.GetValueOrDefault(taskId) : null;
 
-    public LedgerBatch? FindBatch(string name) => batches.GetValueOrDefault(name);
-
     /// <summary>Every batch, in the order first recorded.</summary>
     public IReadOnlyList<LedgerBatch> BatchSnapshot() => batchOrder.Select(name => batches[name]).ToArray();
 

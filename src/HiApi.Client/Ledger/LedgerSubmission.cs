@@ -6,7 +6,8 @@ namespace HiApi.Client;
 /// One paid submission as the ledger knows it: written before its <c>POST /v1/tasks</c> is sent, with the request and
 /// the <c>Idempotency-Key</c> that goes with it, so a process killed mid-request leaves a record of what may have been
 /// created. Re-sending the same body with the same key later returns the task HiAPI created (or creates it exactly
-/// once): that is how <see cref="HiApiSession.ResolveSubmissionsAsync"/> turns an unknown outcome into a task id.
+/// once): that is how a re-run of the batch (<see cref="HiApiSession.SendAsync"/>) or a settle (<see cref="HiApiSession.SettleAsync"/>)
+/// turns an unknown outcome into a task id.
 /// </summary>
 public sealed class LedgerSubmission
 {
@@ -50,8 +51,11 @@ public sealed class LedgerSubmission
 
     public DateTimeOffset? SubmittedAt { get; init; }
 
-    /// <summary><see cref="SubmittingStatus"/>, <see cref="RejectedStatus"/> or <see cref="CreatedStatus"/>.</summary>
+    /// <summary><see cref="SubmittingStatus"/>, <see cref="RejectedStatus"/>, <see cref="ReconciledStatus"/> or <see cref="CreatedStatus"/>.</summary>
     public string? Status { get; init; }
+
+    /// <summary>The latest send's id (see <see cref="LedgerRecord.Attempt"/>); null in a ledger written before sends had one.</summary>
+    public string? Attempt { get; init; }
 
     /// <summary>The task the submission created, once known.</summary>
     public string? TaskId { get; init; }

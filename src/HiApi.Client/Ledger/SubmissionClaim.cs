@@ -3,11 +3,12 @@ namespace HiApi.Client;
 /// <summary>The ledger's answer to a claim or a peek of one submission's key: what it knew, and the task or submission that says so.</summary>
 public sealed class SubmissionClaim
 {
-    private SubmissionClaim(SubmissionClaimKind kind, LedgerEntry? task, LedgerSubmission? submission)
+    private SubmissionClaim(SubmissionClaimKind kind, LedgerEntry? task, LedgerSubmission? submission, string? attempt = null)
     {
         Kind = kind;
         Task = task;
         Submission = submission;
+        Attempt = attempt;
     }
 
     public SubmissionClaimKind Kind { get; }
@@ -17,6 +18,15 @@ public sealed class SubmissionClaim
 
     /// <summary>The earlier submission with the key (unresolved, refused, or one with another request).</summary>
     public LedgerSubmission? Submission { get; }
+
+    /// <summary>
+    /// The id of the send this claim wrote (a <see cref="SubmissionClaimKind.New"/> or <see cref="SubmissionClaimKind.Unresolved"/>
+    /// claim; null for a peek): a refusal closes the submission only while it is still the latest send.
+    /// </summary>
+    public string? Attempt { get; }
+
+    /// <summary>The same answer, for the send <paramref name="attempt"/> the claim wrote.</summary>
+    internal SubmissionClaim ForAttempt(string attempt) => new(Kind, Task, Submission, attempt);
 
     /// <summary>For a <see cref="SubmissionClaimKind.Conflict"/>: the error that says why nothing is sent.</summary>
     public HiApiException ConflictError(PlannedSubmission planned) => new(

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace HiApi.Client;
 
 /// <summary>
@@ -219,13 +221,15 @@ public sealed class TaskLedger
 
     /// <summary>
     /// Claims a paid submission before its request is sent (write-ahead), atomically under the cross-process lock: when
-    /// the ledger already knows the key (an earlier run, or another process running the same batch right now), the claim
-    /// says what it knows (the task, or an unresolved submission to settle with the same key) and nothing is written;
-    /// otherwise the submission is written and durable on disk before this returns, so a process killed while the POST is
-    /// in flight still leaves the request and its key behind (a refused one is written again: it is sent again). Call
-    /// <see cref="RecordSubmitted"/> once the task id is known, or <see cref="RecordSubmissionRejected"/> when the API
-    /// refused it and no attempt may have created a task. A ledger this version may only read refuses the claim
-    /// (<see cref="LedgerReadOnlyException"/>): nothing may be sent without its record.
+    /// the ledger already knows the key's task (an earlier run, or another process running the same batch right now), or
+    /// holds the key for another request, the claim says so and nothing is written. Otherwise the send is written and
+    /// durable on disk before this returns, with an id of its own (<see cref="SubmissionClaim.Attempt"/>): the whole
+    /// submission when it is new (a refused one is written again: it is sent again), or a line marking one more send of an
+    /// unresolved submission (its first send time is kept). So a process killed while the POST is in flight still leaves
+    /// the request and its key behind. Call <see cref="RecordSubmitted"/> once the task id is known, or
+    /// <see cref="RecordSubmissionRejected"/> when the API refused this send and no attempt of it may have created a task.
+    /// A ledger this version may only read refuses the claim (<see cref="LedgerReadOnlyException"/>): nothing may be sent
+    /// without its record.
     /// </summary>
     public SubmissionClaim Claim(PlannedSubmission planned, DateTimeOffset? submittedAt = null)
     {
@@ -238,13 +242,19 @@ public sealed class TaskLedger
             using (AcquireLock(createFolder: true))
             {
                 claim = SubmissionClaim.Of(RefreshLocked(), planned);
-                if (claim.Kind != SubmissionClaimKind.New)
+                if (claim.Kind is not (SubmissionClaimKind.New or SubmissionClaimKind.Unresolved))
                 {
                     return claim;
                 }
 
                 var now = Now;
-                written = AppendLocked(LedgerRecord.ForSubmission(planned, LedgerSubmission.SubmittingStatus, submittedAt ?? now, now), now, required: true);
+                var attempt = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+                var record = claim.Kind == SubmissionClaimKind.New
+                    ? LedgerRecord.ForSubmission(planned, LedgerSubmission.SubmittingStatus, submittedAt ?? now, now)
+                    : new LedgerRecord { IdempotencyKey = planned.IdempotencyKey, Status = LedgerSubmission.SubmittingStatus, UpdatedAt = now };
+                record.Attempt = attempt;
+                written = AppendLocked(record, now, required: true);
+                claim = claim.ForAttempt(attempt);
             }
         }
 
@@ -295,15 +305,19 @@ public sealed class TaskLedger
         return Read(state => keys.Select(key => state.FindSubmission(key) is not null || state.FindTaskByKey(key) is not null).ToArray());
     }
 
-    /// <summary>The API refused the submission (nothing was created): it is no longer an unknown outcome.</summary>
-    public void RecordSubmissionRejected(string idempotencyKey, string? errorCode, string? errorMessage)
-        => RecordSubmissionClosed(idempotencyKey, LedgerSubmission.RejectedStatus, errorCode, errorMessage);
+    /// <summary>
+    /// The API refused send <paramref name="attempt"/> of the submission and no attempt of that send may have created a
+    /// task: it is no longer an unknown outcome, unless another send of it started since (another run re-sending the
+    /// same key), whose outcome is still open. Returns whether the submission was closed.
+    /// </summary>
+    public bool RecordSubmissionRejected(string idempotencyKey, string? attempt, string? errorCode, string? errorMessage)
+        => RecordSubmissionClosed(idempotencyKey, attempt, LedgerSubmission.RejectedStatus, errorCode, errorMessage);
 
     /// <summary>A submission too old to re-send was settled by listing the account's tasks instead.</summary>
     public void RecordSubmissionReconciled(string idempotencyKey)
-        => RecordSubmissionClosed(idempotencyKey, LedgerSubmission.ReconciledStatus, null, null);
+        => RecordSubmissionClosed(idempotencyKey, attempt: null, LedgerSubmission.ReconciledStatus, null, null);
 
-    private void RecordSubmissionClosed(string idempotencyKey, string status, string? errorCode, string? errorMessage)
+    private bool RecordSubmissionClosed(string idempotencyKey, string? attempt, string status, string? errorCode, string? errorMessage)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         using var deliverWarnings = new WarningDelivery(this);
@@ -312,14 +326,16 @@ public sealed class TaskLedger
         {
             if (!Directory.Exists(FolderPath))
             {
-                return;
+                return false;
             }
 
             using (AcquireLock(createFolder: false))
             {
-                if (RefreshLocked().FindSubmission(idempotencyKey) is null)
+                var submission = RefreshLocked().FindSubmission(idempotencyKey);
+                // Closed already by its task, or sent again since this send was claimed: that later send decides.
+                if (submission is null || submission.TaskId is not null || (attempt is not null && submission.Attempt is { } latest && latest != attempt))
                 {
-                    return;
+                    return false;
                 }
 
                 var now = Now;
@@ -335,6 +351,14 @@ public sealed class TaskLedger
         }
 
         MakeDurable(written);
+        return true;
+    }
+
+    /// <summary>The task created with <paramref name="idempotencyKey"/>, also after compaction dropped its submission line; or null.</summary>
+    public LedgerEntry? FindTaskByKey(string idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        return Read(state => state.FindTaskByKey(idempotencyKey));
     }
 
     /// <summary>The submission written with <paramref name="idempotencyKey"/>, or null.</summary>
@@ -687,12 +711,14 @@ public sealed class TaskLedger
     /// <summary>Where a write ended, in which file (by its fingerprint): what must be fsynced before it counts.</summary>
     private readonly record struct LedgerWrite(LedgerFingerprint File, long End);
 
-    // Compacting only when it would at least halve the lines (a rewrite keeps one per task and one per unanswered
-    // submission), or drop a corrupt line or a finished task past retention, keeps a large ledger from being rewritten
-    // on every write: an answered submission alone is one line to drop, and every submission is answered.
+    // Compacting only when it would drop at least a third of the lines (a rewrite keeps one per task and one per kept
+    // submission), or a corrupt line or a finished task past retention, keeps a large ledger from being rewritten on
+    // every write: an answered submission alone is one line to drop, and every submission is answered. A third, not a
+    // half: a task that only ever gets its two lines (submitted, created) would never reach half again after a first
+    // compaction, and the file would grow for ever; at a third, the next compaction comes once the tasks have doubled.
     private bool ShouldAutoCompact(LedgerState state, DateTimeOffset now) =>
         state.ConsumedBytes > options.CompactWhenLargerThanBytes
-        && (state.EventLines >= 2 * (state.Count + state.SubmissionSnapshot().Count(submission => submission.IsUnresolved))
+        && (2 * state.EventLines >= 3 * (state.Count + state.SubmissionSnapshot().Count(MustKeep))
             || state.CorruptLines > 0 || state.Snapshot().Any(entry => !ShouldKeep(entry, now)));
 
     private LedgerCompactionResult CompactLocked(LedgerState state, DateTimeOffset now)
@@ -700,15 +726,23 @@ public sealed class TaskLedger
         var bytesBefore = new FileInfo(FilePath).Length;
         var entries = state.Snapshot();
         var kept = entries.Where(entry => ShouldKeep(entry, now)).ToArray();
-        var unresolved = state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray();
-        var keptBatchNames = kept.Select(entry => entry.Batch).Concat(unresolved.Select(submission => submission.Batch)).ToHashSet(StringComparer.Ordinal);
+        var keptSubmissions = state.SubmissionSnapshot().Where(MustKeep).ToArray();
+        var keptBatchNames = kept.Select(entry => entry.Batch).Concat(keptSubmissions.Select(submission => submission.Batch)).ToHashSet(StringComparer.Ordinal);
         var batches = state.BatchSnapshot().Where(batch => keptBatchNames.Contains(batch.Name) || batch.UpdatedAt > now - options.Retention).ToArray();
-        var bytesAfter = LedgerFile.Rewrite(FilePath, state, kept, unresolved, batches, Now, options.ReplaceFile);
+        var bytesAfter = LedgerFile.Rewrite(FilePath, state, kept, keptSubmissions, batches, Now, options.ReplaceFile);
         compactionFailedAt = null;
         cache = null;
         RefreshLocked();
         return new LedgerCompactionResult(entries.Count, kept.Length, bytesBefore, bytesAfter);
     }
+
+    /// <summary>
+    /// A submission compaction keeps, however old: an unresolved one (HiAPI may have created its task), and one closed by a
+    /// listing, whose outcome was never proved: dropping it would let the same key be sent as new, and pay twice. A
+    /// refused one created nothing, and an answered one lives on in its task's line.
+    /// </summary>
+    private static bool MustKeep(LedgerSubmission submission) =>
+        submission.IsUnresolved || (submission.TaskId is null && submission.Status == LedgerSubmission.ReconciledStatus);
 
     private bool ShouldKeep(LedgerEntry entry, DateTimeOffset now) =>
         entry.UpdatedAt > now - options.Retention || (entry.IsPending && !entry.IsExpired(now));

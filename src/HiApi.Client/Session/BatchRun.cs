@@ -4,9 +4,9 @@ namespace HiApi.Client;
 /// One run of a batch: the inputs of one <c>New-HiApiVideoTask</c>, each given its identity before anything is sent.
 /// The n-th input with a given request gets the key <see cref="IdempotencyKeys.Derive"/> makes of the batch's name, that
 /// request and n, so the same input run again in the same batch (here or on another machine) has the same keys; what
-/// the ledger already knows of a key decides what happens to the input: its task is handed back, an unanswered
-/// submission is sent again with its key, a refused one is sent again, and a task that failed (not charged) gives way to
-/// the next attempt's key. The ledger's claim is taken under its cross-process lock, so two runs of one batch at once
+/// the ledger already knows of a key decides what happens to the input: its task is handed back (a failed one too: HiAPI
+/// may have charged it, so trying again is the caller's choice, <c>retryFailed</c>, under the next attempt's key), an
+/// unanswered submission is sent again with its key, a refused one is sent again. The ledger's claim is taken under its cross-process lock, so two runs of one batch at once
 /// send each input once. Without a ledger, HiAPI's own replay of a key (about 24 hours) is what keeps a re-run from paying twice.
 /// </summary>
 public sealed class BatchRun
@@ -29,6 +29,9 @@ public sealed class BatchRun
 
     /// <summary>Whether the user named the batch.</summary>
     public bool Named { get; }
+
+    /// <summary>For a run <see cref="Resume"/> chose: why this batch (what <c>-Verbose</c> says); null otherwise.</summary>
+    public string? ResumedBecause { get; private init; }
 
     /// <summary>A run of the batch <paramref name="name"/>, or of a new batch with a name of its own when it is null.</summary>
     /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.InvalidRequest"/>: a name that cannot name a batch.</exception>
@@ -71,7 +74,7 @@ public sealed class BatchRun
         IReadOnlyList<LedgerBatch> holding;
         if (firstKey is not null)
         {
-            var owner = ledger.FindSubmission(firstKey)?.Batch ?? ledger.Load().FirstOrDefault(entry => entry.IdempotencyKey == firstKey)?.Batch;
+            var owner = ledger.FindSubmission(firstKey)?.Batch ?? ledger.FindTaskByKey(firstKey)?.Batch;
             holding = batches.Where(batch => batch.Name == owner).ToArray();
         }
         else
@@ -86,7 +89,13 @@ public sealed class BatchRun
             ?? (holding.Count == 1 ? holding[0] : null);
         if (chosen is not null)
         {
-            return new BatchRun(session, chosen.Name, chosen.Named);
+            var others = holding.Count - 1;
+            return new BatchRun(session, chosen.Name, chosen.Named)
+            {
+                ResumedBecause = chosen.IsFinished
+                    ? "the only batch that holds the first input (it finished: its tasks are handed back)"
+                    : "the latest unfinished batch that holds the first input" + (others > 0 ? $" ({others} other batch{(others == 1 ? "" : "es")} hold{(others == 1 ? "s" : "")} it too)" : ""),
+            };
         }
 
         var what = $"the first input ({RequestDescription.Subject(firstRequest)})";
@@ -100,12 +109,14 @@ public sealed class BatchRun
 
     /// <summary>
     /// Gives the next input its identity: its number, its key (the user's, or derived), and what the ledger already knows
-    /// of that key, read without writing anything, following the attempts of an input whose tasks failed.
+    /// of that key, read without writing anything. An input whose task failed is followed through the attempts already
+    /// made (keys ending .2, .3, ...) to the latest; when that one failed too, it is handed back as it is, or, with
+    /// <paramref name="retryFailed"/>, given the next attempt's key, to be sent (and paid for) again.
     /// <paramref name="row"/> (the rest of the input) goes with the submission, never into its request or key.
     /// <paramref name="inputNumber"/> is the input's position in the pipeline when the caller counts it (an input refused
     /// before planning still has its place, so task 3 is the third row); by default, the next after the last planned.
     /// </summary>
-    public PlannedInput Plan(VideoRequest request, string? userKey, TaskRow? row = null, int? inputNumber = null)
+    public PlannedInput Plan(VideoRequest request, string? userKey, TaskRow? row = null, int? inputNumber = null, bool retryFailed = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         int number;
@@ -117,15 +128,22 @@ public sealed class BatchRun
             occurrence = _occurrences[request.Fingerprint] = _occurrences.GetValueOrDefault(request.Fingerprint) + 1;
         }
 
+        PlannedInput? failed = null;
         for (var attempt = 1; ; attempt++)
         {
             var key = userKey ?? IdempotencyKeys.Derive(Name, request, occurrence, attempt);
             var planned = new PlannedSubmission(request, key, Name, number) { Row = row };
-            var known = _session.Ledger is not null ? _session.Peek(planned) : null;
-            // A failed task was not charged: the input is sent again, under the next attempt's key. A key of the user's
-            // is theirs to change: its failed task is handed back as it is.
+            var known = _session.Peek(planned);
+            // An attempt whose task failed leads to the next one, if one was ever claimed (an earlier -RetryFailed), or
+            // the caller asks for it. A key of the user's is theirs to change: its failed task is handed back as it is.
+            if (failed is not null && !retryFailed && known is { Kind: SubmissionClaimKind.New, Submission: null })
+            {
+                return failed;
+            }
+
             if (userKey is null && known is { Kind: SubmissionClaimKind.Created, Task.IsFailed: true })
             {
+                failed = new PlannedInput(planned, known, attempt);
                 continue;
             }
 

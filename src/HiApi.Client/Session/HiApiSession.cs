@@ -108,9 +108,9 @@ public sealed class HiApiSession
                     InputNumber = earlier.InputNumber ?? planned.InputNumber,
                     EstimatedCostUsd = earlier.EstimatedCostUsd ?? planned.EstimatedCostUsd,
                     Row = planned.Row ?? earlier.Row,
-                }, ct);
+                }, claim.Attempt, earlier, ct);
             default:
-                return CreateAndRecordAsync(planned, ct);
+                return CreateAndRecordAsync(planned, claim?.Attempt, unanswered: null, ct);
         }
     }
 
@@ -223,6 +223,21 @@ public sealed class HiApiSession
         });
         return found;
     }
+
+    /// <summary>
+    /// Where a reconcile's listing starts when the caller does not say: HiAPI's key window back from
+    /// <paramref name="now"/>, or further, to just before the oldest unanswered submission, so that every submission a
+    /// reconcile may close was looked for (a margin of <see cref="ClockMargin"/> allows for clocks).
+    /// </summary>
+    public DateTimeOffset DefaultReconcileSince(DateTimeOffset now)
+    {
+        var since = now - IdempotencyKeys.ServerKeyWindow;
+        var oldest = GetUnresolvedSubmissions().Select(submission => submission.SubmittedAt).Where(at => at is not null).DefaultIfEmpty().Min();
+        return oldest is { } at && at - ClockMargin < since ? at - ClockMargin : since;
+    }
+
+    /// <summary>How far a task's creation time on HiAPI's clock may precede the submission time on ours.</summary>
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(10);
 
     /// <summary>Reads the task, keeps the request fields the ledger knows, and records the status.</summary>
     public async Task<HiApiTask> GetAsync(string taskId, CancellationToken ct = default)
@@ -366,8 +381,13 @@ public sealed class HiApiSession
     /// <summary>Listing pages read by one reconcile at most (100 tasks each): a bound, not an expected size.</summary>
     private const int MaxReconcilePages = 100;
 
-    /// <summary>Sends a keyed create and records what came of it; the submission must already be claimed in the ledger.</summary>
-    private async Task<HiApiTask> CreateAndRecordAsync(PlannedSubmission planned, CancellationToken ct)
+    /// <summary>
+    /// Sends a keyed create and records what came of it; the submission must already be claimed in the ledger
+    /// (<paramref name="attempt"/>: the send the claim wrote). <paramref name="unanswered"/> is the earlier send of the same
+    /// submission that never got an answer, when this is a re-send: HiAPI may have created its task, so no refusal of
+    /// this send proves otherwise, and the submission stays unresolved until a task id comes back.
+    /// </summary>
+    private async Task<HiApiTask> CreateAndRecordAsync(PlannedSubmission planned, string? attempt, LedgerSubmission? unanswered, CancellationToken ct)
     {
         HiApiTask task;
         try
@@ -376,12 +396,28 @@ public sealed class HiApiSession
         }
         catch (HiApiException refused) when (!refused.TaskMayHaveBeenCreated)
         {
-            // A refusal no attempt may have got past is final: nothing was created, so the outcome is known.
-            TryLedger(ledger =>
+            if (unanswered is not null)
             {
-                ledger.RecordSubmissionRejected(planned.IdempotencyKey, refused.ErrorCode ?? refused.Kind.ToString(), refused.Message);
-                return true;
-            });
+                var sent = unanswered.SubmittedAt is { } at ? $" (sent {at.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)" : string.Empty;
+                throw refused.With(
+                    message: $"{refused.Message} An earlier send of this submission{sent} never got an answer, so HiAPI may still have created its task; " +
+                        "this refusal does not prove otherwise. " + SettleAdvice(planned),
+                    taskMayHaveBeenCreated: true);
+            }
+
+            // A refusal no attempt of this send may have got past closes the submission: nothing was created. Unless
+            // another run sent it again meanwhile: then that send's answer decides, and this one says so.
+            // (A ledger that cannot be written says so in a warning; the refusal itself stands.)
+            var closed = TryLedger<bool?>(ledger => ledger.RecordSubmissionRejected(
+                planned.IdempotencyKey, attempt, refused.ErrorCode ?? refused.Kind.ToString(), refused.Message)) ?? true;
+            if (!closed)
+            {
+                throw refused.With(
+                    message: $"{refused.Message} Another run sent this submission again meanwhile, and its answer decides whether HiAPI created the task. " +
+                        SettleAdvice(planned),
+                    taskMayHaveBeenCreated: true);
+            }
+
             throw;
         }
         catch (HiApiException unknown) when (Ledger is not null)
@@ -390,6 +426,21 @@ public sealed class HiApiSession
         }
 
         task = task.WithSubmission(planned.Request, planned.IdempotencyKey, planned.Batch, planned.InputNumber, task.SubmittedAt, planned.EstimatedCostUsd, planned.Row);
+        if (TryLedger(ledger => ledger.Find(task.TaskId)) is { IdempotencyKey: { } otherKey } other && otherKey != planned.IdempotencyKey)
+        {
+            // One task id for two submissions: recording it would move the other input's task to this one. Neither is
+            // guessed: this submission stays unresolved, and the error says what came back.
+            throw new HiApiException(
+                HiApiErrorKind.InvalidResponse,
+                $"HiAPI answered this submission with task {task.TaskId}, which the task ledger already holds for another submission " +
+                $"({(other.InputNumber is { } n ? $"input {n} of " : string.Empty)}batch '{other.Batch}', Idempotency-Key {otherKey}). " +
+                "One task cannot be both, so nothing was recorded for this one. " + SettleAdvice(planned))
+            {
+                TaskId = task.TaskId,
+                TaskMayHaveBeenCreated = true,
+            };
+        }
+
         TryLedger(ledger =>
         {
             ledger.RecordSubmitted(LedgerTaskMapper.ToSubmittedEntry(task));

@@ -16,11 +16,15 @@ public static class IdempotencyKeys
 {
     public const string Prefix = "hv1.";
 
+    /// <summary>How long HiAPI remembers a key: about 24 hours (the contract's "~24 h" window).</summary>
+    public static readonly TimeSpan ServerKeyWindow = TimeSpan.FromHours(24);
+
     /// <summary>
-    /// How long HiAPI remembers a key (about 24 hours): a submission older than this cannot be re-sent safely,
-    /// because the API would no longer recognise the key and could create a second task.
+    /// How long this module re-sends an unanswered submission with its key: an hour inside <see cref="ServerKeyWindow"/>
+    /// (for clocks and a window that is "about" 24 hours). Older, the API might no longer recognise the key and could
+    /// create a second task: a listing (reconcile) settles it instead.
     /// </summary>
-    public static readonly TimeSpan ReplayWindow = TimeSpan.FromHours(23);
+    public static readonly TimeSpan ReplayWindow = ServerKeyWindow - TimeSpan.FromHours(1);
 
     /// <summary>The longest batch name: a name is shown in errors and views, and a key must stay a short header.</summary>
     public const int MaxBatchNameLength = 200;

@@ -44,7 +44,10 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
     [Parameter(ParameterSetName = ReconcileSet)]
     public SwitchParameter Reconcile { get; set; }
 
-    /// <summary>How far back -Reconcile looks (default: 24 hours ago, the idempotency window); implies -Reconcile.</summary>
+    /// <summary>
+    /// How far back -Reconcile looks (default: 24 hours ago, HiAPI's key window, or further back to the oldest submission
+    /// that never got an answer); implies -Reconcile.
+    /// </summary>
     [Parameter(ParameterSetName = ReconcileSet)]
     public DateTime? Since { get; set; }
 
@@ -136,8 +139,9 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
 
     private void WriteReconciled()
     {
-        var since = Since is { } given ? new DateTimeOffset(given.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.UtcNow - TimeSpan.FromHours(24);
         var session = OnlineSession;
+        var since = Since is { } given ? new DateTimeOffset(given.ToUniversalTime(), TimeSpan.Zero) : session.DefaultReconcileSince(DateTimeOffset.UtcNow);
+        WriteVerbose($"Listing the account's tasks created since {since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC.");
         try
         {
             foreach (var found in Run(token => session.ReconcileAsync(since, ct: token)))

@@ -104,6 +104,13 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     public SwitchParameter Resume { get; set; }
 
     /// <summary>
+    /// Submit again an input of the batch whose task failed, as its next attempt (a new key, ending .2, .3, ...): a new
+    /// paid task. Without it, a re-run hands a failed task back as it is (HiAPI may have charged it) and warns.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter RetryFailed { get; set; }
+
+    /// <summary>
     /// The most this run may spend, in USD, estimated from HiAPI's public price list (before any account discount) and
     /// enforced here, not by HiAPI. Inputs are admitted in order while the estimated total stays within it; the first
     /// input that would pass it, and every input after it, is not sent (HiApi.BudgetExceeded). With a budget, an input
@@ -196,7 +203,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         {
             // The row travels with the task, outside the request: an extra column never changes what is sent, nor its key.
             // An input's number is its place in the pipeline, refused inputs included, as errors count them.
-            input = run.Plan(request, userKey, RowOf(row), InputObject is null ? null : _inputNumber);
+            input = run.Plan(request, userKey, RowOf(row), InputObject is null ? null : _inputNumber, RetryFailed.IsPresent);
         }
         catch (HiApiException unreadable)
         {
@@ -343,7 +350,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
                     return null;
                 }
 
-                WriteVerbose($"-Resume: continuing batch '{resumed.Name}', the latest unfinished batch that holds the first input.");
+                WriteVerbose($"-Resume: continuing batch '{resumed.Name}', {resumed.ResumedBecause}.");
                 return resumed;
             }
 
@@ -415,6 +422,14 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             case SubmissionClaimKind.Created:
                 var task = input.Known.Task!.ToTask();
                 var when = task.SubmittedAt is { } at ? $" on {at.ToLocalTime():g}" : string.Empty;
+                if (task.Status == HiApiTaskStatus.Fail)
+                {
+                    // Never a silent no-op: the input has no video, and sending it again is a new paid task.
+                    WriteWarning($"Input {submission.InputNumber}: its task {task.TaskId} failed" +
+                        (task.Error is { } error ? $" ({TextPreview.Shorten(error.ToString(), 100)})" : string.Empty) +
+                        "; it is handed back, not sent again. To submit it again as a new paid task, add -RetryFailed.");
+                }
+
                 // ShouldProcess says it once (-Verbose, -WhatIf): nothing is paid, so nothing more is asked.
                 if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task batch '{submission.Batch}' created{when} for input {submission.InputNumber}: nothing is sent, not paid for again"))
                 {
@@ -433,7 +448,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
                 var description = RequestDescription.Describe(submission.Request, estimate);
                 if (input.Attempt > 1)
                 {
-                    description += $" (Attempt {input.Attempt}: the earlier task of this input failed, which is not charged.)";
+                    description += $" (Attempt {input.Attempt}: the earlier task of this input failed; -RetryFailed sends it again as a new task.)";
                 }
 
                 return ShouldProcess(description, description + " Continue?", "Submit a paid HiAPI video task");
@@ -467,19 +482,49 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         return kept;
     }
 
-    /// <summary>A submission piped back from the ledger (Get-HiApiSubmission): sent again with its own key and bytes.</summary>
+    /// <summary>The parameters that shape a request or pick its key: none of them applies to a submission piped back.</summary>
+    private static readonly string[] SettleIgnores =
+        [nameof(Prompt), nameof(ImageUrl), nameof(AspectRatio), nameof(Resolution), nameof(Duration), nameof(Model), nameof(CallbackUrl),
+         nameof(IdempotencyKey), nameof(Batch), nameof(Resume), nameof(RetryFailed)];
+
+    /// <summary>
+    /// A submission piped back from the ledger (Get-HiApiSubmission): sent again with its own key and bytes. It may create a
+    /// paid task (one that never reached HiAPI), so it is estimated and held to the budget like any other input.
+    /// </summary>
     private void SettlePiped(LedgerSubmission earlier)
     {
+        // Its key binds the bytes first sent: a typed field or batch cannot change it, and must not be silently dropped.
+        var typed = SettleIgnores.Where(MyInvocation.BoundParameters.ContainsKey).Select(name => "-" + name).ToArray();
+        if (typed.Length > 0)
+        {
+            WriteError(ErrorRecordFactory.Create(
+                new ArgumentException(
+                    $"Input {_inputNumber}: {string.Join(", ", typed)} cannot change a submission piped back from the ledger: it is sent again exactly as " +
+                    $"first sent ({RequestDescription.Subject(earlier.Request)}, batch '{earlier.Batch}'), because its Idempotency-Key goes with those bytes. " +
+                    "Nothing was sent. Pipe it without them to settle it; for a different request, submit a new one."),
+                "SettleCannotChangeRequest",
+                ErrorCategory.InvalidArgument,
+                earlier));
+            return;
+        }
+
+        var cost = Price(new PlannedInput(earlier.Planned, Known: null, Attempt: 1));
+        if (cost is not { Allowed: true })
+        {
+            return; // refused by the budget: said, nothing sent
+        }
+
         var description = $"Settle the submission of {RequestDescription.Subject(earlier.Request)}{(earlier.Batch is null ? "" : $" in batch '{earlier.Batch}'")} " +
-            $"(Idempotency-Key {earlier.IdempotencyKey}): sent again with its key, HiAPI returns the task it created, or creates it once.";
+            $"(Idempotency-Key {earlier.IdempotencyKey}): sent again with its key, HiAPI returns the task it created, or creates it once ({RequestDescription.Cost(cost.Estimate)}).";
         if (!ShouldProcess(description, description + " Continue?", "Settle a paid HiAPI submission"))
         {
+            RefundUnlessWhatIf(cost);
             return;
         }
 
         var session = OnlineSession;
         StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), earlier,
-            token => Accounted(session.SettleAsync(earlier, token), cost: null), WriteTask);
+            token => Accounted(session.SettleAsync(earlier, token), cost), WriteTask);
     }
 
     /// <summary>

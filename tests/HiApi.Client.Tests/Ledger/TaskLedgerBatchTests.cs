@@ -39,7 +39,7 @@ public sealed class TaskLedgerBatchTests : IDisposable
         var planned = new PlannedSubmission(Gull, "hv1.k.1", "b", 1);
         var ledger = NewLedger();
         ledger.Claim(planned);
-        ledger.RecordSubmissionRejected("hv1.k.1", "INSUFFICIENT_BALANCE", "top up");
+        ledger.RecordSubmissionRejected("hv1.k.1", attempt: null, "INSUFFICIENT_BALANCE", "top up");
         Assert.Empty(ledger.GetUnresolvedSubmissions());
 
         Assert.Equal(SubmissionClaimKind.New, NewLedger().Claim(planned).Kind);

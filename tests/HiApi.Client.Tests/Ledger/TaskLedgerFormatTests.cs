@@ -77,7 +77,7 @@ public sealed class TaskLedgerFormatTests : IDisposable
         Assert.Equal(["tk-a", "tk-b"], ledger.Load().Select(entry => entry.TaskId));
         ledger.RecordStatus("tk-b", "handling", null, null, null, null);
         ledger.RecordSaved("tk-a", Path.Combine(folder.FolderPath, "a.mp4"), 100);
-        ledger.RecordSubmissionRejected("key-x", "E", "m");
+        ledger.RecordSubmissionRejected("key-x", attempt: null, "E", "m");
         var submitting = Assert.ThrowsAny<IOException>(() => ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "p", Duration = 3 }, "key-new", "b", 1)));
         var submitted = Assert.ThrowsAny<IOException>(() => ledger.RecordSubmitted(new LedgerEntry { TaskId = "tk-new" }));
         var compacted = Assert.ThrowsAny<IOException>(() => ledger.Compact(Start.AddYears(1)));

@@ -311,7 +311,7 @@ public sealed class TaskLedgerTests : IDisposable
         var ledger = NewLedger();
         ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "too expensive", Duration = 15 }, "key-402", "batch", 1));
 
-        ledger.RecordSubmissionRejected("key-402", "INSUFFICIENT_BALANCE", "insufficient balance");
+        ledger.RecordSubmissionRejected("key-402", attempt: null, "INSUFFICIENT_BALANCE", "insufficient balance");
 
         Assert.Empty(NewLedger().GetUnresolvedSubmissions());
         var rejected = NewLedger().FindSubmission("key-402")!;
@@ -327,7 +327,7 @@ public sealed class TaskLedgerTests : IDisposable
         ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "created" }, "done", "batch", 1));
         ledger.RecordSubmitted(Submission("tk-done", "done"));
         ledger.Claim(new PlannedSubmission(new VideoRequest { Prompt = "refused" }, "refused", "batch", 1));
-        ledger.RecordSubmissionRejected("refused", "INVALID_REQUEST", "bad");
+        ledger.RecordSubmissionRejected("refused", attempt: null, "INVALID_REQUEST", "bad");
 
         ledger.Compact(Start);
 

@@ -24,7 +24,7 @@ public sealed class BatchRunTests : IAsyncLifetime
     private HiApiSession NewSession(bool ledger = true) => new(_emulator.Client(), ledger ? new TaskLedger(_ledgerPath) : null);
 
     /// <summary>What New-HiApiVideoTask does with each input: plan, claim (write-ahead), send; then mark the run finished.</summary>
-    private static async Task<List<HiApiTask>> RunAsync(BatchRun run, HiApiSession session, IEnumerable<VideoRequest> inputs, int? stopAfter = null)
+    private static async Task<List<HiApiTask>> RunAsync(BatchRun run, HiApiSession session, IEnumerable<VideoRequest> inputs, int? stopAfter = null, bool retryFailed = false)
     {
         var tasks = new List<HiApiTask>();
         foreach (var request in inputs)
@@ -34,7 +34,7 @@ public sealed class BatchRunTests : IAsyncLifetime
                 return tasks; // cut off: never finished
             }
 
-            var input = run.Plan(request, userKey: null);
+            var input = run.Plan(request, userKey: null, retryFailed: retryFailed);
             var claim = run.Claim(input);
             tasks.Add(await session.SendAsync(input.Submission, claim));
         }
@@ -109,24 +109,49 @@ public sealed class BatchRunTests : IAsyncLifetime
         Assert.Equal(2, _emulator.Server.Requests.Count(request => request.Kind == "create" && request.Replay));
     }
 
+    /// <summary>Runs the batch and waits for its tasks, recording their final status as Wait-HiApiTask does.</summary>
+    private static async Task<List<HiApiTask>> RunAndWaitAsync(HiApiSession session, string batch, VideoRequest[] inputs, bool retryFailed = false)
+    {
+        var tasks = await RunAsync(BatchRun.Start(session, batch), session, inputs, retryFailed: retryFailed);
+        await EmulatorHarness.WaitAllAsync(session.Client, tasks);
+        foreach (var task in tasks)
+        {
+            await session.GetAsync(task.TaskId);
+        }
+
+        return tasks;
+    }
+
     [Fact]
-    public async Task An_input_whose_task_failed_is_sent_again_as_its_next_attempt()
+    public async Task An_input_whose_task_failed_is_handed_back_not_paid_for_again()
     {
         var session = NewSession();
         var failing = new VideoRequest { Prompt = "a storm at sea [[fail]]", Duration = 3 };
-        var first = await RunAsync(BatchRun.Start(session, "retry"), session, [failing, Shot(1)]);
-        await EmulatorHarness.WaitAllAsync(session.Client, first);
-        foreach (var task in first)
-        {
-            await session.GetAsync(task.TaskId); // records the final status, as Wait-HiApiTask does
-        }
+        var first = await RunAndWaitAsync(session, "retry", [failing, Shot(1)]);
 
         var again = await RunAsync(BatchRun.Start(session, "retry"), session, [failing, Shot(1)]);
 
+        Assert.Equal(2, _emulator.Server.Tasks.Count);
+        Assert.Equal(first.Select(task => task.TaskId), again.Select(task => task.TaskId));
+        Assert.Equal(HiApiTaskStatus.Fail, again[0].Status);
+    }
+
+    [Fact]
+    public async Task With_retry_failed_an_input_whose_task_failed_is_sent_again_as_its_next_attempt_and_a_later_run_follows_it()
+    {
+        var session = NewSession();
+        var failing = new VideoRequest { Prompt = "a storm at sea [[fail]]", Duration = 3 };
+        var first = await RunAndWaitAsync(session, "retry", [failing, Shot(1)]);
+
+        var retried = await RunAndWaitAsync(session, "retry", [failing, Shot(1)], retryFailed: true);
+        var third = await RunAsync(BatchRun.Start(session, "retry"), session, [failing, Shot(1)]);
+
         Assert.Equal(3, _emulator.Server.Tasks.Count);
-        Assert.NotEqual(first[0].TaskId, again[0].TaskId);
-        Assert.EndsWith(".1.2", again[0].IdempotencyKey);
-        Assert.Equal(first[1].TaskId, again[1].TaskId);
+        Assert.NotEqual(first[0].TaskId, retried[0].TaskId);
+        Assert.EndsWith(".1.2", retried[0].IdempotencyKey);
+        Assert.Equal(first[1].TaskId, retried[1].TaskId);
+        // Without -RetryFailed, the latest attempt is handed back, not the first one, and nothing is sent.
+        Assert.Equal(retried.Select(task => task.TaskId), third.Select(task => task.TaskId));
     }
 
     [Fact]
