@@ -35,6 +35,8 @@ internal static class LedgerTaskMapper
             Batch = entry.Batch,
             InputNumber = entry.InputNumber,
             SubmittedAt = entry.SubmittedAt,
+            // When HiAPI last said the status: a listing shows how old it is instead of passing it off as current.
+            RetrievedAt = entry.SeenAt,
         };
     }
 
