@@ -19,6 +19,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
     private readonly HashSet<string> _reportedNames = new(StringComparer.OrdinalIgnoreCase);
     private BoundedWorkQueue<object, HiApiTask>? _submissions;
+    private QueueProgress? _progress;
     private BatchRun? _run;
     private bool _refusedToResume;
     private int _inputNumber;
@@ -180,7 +181,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         // Write-ahead, on this thread and in input order, once there is room to send: the submission's identity is on disk
         // before a byte of it is sent, and a run cut off leaves no claimed input that was never about to be sent.
         var queue = _submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit);
-        WaitForRoom(queue, WriteTask);
+        WaitForRoom(queue, WriteTask, Submitting.Write);
         SubmissionClaim? claim;
         try
         {
@@ -200,12 +201,14 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
 
         var session = OnlineSession;
-        StartQueued(queue, target ?? request, token => CountingUnresolved(session.SendAsync(input.Submission, claim, token)), WriteTask);
+        Submitting.Start();
+        StartQueued(queue, target ?? request, token => Submitting.Track(CountingUnresolved(session.SendAsync(input.Submission, claim, token))), WriteTask, Submitting.Write);
     }
 
     protected override void EndProcessing()
     {
-        DrainQueue(_submissions, WriteTask);
+        DrainQueue(_submissions, WriteTask, Submitting.Write);
+        Submitting.Complete();
         if (_run is { } run && _unresolved == 0)
         {
             // Every input was read and nothing sent is left unanswered: -Resume will not pick this batch again.
@@ -359,9 +362,19 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
 
         var session = OnlineSession;
+        Submitting.Start();
         StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), earlier,
-            token => CountingUnresolved(session.SettleAsync(earlier, token)), WriteTask);
+            token => Submitting.Track(CountingUnresolved(session.SettleAsync(earlier, token))), WriteTask, Submitting.Write);
     }
+
+    /// <summary>
+    /// The bar of the submissions: how many were answered (of how many, when they were typed rather than piped), how many
+    /// are in flight, and the rate. Drawn while this cmdlet waits for an answer, so a long batch never sits silent.
+    /// </summary>
+    private QueueProgress Submitting => _progress ??= new QueueProgress(this, 4713, "Submitting HiAPI tasks", "submitted")
+    {
+        Total = MyInvocation.ExpectingInput ? null : 1,
+    };
 
     /// <summary>Counts the submissions left unanswered: a run that leaves any is not finished, so -Resume finds it.</summary>
     private async Task<HiApiTask> CountingUnresolved(Task<HiApiTask> sending)

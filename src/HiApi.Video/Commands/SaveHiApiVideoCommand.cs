@@ -202,13 +202,7 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
             return;
         }
 
-        var bytes = batch.BytesTotal is { } total
-            ? $"{ByteSize.Format(batch.BytesReceived)} of {ByteSize.Format(total)}"
-            : ByteSize.Format(batch.BytesReceived);
-        var rate = batch.BytesPerSecond > 0 ? $", {ByteSize.Format((long)batch.BytesPerSecond)}/s" : string.Empty;
-        var current = Math.Min(batch.FilesDone + 1, batch.FilesKnown);
-        WriteProgress(new ProgressRecord(ProgressActivityId, Activity,
-            $"File {current} of {batch.FilesKnown} ({batch.FilesActive} downloading): {bytes}{rate}")
+        WriteProgress(new ProgressRecord(ProgressActivityId, Activity, SaveProgressText.Of(batch, Activity, ProgressLayout.Of(this)))
         {
             PercentComplete = batch.PercentComplete,
             SecondsRemaining = batch.SecondsRemaining ?? -1,
