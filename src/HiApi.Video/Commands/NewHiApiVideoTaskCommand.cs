@@ -408,11 +408,20 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
                 continue;
             }
 
+            if (RequestRow.JoinedFieldsSeparator(name) is { } separator)
+            {
+                // One column named 'Prompt;Duration;Resolution': a ';' CSV (Excel where the decimal separator is a comma) read with ','.
+                var delimiter = separator == '\t' ? "\"`t\"" : $"'{separator}'";
+                WriteWarning($"The input has one column named '{Shorten(name)}': its fields are separated by {delimiter}, which was not used to read it. " +
+                    $"Read the file with Import-Csv -Delimiter {delimiter}.");
+                continue;
+            }
+
             // The field names are the parameter names: a field typed on the command line is not left at its default.
             if (RequestRow.LikelyMeant(name) is { } meant && !row.Has(meant) && !MyInvocation.BoundParameters.ContainsKey(meant))
             {
                 WriteWarning($"The input property '{name}' is not a request field and is ignored: did you mean '{meant}'? " +
-                    $"Without it, {meant} is the model's default.");
+                    $"Without it, {RequestRow.WithoutIt(meant)}.");
             }
             else
             {
