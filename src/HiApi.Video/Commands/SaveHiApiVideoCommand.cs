@@ -149,7 +149,14 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
             return;
         }
 
-        if (!ShouldProcess(target, $"Save the video of {task.TaskId}"))
+        if (task.Status == HiApiTaskStatus.Fail && VideoDownloader.NotDownloadable(task) is { } failed)
+        {
+            // Final: no read can change it, and -WhatIf must not say it would save a video that does not exist.
+            WriteHiApiError(failed, input);
+            return;
+        }
+
+        if (!ShouldProcess(target, SaveAction(task)))
         {
             return;
         }
@@ -178,6 +185,14 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     }
 
     private static bool NeedsFreshState(HiApiTask task) => task.Status != HiApiTaskStatus.Success || task.VideoUrl is null;
+
+    /// <summary>What -WhatIf and -Confirm say: a task not known to have succeeded is saved only if a read finds it has.</summary>
+    private static string SaveAction(HiApiTask task) => task switch
+    {
+        { Status: HiApiTaskStatus.Success, VideoUrl: not null } => $"Save the video of {task.TaskId}",
+        { Status: HiApiTaskStatus.Unknown, StatusText: null } => $"Save the video of {task.TaskId} if it has succeeded (its status is read first)",
+        _ => $"Save the video of {task.TaskId} if it has succeeded by then (last seen {(task.StatusText ?? task.Status.ToString()).ToLowerInvariant()}; its status is read again first)",
+    };
 
     /// <summary>The file as the FileSystem provider shows it (mode, size, a Directory: header), plus the task id.</summary>
     private void WriteSaved(SaveJob job, SaveResult result)
