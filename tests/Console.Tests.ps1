@@ -83,6 +83,7 @@ Describe 'Item 1: progress where money is spent' {
         $shown = @($bars | Where-Object RecordType -EQ 'Processing')
         $shown | Should -Not -BeNullOrEmpty -Because '12 submissions at 0.4 s each, 3 at a time, take more than a second'
         $shown.StatusDescription | ForEach-Object { $_ | Should -Match '^\d+ submitted, \d+ in flight(, [\d.]+/s)?$' }
+        $shown.StatusDescription | ForEach-Object { [int]($_ -replace '^.*, (\d+) in flight.*$', '$1') | Should -BeLessOrEqual 3 -Because '-ThrottleLimit 3' }
         ($shown.StatusDescription -match ', [\d.]+/s$') | Should -Not -BeNullOrEmpty -Because 'once a second has passed, the rate is measured'
         $shown | ForEach-Object { $_.PercentComplete | Should -Be -1 -Because 'how many rows come down a pipeline is not known' }
         $bars[-1].RecordType | Should -Be 'Completed'
@@ -97,18 +98,19 @@ Describe 'Item 1: progress where money is spent' {
     }
 
     It 'Get-HiApiTask -Pending and Get-HiApiTask <ids> show their reads' {
-        $tasks = 1..6 | ForEach-Object { "pending $_" } | New-HiApiVideoTask -Duration 3 -LedgerPath (Join-Path $TestDrive 'reads.jsonl')
+        $tasks = 1..12 | ForEach-Object { "pending $_" } | New-HiApiVideoTask -Duration 3 -LedgerPath (Join-Path $TestDrive 'reads.jsonl')
         Set-Emulator @{ latencyMs = 500 }
         $pending = Invoke-Captured ([scriptblock]::Create("Get-HiApiTask -Pending -LedgerPath '$(Join-Path $TestDrive 'reads.jsonl')'"))
         $byId = Invoke-Captured ([scriptblock]::Create("Get-HiApiTask $($tasks.TaskId -join ',')"))
 
-        $pending.Output | Should -HaveCount 6
+        $pending.Output | Should -HaveCount 12
         $reads = @($pending.Progress | Where-Object { $_.Activity -eq 'Reading HiAPI tasks' -and $_.RecordType -eq 'Processing' })
-        $reads | Should -Not -BeNullOrEmpty -Because '6 reads at 0.5 s, 8 at a time, take half a second'
-        $reads.StatusDescription | ForEach-Object { $_ | Should -Match '^\d of 6 read, \d in flight' }
-        $byId.Output | Should -HaveCount 6
+        $reads | Should -Not -BeNullOrEmpty -Because '12 reads at 0.5 s, 8 at a time, take a second'
+        $reads.StatusDescription | ForEach-Object { $_ | Should -Match '^\d+ of 12 read, \d in flight' }
+        $reads.StatusDescription | ForEach-Object { [int]($_ -replace '^.*, (\d+) in flight.*$', '$1') | Should -BeLessOrEqual 8 -Because 'eight reads at once' }
+        $byId.Output | Should -HaveCount 12
         @($byId.Progress | Where-Object { $_.Activity -eq 'Reading HiAPI tasks' -and $_.RecordType -eq 'Processing' }).StatusDescription |
-            ForEach-Object { $_ | Should -Match '^\d of 6 read' }
+            ForEach-Object { $_ | Should -Match '^\d+ of 12 read' }
     }
 
     It 'in New | Wait, the wait''s bar appears while New is still submitting' {

@@ -241,8 +241,11 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
     private void Read(string taskId, object target)
     {
         var session = OnlineSession;
+        var reads = _reads ??= new BoundedWorkQueue<object, HiApiTask>(ConcurrentReads);
+        // Counted as started once there is room: a read waiting for its turn is not in flight.
+        WaitForRoom(reads, WriteTask, Reading.Write);
         Reading.Start();
-        StartQueued(_reads ??= new BoundedWorkQueue<object, HiApiTask>(ConcurrentReads), target, token => Reading.Track(session.GetAsync(taskId, token)), WriteTask, Reading.Write);
+        StartQueued(reads, target, token => Reading.Track(session.GetAsync(taskId, token)), WriteTask, Reading.Write);
     }
 
     private void DrainReads()
