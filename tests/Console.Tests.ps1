@@ -209,7 +209,7 @@ Describe 'Item 3: Remove-HiApiTask forgets tasks in the ledger' {
         Remove-HiApiTask $task -LedgerPath $ledgerPath -WarningVariable warned
 
         $warned | Should -HaveCount 1
-        "$warned" | Should -Match 'HiAPI has no cancel: the forgotten task that had not finished still runs on HiAPI and is still paid for'
+        "$warned" | Should -Match 'HiAPI has no cancel: the forgotten task had not finished when last seen, and forgetting it does not stop it: it runs on HiAPI and is paid for all the same'
         Get-HiApiTask -LedgerPath $ledgerPath | Should -BeNullOrEmpty
         Get-HiApiTask -Pending -LedgerPath $ledgerPath | Should -BeNullOrEmpty
         (Get-HiApiTask $task.TaskId -LedgerPath $ledgerPath).Status | Should -Be 'Queued' -Because 'the task itself is untouched'

@@ -59,9 +59,10 @@ public sealed class RemoveHiApiTaskCommand : HiApiCommandBase
     {
         if (_stillRunning > 0)
         {
+            // What the ledger last saw: a task may have finished since, but forgetting never stopped one that had not.
             var which = _stillRunning == 1
-                ? "the forgotten task that had not finished still runs on HiAPI and is still paid for; only this computer's task ledger forgot it"
-                : $"the {_stillRunning} forgotten tasks that had not finished still run on HiAPI and are still paid for; only this computer's task ledger forgot them";
+                ? "the forgotten task had not finished when last seen, and forgetting it does not stop it: it runs on HiAPI and is paid for all the same"
+                : $"{_stillRunning} of the forgotten tasks had not finished when last seen, and forgetting them does not stop them: they run on HiAPI and are paid for all the same";
             WriteWarning($"HiAPI has no cancel: {which}. Get-HiApiTask -Task <id> still reads a forgotten task, and Save-HiApiVideo still saves its video.");
         }
     }
