@@ -41,7 +41,11 @@ public sealed class RemoveHiApiTaskCommand : HiApiCommandBase
         {
             if (input?.BaseObject is LedgerSubmission { TaskId: null } submission)
             {
-                WriteError(ErrorRecordFactory.Create(new InvalidOperationException(UnresolvedSubmission(submission)), "SubmissionNotForgotten", ErrorCategory.InvalidOperation, submission));
+                WriteError(submission.IsUnresolved
+                    ? ErrorRecordFactory.Create(new InvalidOperationException(UnresolvedSubmission(submission)), "SubmissionNotForgotten", ErrorCategory.InvalidOperation, submission)
+                    : ErrorRecordFactory.Create(
+                        new ArgumentException($"The submission with Idempotency-Key {submission.IdempotencyKey} created no task ({submission.Status}), so there is no task to forget; nothing was changed."),
+                        "InvalidTaskInput", ErrorCategory.InvalidArgument, submission));
                 continue;
             }
 
@@ -67,7 +71,7 @@ public sealed class RemoveHiApiTaskCommand : HiApiCommandBase
         }
     }
 
-    private void Forget(string taskId, object input)
+    private void Forget(string taskId, object? input)
     {
         var ledger = Ledger!;
         LedgerEntry? known;
