@@ -2,7 +2,7 @@ namespace HiApi.Video.Infrastructure;
 
 /// <summary>
 /// Status lines that fit PowerShell's one-line progress bar: <c>Activity [status ... 12s]</c>. The host cuts a longer
-/// status in the middle of a word and drops what followed (at 80 columns, Save's rate became "1…"), so the parts are
+/// status in the middle of a word and drops what followed (at 80 columns, Save's rate became "1..."), so the parts are
 /// given in order of importance and the ones that do not fit are left out whole.
 /// </summary>
 internal static class ProgressText

@@ -4,7 +4,7 @@ namespace HiApi.Video.Infrastructure;
 
 /// <summary>
 /// Save-HiApiVideo's status line: "1 of 3 saved, 9.8 MiB/s, 53.4 MiB of 114.4 MiB, 3 downloading", in that order of
-/// importance, each part kept only when it fits whole (the rate used to be cut to "1…" at 80 columns).
+/// importance, each part kept only when it fits whole (the rate used to be cut to "1..." at 80 columns).
 /// </summary>
 internal static class SaveProgressText
 {
