@@ -213,6 +213,8 @@ Describe 'Item 3: Remove-HiApiTask forgets tasks in the ledger' {
         Get-HiApiTask -LedgerPath $ledgerPath | Should -BeNullOrEmpty
         Get-HiApiTask -Pending -LedgerPath $ledgerPath | Should -BeNullOrEmpty
         (Get-HiApiTask $task.TaskId -LedgerPath $ledgerPath).Status | Should -Be 'Queued' -Because 'the task itself is untouched'
+        $line = "Get-HiApiTask -LedgerPath '$ledgerPath' -TaskId tk-"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Not -Contain $task.TaskId
     }
 
     It 'a forgotten task is still handed back by a run of its batch: nothing is paid twice' {
