@@ -19,6 +19,7 @@
         'Get-HiApiSubmission'
         'Wait-HiApiTask'
         'Save-HiApiVideo'
+        'Remove-HiApiTask'
         'ConvertFrom-HiApiCallback'
         'Receive-HiApiCallback'
         'Get-HiApiPrice'

@@ -230,7 +230,7 @@ Describe 'Every cmdlet that takes a task takes an object, an id, positionally an
 
         $queued | Save-HiApiVideo -Path (Join-Path $TestDrive 'stale') -ErrorVariable failure -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $failure[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.NotReady,*'
-        "$($failure[0])" | Should -Match 'is fail'
+        "$($failure[0])" | Should -Match "Task $($queued.TaskId) failed \("
         "$($failure[0])" | Should -Not -Match 'wait for it'
     }
 }

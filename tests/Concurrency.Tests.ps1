@@ -86,7 +86,7 @@ Describe 'Submissions and downloads run several at a time' {
         Get-ChildItem $folder -Force | Should -HaveCount 6 -Because 'no temporary file is left behind'
         # Six downloads of 2 s each start over about 2 s three at a time; one at a time they would span 10 s.
         Get-Span (Get-EmulatorRequests 'download') | Should -BeLessThan 6
-        $progress.StatusDescription | Should -Contain ($progress.StatusDescription | Where-Object { $_ -match '^File \d of 6' } | Select-Object -First 1)
+        $progress.StatusDescription | Should -Contain ($progress.StatusDescription | Where-Object { $_ -match '^\d of 6 saved' } | Select-Object -First 1)
         ($progress | Where-Object { $_.SecondsRemaining -ge 0 -and $_.RecordType -ne 'Completed' }) | Should -Not -BeNullOrEmpty
     }
 }
@@ -171,25 +171,33 @@ Describe 'Ctrl+C in the middle of a batch' {
 }
 
 Describe 'Progress' {
-    It 'Wait-HiApiTask counts a rendering task as part-way done, and says how long is left' {
-        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 2500 } | Out-Null
+    It 'Wait-HiApiTask says how long it has waited, and how long is left once a render has been measured' {
+        # Issue 19: a built-in two-minute guess showed 117 s left for a 17 s render. Nothing is estimated before a render
+        # has been measured here; then a task still rendering counts part-way and the time left is shown.
+        Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ queuedMs = 1500; handlingMs = 2500 } | Out-Null
         try {
-            $task = New-HiApiVideoTask 'one long render' -Duration 3
-            $shell = New-Shell { param($task) $task | Wait-HiApiTask -PollIntervalSeconds 0.3 -TimeoutSeconds 60 }
-            $null = $shell.AddArgument($task)
+            $first = New-HiApiVideoTask 'a render measured first' -Duration 3
+            # The second starts once the first is past its queue, so it ends about 1.5 s after the first.
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            while ((Get-HiApiTask $first.TaskId).Status -eq 'Queued' -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $second = New-HiApiVideoTask 'a render estimated from the first' -Duration 3
+            $shell = New-Shell { param($tasks) $tasks | Wait-HiApiTask -PollIntervalSeconds 0.3 -TimeoutSeconds 60 }
+            $null = $shell.AddArgument(@($first, $second))
             $result = $shell.Invoke()
             $progress = @($shell.Streams.Progress | Where-Object RecordType -NE 'Completed')
             $shell.Dispose()
         }
         finally {
-            Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ handlingMs = 300 } | Out-Null
+            Invoke-HiApiEmulatorControl $emulator 'config' -Method Put -Body @{ queuedMs = 100; handlingMs = 300 } | Out-Null
         }
 
-        $result.Status | Should -Be 'Success'
-        $progress | Should -Not -BeNullOrEmpty
-        ($progress | Where-Object { $_.PercentComplete -gt 0 -and $_.PercentComplete -lt 100 }) | Should -Not -BeNullOrEmpty -Because 'one task at 0% for its whole render says nothing'
-        ($progress | Where-Object SecondsRemaining -GE 0) | Should -Not -BeNullOrEmpty
-        $progress[0].StatusDescription | Should -Match '0 of 1 done'
+        $result | Should -HaveCount 2
+        $unmeasured = @($progress | Where-Object StatusDescription -Match '^0 of 2 done after \d+s')
+        $unmeasured | Should -Not -BeNullOrEmpty
+        $unmeasured | ForEach-Object { $_.SecondsRemaining | Should -Be -1 -Because 'no render has been measured yet' }
+        $measured = @($progress | Where-Object StatusDescription -Match '^1 of 2 done after \d+s')
+        ($measured | Where-Object SecondsRemaining -GE 0) | Should -Not -BeNullOrEmpty
+        ($measured | Where-Object { $_.PercentComplete -gt 50 -and $_.PercentComplete -lt 100 }) | Should -Not -BeNullOrEmpty -Because 'the second task counts part-way once the first was measured'
     }
 
     It 'Receive-HiApiCallback with nothing to expect says where it listens and how long is left, instead of looking hung' {

@@ -23,6 +23,7 @@ public sealed class CmdletSurfaceTests : IClassFixture<ModuleMetadataFixture>
     [InlineData("Get-HiApiTask")]
     [InlineData("Wait-HiApiTask")]
     [InlineData("Save-HiApiVideo")]
+    [InlineData("Remove-HiApiTask")]
     public void Every_cmdlet_that_takes_a_task_takes_objects_and_ids_positionally_and_from_the_pipeline_the_same_way(string name)
     {
         var task = CmdletParameter.Of(_module.Cmdlet(name))["Task"];

@@ -226,20 +226,36 @@ public sealed class VideoDownloader
 
     private HttpClient ClientFor(Uri url) => _http ?? HttpClientPool.ForDownload(url);
 
+    /// <summary>
+    /// The <see cref="HiApiErrorKind.NotReady"/> error that says why a task that has not succeeded has no video (it failed,
+    /// or it is not finished yet); null for a task that succeeded.
+    /// </summary>
+    public static HiApiException? NotDownloadable(HiApiTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.Status == HiApiTaskStatus.Success)
+        {
+            return null;
+        }
+
+        var detail = task.Status == HiApiTaskStatus.Fail && task.Error is { } error ? $" ({error})" : string.Empty;
+        return new HiApiException(
+            HiApiErrorKind.NotReady,
+            task.Status == HiApiTaskStatus.Fail
+                ? $"Task {task.TaskId} failed{detail}: there is no video to download."
+                : $"Task {task.TaskId} is {task.DescribeStatus()}, not finished: there is no video to download yet; wait for it first.")
+        {
+            TaskId = task.TaskId,
+            Task = task,
+            ErrorCode = task.Error?.Code,
+        };
+    }
+
     private static Uri CheckDownloadable(HiApiTask task)
     {
-        if (task.Status != HiApiTaskStatus.Success)
+        if (NotDownloadable(task) is { } notReady)
         {
-            var detail = task.Status == HiApiTaskStatus.Fail && task.Error is { } error ? $" ({error})" : string.Empty;
-            throw new HiApiException(
-                HiApiErrorKind.NotReady,
-                $"Task {task.TaskId} is {task.DescribeStatus()}{detail}, not success: there is no video to download" +
-                (task.Status == HiApiTaskStatus.Fail ? "." : " yet; wait for it first."))
-            {
-                TaskId = task.TaskId,
-                Task = task,
-                ErrorCode = task.Error?.Code,
-            };
+            throw notReady;
         }
 
         if (task.VideoUrl is not { } videoUrl)

@@ -83,6 +83,21 @@ public sealed class LedgerEntry
 
     private readonly IReadOnlyList<SavedFile>? _savedFiles;
 
+    /// <summary>When HiAPI last said <see cref="Status"/>, as far as this ledger knows: how old the status is.</summary>
+    public DateTimeOffset? SeenAt { get; init; }
+
+    /// <summary>
+    /// When the user forgot the task (<c>Remove-HiApiTask</c>): it is no longer listed or pending, but its key still hands
+    /// it back to a run of its batch, so forgetting never makes anything be paid for twice.
+    /// </summary>
+    public DateTimeOffset? ForgottenAt { get; init; }
+
+    /// <summary>When its video, never saved, was reported expired: lost, so no longer pending.</summary>
+    public DateTimeOffset? LostAt { get; init; }
+
+    /// <summary>Forgotten by the user: left out of listings and of the pending work.</summary>
+    public bool IsForgotten => ForgottenAt is not null;
+
     /// <summary>When this task's record last changed; compaction measures retention from it.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 
@@ -97,9 +112,10 @@ public sealed class LedgerEntry
 
     /// <summary>
     /// Work still owed to the user: the task is not finished yet, or it succeeded but its video was never saved.
-    /// Expired tasks stay pending so the resume path can report them instead of silently forgetting them.
+    /// Expired tasks stay pending until the resume path has reported them (then they are lost), so none is forgotten
+    /// silently; a task the user forgot is not pending.
     /// </summary>
-    public bool IsPending => !IsTerminal || (IsStatus(SuccessStatus) && !IsSaved);
+    public bool IsPending => !IsForgotten && LostAt is null && (!IsTerminal || (IsStatus(SuccessStatus) && !IsSaved));
 
     /// <summary>A successful, unsaved task whose temporary video URL has run out: the video is lost.</summary>
     public bool IsExpired(DateTimeOffset now) =>

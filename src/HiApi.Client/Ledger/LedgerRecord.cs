@@ -63,6 +63,18 @@ internal sealed class LedgerRecord
     public DateTimeOffset? SavedAt { get; set; }
 
     /// <summary>
+    /// When HiAPI last said <see cref="Status"/> (a read or a callback). A status line of an older version has none: its
+    /// <see cref="UpdatedAt"/> is when it was written, which is when it was seen.
+    /// </summary>
+    public DateTimeOffset? SeenAt { get; set; }
+
+    /// <summary>When the user forgot the task (Remove-HiApiTask): no longer listed or pending; its key still hands it back.</summary>
+    public DateTimeOffset? ForgottenAt { get; set; }
+
+    /// <summary>When an unsaved video that had expired was reported: lost, so no longer pending.</summary>
+    public DateTimeOffset? LostAt { get; set; }
+
+    /// <summary>
     /// Every earlier place the video was saved to, on a compacted (full) line only; a save event carries just its own
     /// <see cref="SavedPath"/>, and the fold collects them all.
     /// </summary>
@@ -134,6 +146,10 @@ internal sealed class LedgerRecord
         SavedLength = entry.SavedLength,
         SavedAt = entry.SavedAt,
         SavedFiles = entry.SavedFiles.Count > 1 ? entry.SavedFiles.ToList() : null,
+        // A line with a status and no seenAt was seen when it was written (its updatedAt): said only when it differs.
+        SeenAt = entry.SeenAt == entry.UpdatedAt ? null : entry.SeenAt,
+        ForgottenAt = entry.ForgottenAt,
+        LostAt = entry.LostAt,
         UpdatedAt = entry.UpdatedAt,
         UnknownFields = LedgerUnknownFields.Copy(entry.UnknownFields),
     };
@@ -243,6 +259,9 @@ internal sealed class LedgerRecord
             SavedLength = SavedLength ?? current?.SavedLength,
             SavedAt = SavedAt ?? current?.SavedAt,
             SavedFiles = FoldSavedFiles(current?.SavedFiles),
+            SeenAt = SeenAt ?? (Status is not null ? UpdatedAt : null) ?? current?.SeenAt,
+            ForgottenAt = ForgottenAt ?? current?.ForgottenAt,
+            LostAt = LostAt ?? current?.LostAt,
             UpdatedAt = UpdatedAt ?? current?.UpdatedAt ?? default,
             UnknownFields = LedgerUnknownFields.Merge(current?.UnknownFields, UnknownFields),
         };

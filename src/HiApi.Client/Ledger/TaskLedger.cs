@@ -73,6 +73,9 @@ public sealed class TaskLedger
     /// </summary>
     internal static TimeSpan CompactionRetryAfter { get; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>An unchanged status seen this long after it was last recorded is recorded as seen again (see <see cref="RecordStatus"/>).</summary>
+    public static TimeSpan SeenRefreshAfter { get; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Uses (and on first write creates) the ledger at <paramref name="path"/>.</summary>
     public TaskLedger(string path, LedgerOptions? options = null)
     {
@@ -379,12 +382,15 @@ public sealed class TaskLedger
         => Read(state => state.SubmissionSnapshot().Where(submission => submission.IsUnresolved).ToArray());
 
     /// <summary>
-    /// Records what the API last said about a task. Null arguments mean "not reported" and keep the known value.
-    /// Writes nothing when nothing changed (so polling every few seconds does not grow the file), when the task
-    /// id is unknown (callbacks are unsigned), or when a non-terminal status would overwrite a terminal one (a
-    /// stale poll from another process arriving after the final one).
+    /// Records what the API last said about a task, seen at <paramref name="seenAt"/> (default: now). Null arguments mean
+    /// "not reported" and keep the known value. Writes nothing when nothing changed (so polling every few seconds does
+    /// not grow the file), when the task id is unknown (callbacks are unsigned), or when a status would overwrite one
+    /// seen later or a terminal one (a stale poll from another process arriving after the final one). An unchanged status
+    /// seen more than <see cref="SeenRefreshAfter"/> after it was last recorded writes only when it was seen: so how old a
+    /// listed status is stays true to the minute, at one short line per task per minute at most.
     /// </summary>
-    public void RecordStatus(string taskId, string? status, string? videoUrl, DateTimeOffset? expiresAt, string? errorCode, string? errorMessage)
+    public void RecordStatus(string taskId, string? status, string? videoUrl, DateTimeOffset? expiresAt, string? errorCode, string? errorMessage,
+        DateTimeOffset? seenAt = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         // A blank status (a broken or hostile server) is "not reported": it must not fail the caller.
@@ -407,11 +413,22 @@ public sealed class TaskLedger
                 }
 
                 var change = new LedgerRecord { TaskId = taskId };
-                var regresses = current.IsTerminal && !LedgerEntry.IsTerminalStatus(status);
+                var now = Now;
+                var seen = seenAt ?? now;
+                // A read that says when it happened loses to one recorded as seen later (a slow poll from another session).
+                var regresses = (current.IsTerminal && !LedgerEntry.IsTerminalStatus(status)) || (seenAt is { } read && current.SeenAt is { } known && read < known);
                 var changed = false;
                 if (status is not null && !regresses && current.Status != status)
                 {
                     change.Status = status;
+                    // A status line is read as seen when written (its updatedAt); an earlier read says when.
+                    change.SeenAt = seen == now ? null : seen;
+                    changed = true;
+                }
+                else if (status is not null && !regresses && current.Status == status && !current.IsTerminal
+                    && (current.SeenAt is not { } last || seen - last >= SeenRefreshAfter))
+                {
+                    change.SeenAt = seen;
                     changed = true;
                 }
 
@@ -441,7 +458,6 @@ public sealed class TaskLedger
 
                 if (changed)
                 {
-                    var now = Now;
                     change.UpdatedAt = now;
                     written = AppendLocked(change, now, required: false);
                 }
@@ -516,6 +532,50 @@ public sealed class TaskLedger
         }
 
         MakeDurable(written);
+    }
+
+    /// <summary>
+    /// Forgets a task (<c>Remove-HiApiTask</c>): it is no longer listed or pending. Its record stays, so a run of its batch
+    /// still hands it back instead of paying again; compaction drops it once past the retention. Returns the entry as it
+    /// was, or null when the ledger does not know the task (nothing is written).
+    /// </summary>
+    public LedgerEntry? RecordForgotten(string taskId)
+        => RecordTaskEvent(taskId, (entry, now) => entry.IsForgotten ? null : new LedgerRecord { TaskId = taskId, ForgottenAt = now, UpdatedAt = now });
+
+    /// <summary>
+    /// Records that the unsaved video of a task expired and the user was told: it is lost, so no longer pending. Returns
+    /// the entry as it was, or null when the ledger does not know the task.
+    /// </summary>
+    public LedgerEntry? RecordLost(string taskId)
+        => RecordTaskEvent(taskId, (entry, now) => entry.LostAt is not null ? null : new LedgerRecord { TaskId = taskId, LostAt = now, UpdatedAt = now });
+
+    /// <summary>Appends the event <paramref name="change"/> makes of the task's current state (null: nothing to write).</summary>
+    private LedgerEntry? RecordTaskEvent(string taskId, Func<LedgerEntry, DateTimeOffset, LedgerRecord?> change)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        using var deliverWarnings = new WarningDelivery(this);
+        LedgerWrite? written = null;
+        LedgerEntry? current;
+        lock (gate)
+        {
+            if (!Directory.Exists(FolderPath))
+            {
+                return null;
+            }
+
+            using (AcquireLock(createFolder: false))
+            {
+                current = RefreshLocked().Find(taskId);
+                var now = Now;
+                if (current is not null && change(current, now) is { } record)
+                {
+                    written = AppendLocked(record, now, required: true);
+                }
+            }
+        }
+
+        MakeDurable(written);
+        return current;
     }
 
     /// <summary>The task's latest state, or null if the ledger does not know it.</summary>

@@ -266,9 +266,13 @@ public sealed class HiApiSession
         return task.Status == HiApiTaskStatus.Unknown && task.StatusText is null ? known : known.WithServerState(task);
     }
 
-    /// <summary>Records a state learned while waiting (success, fail, or the last status at a timeout).</summary>
+    /// <summary>
+    /// Records a state read from HiAPI (a read, a poll while waiting, a callback), as of when it was read: every status
+    /// change a cmdlet sees, so a listing never shows an older status than the last one seen.
+    /// </summary>
     public void RecordStatus(HiApiTask task)
     {
+        ArgumentNullException.ThrowIfNull(task);
         var status = task.StatusText ?? LedgerTaskMapper.StatusText(task.Status);
         if (status is null)
         {
@@ -277,9 +281,53 @@ public sealed class HiApiSession
 
         TryLedger(ledger =>
         {
-            ledger.RecordStatus(task.TaskId, status, task.VideoUrl, task.ExpiresAt, task.Error?.Code, task.Error?.Message);
+            ledger.RecordStatus(task.TaskId, status, task.VideoUrl, task.ExpiresAt, task.Error?.Code, task.Error?.Message, task.RetrievedAt);
             return true;
         });
+    }
+
+    /// <summary>
+    /// Forgets tasks in the ledger (see <see cref="TaskLedger.RecordForgotten"/>): they are no longer listed or pending.
+    /// HiAPI has no cancel, so a task that had not finished still runs and is still paid for. Returns the entry as it was
+    /// (null when the ledger does not know the task). A ledger that cannot record it is a <see cref="HiApiErrorKind.FileSystem"/> error.
+    /// </summary>
+    public LedgerEntry? Forget(string taskId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
+        if (Ledger is not { } ledger)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ledger.RecordForgotten(taskId);
+        }
+        catch (Exception unrecorded) when (unrecorded is IOException or UnauthorizedAccessException)
+        {
+            throw new HiApiException(HiApiErrorKind.FileSystem,
+                $"Task {taskId} could not be forgotten: the task ledger ({ledger.Path}) could not be written ({IoMessage.Of(unrecorded)}).", unrecorded)
+            {
+                TaskId = taskId,
+            };
+        }
+    }
+
+    /// <summary>
+    /// For a pending task from the ledger whose video expired unsaved: the error that says so, once; the task is then
+    /// recorded as lost and is no longer pending, so the next run does not report it again. Null while it can still be
+    /// downloaded.
+    /// </summary>
+    public HiApiException? ReportExpired(HiApiTask task, DateTimeOffset now)
+    {
+        if (CheckExpired(task, now) is not { } expired)
+        {
+            return null;
+        }
+
+        return TryLedger(ledger => ledger.RecordLost(task.TaskId)) is null
+            ? expired
+            : expired.With(message: expired.Message + " It is now recorded as lost, and no longer pending: this is said once.");
     }
 
     /// <summary>
@@ -289,9 +337,13 @@ public sealed class HiApiSession
     public IReadOnlyList<HiApiTask> GetPending()
         => TryLedger(ledger => ledger.GetPending().Select(LedgerTaskMapper.ToTask).ToList()) ?? (IReadOnlyList<HiApiTask>)Array.Empty<HiApiTask>();
 
-    /// <summary>Every task the ledger holds, as it last knew them, in submission order; no request is made.</summary>
+    /// <summary>
+    /// Every task the ledger holds, as it last knew them (with when each status was seen), in submission order; no request
+    /// is made. Tasks the user forgot are left out.
+    /// </summary>
     public IReadOnlyList<HiApiTask> GetKnownTasks()
-        => TryLedger(ledger => ledger.Load().Select(LedgerTaskMapper.ToTask).ToList()) ?? (IReadOnlyList<HiApiTask>)Array.Empty<HiApiTask>();
+        => TryLedger(ledger => ledger.Load().Where(entry => !entry.IsForgotten).Select(LedgerTaskMapper.ToTask).ToList())
+            ?? (IReadOnlyList<HiApiTask>)Array.Empty<HiApiTask>();
 
     /// <summary>Submissions sent and never answered: HiAPI may have created (and charged) a task for each. Oldest first.</summary>
     public IReadOnlyList<LedgerSubmission> GetUnresolvedSubmissions()

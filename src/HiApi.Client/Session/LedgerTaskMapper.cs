@@ -39,6 +39,8 @@ internal static class LedgerTaskMapper
             InputNumber = entry.InputNumber,
             Row = entry.Row,
             SubmittedAt = entry.SubmittedAt,
+            // When HiAPI last said the status: a listing shows how old it is instead of passing it off as current.
+            RetrievedAt = entry.SeenAt,
         };
     }
 

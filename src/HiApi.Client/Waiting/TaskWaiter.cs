@@ -18,12 +18,13 @@ public sealed class TaskWaiter : IAsyncDisposable
     private readonly PriorityQueue<TrackedTask, DateTimeOffset> _schedule = new();
     private readonly Dictionary<HiApiTaskStatus, int> _countsByStatus = new();
 
-    /// <summary>Render times of tasks seen succeeding here, for the progress estimate (a bounded sample).</summary>
+    /// <summary>
+    /// Render times measured here (see <see cref="RenderTime"/>), for the progress estimate (a bounded sample). Until one
+    /// is measured there is no estimate: a built-in guess would be shown as if it were known.
+    /// </summary>
     private readonly List<TimeSpan> _renderTimes = new();
     private const int MaxRenderSamples = 256;
-
-    /// <summary>Before any render has been seen to finish: the seeds' "most clips finish inside two minutes".</summary>
-    private static readonly TimeSpan DefaultRenderTime = TimeSpan.FromMinutes(2);
+    private DateTimeOffset? _firstAddedAt;
     private readonly Channel<WaitEvent> _events = Channel.CreateUnbounded<WaitEvent>(new UnboundedChannelOptions
     {
         SingleReader = false,
@@ -72,6 +73,7 @@ public sealed class TaskWaiter : IAsyncDisposable
             }
 
             var now = _time.GetUtcNow();
+            _firstAddedAt ??= now;
             var tracked = new TrackedTask(task, now, now + _options.Timeout);
             _tracked.Add(task.TaskId, tracked);
             CountStatus(task.Status, +1);
@@ -109,6 +111,7 @@ public sealed class TaskWaiter : IAsyncDisposable
     public void Notify(HiApiTask freshState)
     {
         ArgumentNullException.ThrowIfNull(freshState);
+        HiApiTask? changed;
         lock (_gate)
         {
             if (_disposed || !_tracked.TryGetValue(freshState.TaskId, out var tracked) || tracked.Ended)
@@ -116,7 +119,7 @@ public sealed class TaskWaiter : IAsyncDisposable
                 return;
             }
 
-            UpdateState(tracked, freshState);
+            changed = UpdateState(tracked, freshState) && !freshState.IsTerminal ? tracked.Latest : null;
             if (freshState.IsTerminal)
             {
                 FinishTerminal(tracked);
@@ -126,6 +129,7 @@ public sealed class TaskWaiter : IAsyncDisposable
         }
 
         Wake();
+        ReportStatusChanged(changed);
     }
 
     /// <summary>The next event, as soon as any task ends; null when adding is complete and every task has ended.</summary>
@@ -149,8 +153,10 @@ public sealed class TaskWaiter : IAsyncDisposable
                 }
             }
 
-            var (percent, remaining) = EstimateLocked(_time.GetUtcNow());
-            return new WaitProgress(_tracked.Count, _finished, counts, percent, remaining);
+            var now = _time.GetUtcNow();
+            var (percent, remaining) = EstimateLocked(now);
+            var elapsed = _firstAddedAt is { } first ? now - first : TimeSpan.Zero;
+            return new WaitProgress(_tracked.Count, _finished, counts, percent, remaining, elapsed, _renderTimes.Count > 0 ? Median(_renderTimes) : null);
         }
     }
 
@@ -297,6 +303,7 @@ public sealed class TaskWaiter : IAsyncDisposable
     private async Task PollAsync(TrackedTask tracked)
     {
         HiApiTask? fresh = null;
+        HiApiTask? changed = null;
         HiApiException? error = null;
         var timedOut = false;
         // -TimeoutSeconds bounds the whole wait: a GET still in flight at the task's deadline is cut there.
@@ -351,7 +358,11 @@ public sealed class TaskWaiter : IAsyncDisposable
                 else if (fresh is not null)
                 {
                     tracked.LastError = null;
-                    UpdateState(tracked, fresh);
+                    if (UpdateState(tracked, fresh) && !fresh.IsTerminal)
+                    {
+                        changed = tracked.Latest;
+                    }
+
                     if (fresh.IsTerminal)
                     {
                         FinishTerminal(tracked);
@@ -370,6 +381,25 @@ public sealed class TaskWaiter : IAsyncDisposable
         }
 
         Wake();
+        ReportStatusChanged(changed);
+    }
+
+    /// <summary>Hands a new non-final status to <see cref="WaitOptions.StatusChanged"/>, outside the lock; its failure is not the wait's.</summary>
+    private void ReportStatusChanged(HiApiTask? changed)
+    {
+        if (changed is null || _options.StatusChanged is not { } report)
+        {
+            return;
+        }
+
+        try
+        {
+            report(changed);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Bookkeeping (a ledger the disk refuses) must not end the wait: the status is still shown and awaited.
+        }
     }
 
     private void ScheduleNext(TrackedTask tracked, DateTimeOffset now)
@@ -392,7 +422,13 @@ public sealed class TaskWaiter : IAsyncDisposable
             return (0, null);
         }
 
-        var typical = _renderTimes.Count > 0 ? Median(_renderTimes) : DefaultRenderTime;
+        if (_renderTimes.Count == 0)
+        {
+            // Nothing measured yet: only what is known, the tasks that ended; no time left is shown.
+            return ((int)Math.Clamp(Math.Floor(_finished * 100.0 / _tracked.Count), 0, 100), null);
+        }
+
+        var typical = Median(_renderTimes);
         double sum = 0;
         TimeSpan? longest = null;
         foreach (var tracked in _tracked.Values)
@@ -442,17 +478,32 @@ public sealed class TaskWaiter : IAsyncDisposable
         _schedule.Enqueue(tracked, pollAt);
     }
 
-    private void UpdateState(TrackedTask tracked, HiApiTask fresh)
+    /// <summary>Takes the fresh state; true when its status differs from the one known before.</summary>
+    private bool UpdateState(TrackedTask tracked, HiApiTask fresh)
     {
-        CountStatus(tracked.Latest.Status, -1);
-        tracked.Latest = tracked.Latest.WithServerState(fresh);
+        var before = tracked.Latest;
+        CountStatus(before.Status, -1);
+        tracked.Latest = before.WithServerState(fresh);
         CountStatus(tracked.Latest.Status, +1);
+        var after = tracked.Latest;
+        // A status the enum cannot name is told apart by its text; a known one by itself (a task as submitted has no text yet).
+        return before.Status != after.Status
+            || (after.Status == HiApiTaskStatus.Unknown && !string.Equals(before.StatusText, after.StatusText, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// A final state a read or a notification found: its render time counts towards the estimate (a task that arrived
+    /// already finished, see <see cref="Add"/>, says nothing about how long renders take).
+    /// </summary>
     private void FinishTerminal(TrackedTask tracked)
     {
         if (tracked.Latest.Status == HiApiTaskStatus.Success)
         {
+            if (_renderTimes.Count < MaxRenderSamples && RenderTime(tracked) is { } renderTime)
+            {
+                _renderTimes.Add(renderTime);
+            }
+
             Finish(tracked, WaitEventKind.Succeeded, null);
         }
         else
@@ -461,17 +512,22 @@ public sealed class TaskWaiter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How long the task took to render, when it can be measured: HiAPI's own <c>created</c> to <c>completed</c> (one
+    /// clock), else from its submission here to the read that found it done (a little long: up to one poll interval).
+    /// Null for a task whose start is not known (given only by id, without HiAPI's times).
+    /// </summary>
+    private static TimeSpan? RenderTime(TrackedTask tracked)
+    {
+        var task = tracked.Latest;
+        var renderTime = task.CreatedAt is { } created && task.CompletedAt is { } completed ? completed - created
+            : task.SubmittedAt is { } submitted && task.RetrievedAt is { } seen ? seen - submitted
+            : (TimeSpan?)null;
+        return renderTime > TimeSpan.Zero ? renderTime : null;
+    }
+
     private void Finish(TrackedTask tracked, WaitEventKind kind, HiApiException? error)
     {
-        if (kind == WaitEventKind.Succeeded && _renderTimes.Count < MaxRenderSamples)
-        {
-            var renderTime = (tracked.Latest.RetrievedAt ?? _time.GetUtcNow()) - tracked.RenderStart;
-            if (renderTime > TimeSpan.Zero)
-            {
-                _renderTimes.Add(renderTime);
-            }
-        }
-
         tracked.Ended = true;
         _active--;
         _finished++;

@@ -34,6 +34,13 @@ public sealed class WaitOptions
             : throw new ArgumentOutOfRangeException(nameof(FirstPollDelay), "Must not be negative.");
     }
 
+    /// <summary>
+    /// Called with the task each time a poll or a notification finds its status changed to one that is not final yet
+    /// (queued, handling, archiving), outside the waiter's lock, on the thread that read it. What a ledger records, so a
+    /// wait cut off by Ctrl+C leaves the last status it saw; final states come out as events.
+    /// </summary>
+    public Action<HiApiTask>? StatusChanged { get; init; }
+
     /// <summary>GETs in flight at once, whatever the number of tasks: keeps a big batch from looking like a flood.</summary>
     public int MaxConcurrentPolls
     {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HiApi.Client;
 using HiApi.Video.Infrastructure;
+using HiApi.Video.Mock;
 
 namespace HiApi.Video.Commands;
 
@@ -23,6 +24,7 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
     private const int ConcurrentReads = 8;
 
     private BoundedWorkQueue<object, HiApiTask>? _reads;
+    private QueueProgress? _progress;
 
     /// <summary>Tasks to read: task objects, task ids, or objects with a TaskId property.</summary>
     [Parameter(ParameterSetName = ByTaskSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -74,6 +76,12 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
             return;
         }
 
+        if (!MyInvocation.ExpectingInput)
+        {
+            // Typed on the command line: how many there are is known.
+            Reading.Total = Task.Length;
+        }
+
         foreach (var input in Task)
         {
             if (TaskInput.Resolve(input, out var problem) is not { } task)
@@ -88,12 +96,27 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
 
     protected override void EndProcessing() => DrainReads();
 
-    /// <summary>What the ledger knows, without a request: recent tasks first in, newest last (like Get-Job).</summary>
+    /// <summary>
+    /// What the ledger knows, without a request: recent tasks first in, newest last (like Get-Job). Each task carries when
+    /// its status was last seen (RetrievedAt), and the view says how old an unfinished one is: the listing never passes an
+    /// old status off as current. Tasks forgotten with Remove-HiApiTask are not listed.
+    /// </summary>
     private void WriteLedgerTasks()
     {
-        foreach (var task in Session.GetKnownTasks())
+        if (!LedgerToRead("list"))
+        {
+            return;
+        }
+
+        var tasks = Session.GetKnownTasks();
+        foreach (var task in tasks)
         {
             WriteObject(task);
+        }
+
+        if (tasks.Count == 0)
+        {
+            HostNote.Write(this, $"The task ledger '{Ledger!.Path}' lists no tasks.");
         }
 
         WarnAboutUnresolved();
@@ -101,15 +124,28 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
 
     private void WritePending()
     {
+        if (!LedgerToRead("refresh"))
+        {
+            return;
+        }
+
         WarnAboutUnresolved();
         var pending = Session.GetPending();
         WriteVerbose($"The ledger holds {pending.Count} unfinished task(s).");
+        if (pending.Count == 0)
+        {
+            HostNote.Write(this, $"Nothing is pending in the task ledger '{Ledger!.Path}': no task is unfinished, and no video is waiting to be saved.");
+            return;
+        }
+
         var now = DateTimeOffset.UtcNow;
+        var reads = pending.Where(known => HiApiSession.CheckExpired(known, now) is null).ToArray();
+        Reading.Total = reads.Length;
         foreach (var known in pending)
         {
-            if (HiApiSession.CheckExpired(known, now) is { } expired)
+            if (Session.ReportExpired(known, now) is { } expired)
             {
-                // Say it plainly: this paid video can no longer be downloaded.
+                // Say it plainly, once: this paid video can no longer be downloaded. Then it is lost, not pending.
                 WriteHiApiError(expired, known);
                 continue;
             }
@@ -118,6 +154,43 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
         }
 
         DrainReads();
+    }
+
+    /// <summary>
+    /// Whether there is a ledger to <paramref name="verb"/> tasks from. Without one (switched off), or when its file does
+    /// not exist, says so instead of writing nothing: a listing that is silent looks like an empty ledger.
+    /// </summary>
+    private bool LedgerToRead(string verb)
+    {
+        if (Ledger is not { } ledger)
+        {
+            var why = NoLedger.IsPresent
+                ? "-NoLedger was given"
+                : $"$env:{TaskLedger.DisableEnvironmentVariable} is '{Environment.GetEnvironmentVariable(TaskLedger.DisableEnvironmentVariable)}'";
+            WriteWarning($"There is no task ledger to {verb} tasks from ({why}), so nothing was read. " +
+                "To read tasks from HiAPI, name them: Get-HiApiTask -Task <id>; or use the ledger (leave -NoLedger out, or give -LedgerPath).");
+            return false;
+        }
+
+        if (File.Exists(ledger.Path))
+        {
+            return true;
+        }
+
+        var named = LedgerPath is not null ? "-LedgerPath"
+            : Environment.GetEnvironmentVariable(TaskLedger.PathEnvironmentVariable) is { Length: > 0 } ? "$env:" + TaskLedger.PathEnvironmentVariable
+            : null;
+        // The stand-in's own ledger (its HIAPI_LEDGER_PATH) is made on first use: not finding it is no mistake.
+        if (LedgerPath is not null || (named is not null && MockSession.Current is null))
+        {
+            WriteWarning($"The task ledger '{ledger.Path}' does not exist, so there are no tasks to {verb}: nothing was ever recorded there. Check {named}.");
+        }
+        else
+        {
+            HostNote.Write(this, $"No task has been recorded yet: the task ledger '{ledger.Path}' does not exist.");
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -139,14 +212,27 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
 
     private void WriteReconciled()
     {
+        if (Ledger is null)
+        {
+            WriteWarning("-Reconcile records the account's tasks that the task ledger lacks; there is no ledger (-NoLedger or $env:HIAPI_LEDGER = 'off'), " +
+                "so nothing was read. Leave -NoLedger out, or give -LedgerPath.");
+            return;
+        }
+
         var session = OnlineSession;
         var since = Since is { } given ? new DateTimeOffset(given.ToUniversalTime(), TimeSpan.Zero) : session.DefaultReconcileSince(DateTimeOffset.UtcNow);
         WriteVerbose($"Listing the account's tasks created since {since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC.");
         try
         {
-            foreach (var found in Run(token => session.ReconcileAsync(since, ct: token)))
+            var found = Run(token => session.ReconcileAsync(since, ct: token));
+            foreach (var task in found)
             {
-                WriteObject(found);
+                WriteObject(task);
+            }
+
+            if (found.Count == 0)
+            {
+                HostNote.Write(this, $"0 tasks were missing from the ledger: it already knew every task HiAPI lists as created since {since.ToLocalTime():g}.");
             }
         }
         catch (HiApiException failure)
@@ -159,10 +245,21 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
     private void Read(string taskId, object target)
     {
         var session = OnlineSession;
-        StartQueued(_reads ??= new BoundedWorkQueue<object, HiApiTask>(ConcurrentReads), target, token => session.GetAsync(taskId, token), WriteTask);
+        var reads = _reads ??= new BoundedWorkQueue<object, HiApiTask>(ConcurrentReads);
+        // Counted as started once there is room: a read waiting for its turn is not in flight.
+        WaitForRoom(reads, WriteTask, Reading.Write);
+        Reading.Start();
+        StartQueued(reads, target, token => Reading.Track(session.GetAsync(taskId, token)), WriteTask, Reading.Write);
     }
 
-    private void DrainReads() => DrainQueue(_reads, WriteTask);
+    private void DrainReads()
+    {
+        DrainQueue(_reads, WriteTask, Reading.Write);
+        Reading.Complete();
+    }
+
+    /// <summary>The bar of the reads: how many were read (of how many, when known), how many are in flight, and the rate.</summary>
+    private QueueProgress Reading => _progress ??= new QueueProgress(this, 4714, "Reading HiAPI tasks", "read");
 
     private void WriteTask(object input, HiApiTask task) => WriteObject(task);
 }

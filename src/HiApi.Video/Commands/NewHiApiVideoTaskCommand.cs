@@ -20,6 +20,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private readonly HashSet<string> _reportedNames = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _reportedRowProblems = new(StringComparer.OrdinalIgnoreCase);
     private BoundedWorkQueue<object, HiApiTask>? _submissions;
+    private QueueProgress? _progress;
     private BatchRun? _run;
     private bool _refusedToResume;
     private int _inputNumber;
@@ -227,7 +228,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         // Write-ahead, on this thread and in input order, once there is room to send: the submission's identity is on disk
         // before a byte of it is sent, and a run cut off leaves no claimed input that was never about to be sent.
         var queue = _submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit);
-        WaitForRoom(queue, WriteTask);
+        WaitForRoom(queue, WriteTask, Submitting.Write);
         SubmissionClaim? claim;
         try
         {
@@ -247,12 +248,14 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
 
         var session = OnlineSession;
-        StartQueued(queue, target ?? request, token => Accounted(session.SendAsync(input.Submission, claim, token), cost), WriteTask);
+        Submitting.Start();
+        StartQueued(queue, target ?? request, token => Submitting.Track(Accounted(session.SendAsync(input.Submission, claim, token), cost)), WriteTask, Submitting.Write);
     }
 
     protected override void EndProcessing()
     {
-        DrainQueue(_submissions, WriteTask);
+        DrainQueue(_submissions, WriteTask, Submitting.Write);
+        Submitting.Complete();
         if (_costs is { } costs)
         {
             var total = $"Estimated total: {costs.DescribeTotal()}.";
@@ -523,9 +526,19 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
 
         var session = OnlineSession;
+        Submitting.Start();
         StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), earlier,
-            token => Accounted(session.SettleAsync(earlier, token), cost), WriteTask);
+            token => Submitting.Track(Accounted(session.SettleAsync(earlier, token), cost)), WriteTask, Submitting.Write);
     }
+
+    /// <summary>
+    /// The bar of the submissions: how many were answered (of how many, when they were typed rather than piped), how many
+    /// are in flight, and the rate. Drawn while this cmdlet waits for an answer, so a long batch never sits silent.
+    /// </summary>
+    private QueueProgress Submitting => _progress ??= new QueueProgress(this, 4713, "Submitting HiAPI tasks", "submitted")
+    {
+        Total = MyInvocation.ExpectingInput ? null : 1,
+    };
 
     /// <summary>
     /// Counts the submissions left unanswered (a run that leaves any is not finished, so -Resume finds it), and takes a
@@ -568,11 +581,20 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
                 continue;
             }
 
+            if (RequestRow.JoinedFieldsSeparator(name) is { } separator)
+            {
+                // One column named 'Prompt;Duration;Resolution': a ';' CSV (Excel where the decimal separator is a comma) read with ','.
+                var delimiter = separator == '\t' ? "\"`t\"" : $"'{separator}'";
+                WriteWarning($"The input has one column named '{Shorten(name)}': its fields are separated by {delimiter}, which was not used to read it. " +
+                    $"Read the file with Import-Csv -Delimiter {delimiter}.");
+                continue;
+            }
+
             // The field names are the parameter names: a field typed on the command line is not left at its default.
             if (RequestRow.LikelyMeant(name) is { } meant && !row.Has(meant) && !MyInvocation.BoundParameters.ContainsKey(meant))
             {
                 WriteWarning($"The input property '{name}' is not a request field and is ignored: did you mean '{meant}'? " +
-                    $"Without it, {meant} is the model's default.");
+                    $"Without it, {RequestRow.WithoutIt(meant)}.");
             }
             else
             {

@@ -192,7 +192,14 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
             return;
         }
 
-        if (!ShouldProcess(target, $"Save the video of {task.TaskId}"))
+        if (task.Status == HiApiTaskStatus.Fail && VideoDownloader.NotDownloadable(task) is { } failed)
+        {
+            // Final: no read can change it, and -WhatIf must not say it would save a video that does not exist.
+            WriteHiApiError(failed, input);
+            return;
+        }
+
+        if (!ShouldProcess(target, SaveAction(task)))
         {
             return;
         }
@@ -258,6 +265,14 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     private const string CollisionAdvice =
         "Make -FileName give each task a name of its own: add a column that differs from row to row, {InputNumber} or {TaskId}.";
 
+    /// <summary>What -WhatIf and -Confirm say: a task not known to have succeeded is saved only if a read finds it has.</summary>
+    private static string SaveAction(HiApiTask task) => task switch
+    {
+        { Status: HiApiTaskStatus.Success, VideoUrl: not null } => $"Save the video of {task.TaskId}",
+        { Status: HiApiTaskStatus.Unknown, StatusText: null } => $"Save the video of {task.TaskId} if it has succeeded (its status is read first)",
+        _ => $"Save the video of {task.TaskId} if it has succeeded by then (last seen {(task.StatusText ?? task.Status.ToString()).ToLowerInvariant()}; its status is read again first)",
+    };
+
     /// <summary>The file as the FileSystem provider shows it (mode, size, a Directory: header), plus the task id.</summary>
     private void WriteSaved(SaveJob job, SaveResult result)
     {
@@ -294,13 +309,7 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
             return;
         }
 
-        var bytes = batch.BytesTotal is { } total
-            ? $"{ByteSize.Format(batch.BytesReceived)} of {ByteSize.Format(total)}"
-            : ByteSize.Format(batch.BytesReceived);
-        var rate = batch.BytesPerSecond > 0 ? $", {ByteSize.Format((long)batch.BytesPerSecond)}/s" : string.Empty;
-        var current = Math.Min(batch.FilesDone + 1, batch.FilesKnown);
-        WriteProgress(new ProgressRecord(ProgressActivityId, Activity,
-            $"File {current} of {batch.FilesKnown} ({batch.FilesActive} downloading): {bytes}{rate}")
+        WriteProgress(new ProgressRecord(ProgressActivityId, Activity, SaveProgressText.Of(batch, Activity, ProgressLayout.Of(this)))
         {
             PercentComplete = batch.PercentComplete,
             SecondsRemaining = batch.SecondsRemaining ?? -1,

@@ -15,8 +15,14 @@ namespace HiApi.Video.Commands;
 public sealed class WaitHiApiTaskCommand : HiApiCommandBase
 {
     private const int ProgressActivityId = 4711;
+    private const string Activity = "Waiting for HiAPI tasks";
+
+    /// <summary>The host redraws a bar at most this often anyway; tasks can arrive much faster.</summary>
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(150);
 
     private TaskWaiter? _waiter;
+    private long _progressWrittenAt;
+    private bool _progressShown;
 
     /// <summary>Tasks to wait for: task objects, task ids, or objects with a TaskId property.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -36,8 +42,11 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
 
     protected override void ProcessRecord()
     {
+        var session = Session;
         var waiter = _waiter ??= new TaskWaiter(Client, new WaitOptions
         {
+            // Every status a poll finds is recorded, not only the final one: after Ctrl+C the ledger says what was last seen.
+            StatusChanged = session.RecordStatus,
             Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             // A stand-in renders in no time: tests should not wait out the real API's 5 s between reads.
             PollInterval = MockSession.Current is not null && !MyInvocation.BoundParameters.ContainsKey(nameof(PollIntervalSeconds))
@@ -62,6 +71,9 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
         {
             Emit(ready);
         }
+
+        // The bar appears with the first task, while an upstream New-HiApiVideoTask is still submitting the others.
+        WriteWaitProgress(waiter, throttled: true);
     }
 
     protected override void EndProcessing()
@@ -81,7 +93,10 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
         }
         finally
         {
-            CompleteProgress();
+            if (_progressShown)
+            {
+                CompleteProgress();
+            }
         }
     }
 
@@ -103,24 +118,41 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
         }
     }
 
-    private void WriteWaitProgress(TaskWaiter waiter)
+    private void WriteWaitProgress(TaskWaiter waiter) => WriteWaitProgress(waiter, throttled: false);
+
+    /// <summary>
+    /// "2 of 5 done after 1m05s, 2 handling, 1 queued": what is known, fitted to the console; the seconds left only once a
+    /// render time has been measured here (see <see cref="WaitProgress.SecondsRemaining"/>), never a built-in guess.
+    /// </summary>
+    private void WriteWaitProgress(TaskWaiter waiter, bool throttled)
     {
+        if (throttled && _progressWrittenAt != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_progressWrittenAt) < ProgressEvery)
+        {
+            return;
+        }
+
         var progress = waiter.GetProgress();
         if (progress.Total == 0)
         {
             return;
         }
 
-        var counts = string.Join(", ", progress.CountsByStatus
-            .Where(pair => pair.Value > 0)
-            .Select(pair => $"{pair.Value} {pair.Key.ToString().ToLowerInvariant()}"));
-        WriteProgress(new ProgressRecord(ProgressActivityId, "Waiting for HiAPI tasks", $"{progress.Finished} of {progress.Total} done: {counts}")
+        var parts = new List<string> { $"{progress.Finished} of {progress.Total} done after {WaitText.Elapsed(progress.Elapsed)}" };
+        // The most advanced first: when they do not all fit, what is nearly done is what a person waits for.
+        parts.AddRange(progress.CountsByStatus
+            .Where(pair => pair.Value > 0 && pair.Key is not (HiApiTaskStatus.Success or HiApiTaskStatus.Fail))
+            .OrderByDescending(pair => pair.Key is HiApiTaskStatus.Unknown ? -1 : (long)pair.Key)
+            .Select(pair => $"{pair.Value} {WaitText.Status(pair.Key)}"));
+        var secondsRemaining = progress.SecondsRemaining ?? -1;
+        WriteProgress(new ProgressRecord(ProgressActivityId, Activity, ProgressText.Fit(Activity, parts, secondsRemaining, ProgressLayout.Of(this)))
         {
             PercentComplete = progress.PercentComplete,
-            SecondsRemaining = progress.SecondsRemaining ?? -1,
+            SecondsRemaining = secondsRemaining,
         });
+        _progressWrittenAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        _progressShown = true;
     }
 
     private void CompleteProgress()
-        => WriteProgress(new ProgressRecord(ProgressActivityId, "Waiting for HiAPI tasks", "Done") { RecordType = ProgressRecordType.Completed });
+        => WriteProgress(new ProgressRecord(ProgressActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
 }

@@ -11,5 +11,31 @@ namespace HiApi.Video.Infrastructure;
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {
-    public void OnImport() => _ = typeof(HiApiTaskFactory).Assembly;
+    public void OnImport()
+    {
+        _ = typeof(HiApiTaskFactory).Assembly;
+        RehydrateStatuses();
+    }
+
+    /// <summary>
+    /// A task written with Export-Clixml and read back with Import-Clixml keeps its Status as the enum (shown as
+    /// "Success"), not the bare number PowerShell rebuilds an unknown enum as. Type data, not a types file: the manifest
+    /// loads no types file (an unbuilt clone would fail on it before saying to build first).
+    /// </summary>
+    private static void RehydrateStatuses()
+    {
+        try
+        {
+            using var update = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            update.AddCommand("Microsoft.PowerShell.Utility\\Update-TypeData")
+                .AddParameter("TypeName", "Deserialized." + typeof(HiApiTaskStatus).FullName)
+                .AddParameter("TargetTypeForDeserialization", typeof(HiApiTaskStatus))
+                .AddParameter("Force")
+                .Invoke();
+        }
+        catch (Exception notInARunspace) when (notInARunspace is InvalidOperationException or PSInvalidOperationException or RuntimeException)
+        {
+            // Imported outside a runspace's pipeline (a host that loads the assembly itself): only the round trip is lost.
+        }
+    }
 }

@@ -58,7 +58,8 @@ internal sealed class RequestRow
         IEnumerable<string> names = _dictionary is not null
             ? _dictionary.Keys.Cast<object?>().Select(key => key?.ToString() ?? string.Empty)
             : _row.Properties.Where(property => property.MemberType == PSMemberTypes.NoteProperty).Select(property => property.Name);
-        return names.Where(name => !AllNames.Any(field => field.Contains(name, StringComparer.OrdinalIgnoreCase)));
+        // A header cell with spaces around it ('prompt ', as a spreadsheet leaves it) is still its field.
+        return names.Where(name => !AllNames.Any(field => field.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase)));
     }
 
     /// <summary>
@@ -71,8 +72,40 @@ internal sealed class RequestRow
             ? _dictionary.Cast<DictionaryEntry>().Select(entry => new KeyValuePair<string, object?>(entry.Key?.ToString() ?? string.Empty, Unwrap(entry.Value)))
             : _row.Properties.Where(property => property.MemberType == PSMemberTypes.NoteProperty)
                 .Select(property => new KeyValuePair<string, object?>(property.Name, Unwrap(property.Value)));
-        return all.Where(pair => !AllNames.Any(field => field.Contains(pair.Key, StringComparer.OrdinalIgnoreCase)));
+        return all.Where(pair => !AllNames.Any(field => field.Contains(pair.Key.Trim(), StringComparer.OrdinalIgnoreCase)));
     }
+
+    /// <summary>
+    /// The separator a name shows the row was split on the wrong one: a CSV saved with ';' (Excel, where the decimal
+    /// separator is a comma) and read by Import-Csv without -Delimiter has one column named "Prompt;Duration;Resolution".
+    /// Null when the name is not several field names joined.
+    /// </summary>
+    public static char? JoinedFieldsSeparator(string name)
+    {
+        foreach (var separator in new[] { ';', '\t', '|', ',' })
+        {
+            var pieces = name.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var fields = pieces.Count(piece => AllNames.Any(field => field.Contains(piece, StringComparer.OrdinalIgnoreCase)));
+            var subject = pieces.Any(piece => PromptNames.Contains(piece, StringComparer.OrdinalIgnoreCase) || ImageUrlNames.Contains(piece, StringComparer.OrdinalIgnoreCase));
+            if (pieces.Length > 1 && (fields >= 2 || subject))
+            {
+                return separator;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What a request gets when <paramref name="field"/> (a name <see cref="LikelyMeant"/> returns) is not given.</summary>
+    public static string WithoutIt(string field) => field switch
+    {
+        "Prompt" => "the row has no prompt: text-to-video needs one (the API refuses the row), and image-to-video gets no motion prompt",
+        "ImageUrl" => "the row is text-to-video, not image-to-video",
+        "Model" => "the model follows from whether the row has an image",
+        "CallbackUrl" => "HiAPI sends no callback for the row",
+        "IdempotencyKey" => "the row's key is derived from the batch and the request",
+        _ => $"{field} is the model's default",
+    };
 
     /// <summary>Whether the row gives <paramref name="field"/> (its first name, as <see cref="LikelyMeant"/> returns it).</summary>
     public bool Has(string field) => AllNames.First(names => names[0] == field) is var names && Raw(names) is not null;
@@ -148,13 +181,13 @@ internal sealed class RequestRow
             {
                 foreach (DictionaryEntry entry in _dictionary)
                 {
-                    if (string.Equals(entry.Key?.ToString(), name, StringComparison.OrdinalIgnoreCase))
+                    if (string.Equals(entry.Key?.ToString()?.Trim(), name, StringComparison.OrdinalIgnoreCase))
                     {
                         return Unwrap(entry.Value);
                     }
                 }
             }
-            else if (_row.Properties[name] is { } property)
+            else if ((_row.Properties[name] ?? SpacedNoteProperty(name)) is { } property)
             {
                 return Unwrap(property.Value);
             }
@@ -162,6 +195,11 @@ internal sealed class RequestRow
 
         return null;
     }
+
+    /// <summary>A column whose header has spaces around the field's name ('prompt '): a CSV's header is typed by hand.</summary>
+    private PSPropertyInfo? SpacedNoteProperty(string name) =>
+        _row.Properties.FirstOrDefault(property => property.MemberType == PSMemberTypes.NoteProperty
+            && string.Equals(property.Name.Trim(), name, StringComparison.OrdinalIgnoreCase));
 
     private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 }

@@ -30,8 +30,9 @@ public sealed class TaskIdCompleter : IArgumentCompleter
             return Array.Empty<CompletionResult>();
         }
 
+        // Tasks forgotten with Remove-HiApiTask are not offered, as they are not listed.
         return entries
-            .Where(entry => entry.TaskId.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+            .Where(entry => !entry.IsForgotten && entry.TaskId.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
             .OrderByDescending(entry => entry.SubmittedAt ?? entry.UpdatedAt)
             .Take(MaxResults)
             .Select(entry => new CompletionResult(entry.TaskId, entry.TaskId, CompletionResultType.ParameterValue, Tooltip(entry)))

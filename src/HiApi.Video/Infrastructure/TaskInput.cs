@@ -34,14 +34,28 @@ internal static class TaskInput
             return FromId(id, out problem);
         }
 
-        problem = $"A {value.GetType().Name} is not a task: pass a task from New-, Get- or Wait-HiApiTask, a task id string, or an object with a TaskId property.";
+        problem = $"A value of type {value.GetType().Name} ('{TextPreview.Shorten(LanguagePrimitives.ConvertTo<string>(value) ?? string.Empty, 40)}') is not a task: " +
+            "pass a task from New-, Get- or Wait-HiApiTask, a task id string, or an object with a TaskId property.";
         return null;
     }
 
     private static HiApiTask? FromId(string id, out string? problem)
     {
-        problem = TaskIds.Check(id);
+        problem = TaskIds.Check(id) ?? (LooksLikePath(id) ? $"'{TextPreview.Shorten(id.Trim(), 60)}' looks like a path, not a task id: pipe tasks in, or name them with -Task." : null);
         return problem is null ? HiApiTask.FromId(id) : null;
+    }
+
+    /// <summary>
+    /// Text a person types for a folder or file (./clips, clips/, ~/videos, C:\clips), never a HiAPI task id: sent as one,
+    /// it would only come back as a 404 for a task named like a folder.
+    /// </summary>
+    internal static bool LooksLikePath(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.IndexOfAny(['/', '\\']) >= 0
+            || trimmed.StartsWith('.')
+            || trimmed.StartsWith('~')
+            || (trimmed.Length >= 2 && trimmed[1] == ':' && char.IsAsciiLetter(trimmed[0]));
     }
 
     private static string? FindIdProperty(object input)

@@ -201,10 +201,10 @@ public sealed class VideoDownloaderTests : DownloadTestBase
     }
 
     [Theory]
-    [InlineData(HiApiTaskStatus.Queued, "queued")]
-    [InlineData(HiApiTaskStatus.Handling, "handling")]
-    [InlineData(HiApiTaskStatus.Fail, "fail")]
-    [InlineData(HiApiTaskStatus.Unknown, "unknown")]
+    [InlineData(HiApiTaskStatus.Queued, "is queued")]
+    [InlineData(HiApiTaskStatus.Handling, "is handling")]
+    [InlineData(HiApiTaskStatus.Fail, "failed (generation_failed: boom)")]
+    [InlineData(HiApiTaskStatus.Unknown, "is unknown")]
     public async Task ATaskThatIsNotSuccess_IsNotReady(HiApiTaskStatus status, string said)
     {
         var handler = new FakeHttpHandler((request, _) => StorageResponses.Ranged(request, Size));
@@ -214,7 +214,8 @@ public sealed class VideoDownloaderTests : DownloadTestBase
 
         Assert.Equal(HiApiErrorKind.NotReady, exception.Kind);
         Assert.Contains("tk-7", exception.Message);
-        Assert.Contains($"is {said}", exception.Message);
+        // "Task tk-7 failed (...)", not "is fail": the status in words a person says.
+        Assert.Contains($"tk-7 {said}", exception.Message);
         Assert.Equal(0, handler.Count);
     }
 

@@ -38,6 +38,7 @@ public static class LedgerSampleEntries
         SavedPath = $"/videos/{prefix}/{index}.mp4",
         SavedLength = 1_000_000L + index,
         SavedAt = Epoch.AddMinutes(5).AddSeconds(index),
+        SeenAt = Epoch.AddMinutes(1).AddSeconds(index),
         UpdatedAt = Epoch.AddMinutes(6).AddSeconds(index),
     };
 }

@@ -65,7 +65,7 @@ public sealed class TaskLedgerMultiProcessTests : IDisposable
             }
 
             var parentEntry = reloaded.Find(LedgerSampleEntries.TaskId("parent", i));
-            LedgerAssert.SameEntryExcept(LedgerSampleEntries.Create("parent", i), parentEntry, "Status", "UpdatedAt");
+            LedgerAssert.SameEntryExcept(LedgerSampleEntries.Create("parent", i), parentEntry, "Status", "SeenAt", "UpdatedAt");
             Assert.Equal("handling", parentEntry!.Status);
         }
     }

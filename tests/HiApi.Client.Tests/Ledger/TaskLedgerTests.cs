@@ -231,7 +231,7 @@ public sealed class TaskLedgerTests : IDisposable
         string[] taskFields =
         [
             "taskId", "batch", "input", "body", "submittedAt",
-            "status", "videoUrl", "expiresAt", "errorCode", "errorMessage", "savedPath", "savedLength", "savedAt", "updatedAt",
+            "status", "videoUrl", "expiresAt", "errorCode", "errorMessage", "savedPath", "savedLength", "savedAt", "seenAt", "updatedAt",
         ];
         Assert.All(lines[1..], line => Assert.All(JsonNode.Parse(line)!.AsObject(), property => Assert.Contains(property.Key, taskFields)));
     }
