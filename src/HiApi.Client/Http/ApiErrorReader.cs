@@ -161,7 +161,12 @@ internal static partial class ApiErrorReader
             " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY), that the key and its account may use this model, and the account's quota.",
         HiApiErrorKind.Unauthorized => " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
         HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration x price per second); top up, then submit again.",
-        HiApiErrorKind.IdempotencyConflict => " Each submission needs a key of its own: give another -IdempotencyKey (or IdempotencyKey cell), or leave it out for a new random one.",
+        // Keys are derived from the batch, the request and its occurrence (IdempotencyKeys): another request gets another
+        // key, so a mismatch comes from a key given by hand, reused for a second request.
+        HiApiErrorKind.IdempotencyConflict =>
+            " HiAPI remembers a key for about 24 hours with the request it first came with. A key given with -IdempotencyKey " +
+            "(or an IdempotencyKey cell) must belong to one request: give this one a key of its own, or leave it out and the key " +
+            "is derived from the batch, the request and its occurrence in the input.",
         _ => string.Empty,
     };
 
