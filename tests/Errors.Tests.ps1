@@ -258,3 +258,80 @@ Describe 'Failures after submission' {
         $failure[0].Exception.StatusCode | Should -Be 404
     }
 }
+
+Describe 'A server that echoes the key' {
+    # HiAPI was sent the key, so a hostile or broken server can repeat it anywhere: as the API's error code (which the
+    # FullyQualifiedErrorId is built from), in its message, in the reason phrase. A loopback server that does all three.
+    BeforeAll {
+        $script:echoKey = 'sk-live-ECHOED-0123456789abcdefXYZ'
+        $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+        $script:echoUri = "http://127.0.0.1:$port"
+        $script:echoListener = [Net.HttpListener]::new()
+        $echoListener.Prefixes.Add("$echoUri/")
+        $echoListener.Start()
+        $script:echoServer = Start-ThreadJob -ArgumentList $echoListener -ScriptBlock {
+            param($listener)
+            while ($listener.IsListening) {
+                try { $context = $listener.GetContext() } catch { break }
+                $auth = "$($context.Request.Headers['Authorization'])"
+                $key = $auth -replace '^Bearer ', ''
+                $body = if ($context.Request.HttpMethod -eq 'POST') {
+                    $context.Response.StatusCode = 400
+                    @{ code = 400; data = $null; error_code = $key; message = "your header was: $auth" } | ConvertTo-Json -Compress
+                }
+                else {
+                    $context.Response.StatusCode = 401
+                    @{ error = @{ code = $auth; message = "echo $key"; type = 'hiapi_error' } } | ConvertTo-Json -Compress
+                }
+                $context.Response.StatusDescription = "Refused $auth"
+                $bytes = [Text.Encoding]::UTF8.GetBytes($body)
+                $context.Response.ContentType = 'application/json'
+                $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $context.Response.Close()
+            }
+        }
+    }
+
+    AfterAll {
+        $echoListener.Stop(); $echoListener.Close()
+        $echoServer | Wait-Job -Timeout 10 | Out-Null
+        $echoServer | Remove-Job -Force
+    }
+
+    It 'shows the key in no error record, id, stream or ledger line, and names the error by its kind' {
+        $ledger = Join-Path ([IO.Path]::GetTempPath()) "echo-ledger-$([guid]::NewGuid().ToString('n')).jsonl"
+        $savedLedger = $env:HIAPI_LEDGER_PATH
+        $env:HIAPI_LEDGER_PATH = $ledger
+        try {
+            $records = & {
+                New-HiApiVideoTask -Prompt 'echo me' -Duration 3 -BaseUri $echoUri -ApiKey (ConvertTo-Secure $echoKey) -Verbose
+                Get-HiApiTask -TaskId 'tk-hiapi-echo' -BaseUri $echoUri -ApiKey (ConvertTo-Secure $echoKey) -Verbose
+            } *>&1
+        }
+        finally {
+            $env:HIAPI_LEDGER_PATH = $savedLedger
+        }
+
+        $errors = @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $errors | Should -HaveCount 2
+        # The API's code is the echoed key (redacted): not a plain identifier, so the id carries the kind.
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.InvalidRequest,*'
+        $errors[1].FullyQualifiedErrorId | Should -BeLike 'HiApi.Unauthorized,*'
+        $errors[0].Exception.ErrorCode | Should -Be 'sk-...redacted'
+        $texts = foreach ($record in $records) {
+            $record | Out-String -Width 500
+            if ($record -is [System.Management.Automation.ErrorRecord]) {
+                "$record"; $record.FullyQualifiedErrorId; $record.Exception.ToString(); $record.Exception.ErrorCode
+                $record.ErrorDetails.Message; $record.ErrorDetails.RecommendedAction; "$($record.TargetObject)"
+            }
+        }
+        if (Test-Path $ledger) { $texts += Get-ChildItem "$ledger*" | Get-Content -Raw }
+        $everything = $texts -join "`n"
+        $everything | Should -Match 'sk-\.\.\.redacted'
+        # The exact key, not a pattern: a pattern could miss it.
+        $everything.Contains($echoKey, [StringComparison]::OrdinalIgnoreCase) | Should -BeFalse
+        $everything.Contains($echoKey.Substring(8, 12), [StringComparison]::OrdinalIgnoreCase) | Should -BeFalse
+        Remove-Item "$ledger*" -Force -ErrorAction SilentlyContinue
+    }
+}

@@ -7,7 +7,8 @@ internal static class BodyExcerpt
 {
     public const int MaxChars = 200;
 
-    public static string Quote(ReadOnlySpan<byte> body)
+    /// <summary>The quote, with every one of <paramref name="secrets"/> removed before the text is cut.</summary>
+    public static string Quote(ReadOnlySpan<byte> body, SecretRedactor? secrets = null)
     {
         if (body.IsEmpty)
         {
@@ -16,7 +17,7 @@ internal static class BodyExcerpt
 
         // A little more than needed is decoded so a multi-byte character at the cut is not mangled.
         var slice = body.Length > MaxChars * 4 ? body[..(MaxChars * 4)] : body;
-        var text = Encoding.UTF8.GetString(slice);
+        var text = secrets?.Redact(Encoding.UTF8.GetString(slice)) ?? Encoding.UTF8.GetString(slice);
         var truncated = text.Length > MaxChars || slice.Length < body.Length;
         return truncated
             ? $"'{Printable(text, MaxChars)}...' ({body.Length} bytes)"

@@ -45,6 +45,9 @@ public sealed class CallbackListener : IAsyncDisposable
         "Retry-After: 1\r\nConnection: close\r\n\r\n{\"ok\":false,\"error\":\"too many connections\"}");
 
     private readonly CallbackListenerOptions _options;
+
+    /// <summary>The signing key, kept out of receipts: HiAPI signs with it and a body may repeat it.</summary>
+    private readonly SecretRedactor _secrets;
     private readonly IReadOnlyList<ListenerPrefix> _prefixes;
     private readonly Channel<CallbackReceipt> _receipts = Channel.CreateBounded<CallbackReceipt>(new BoundedChannelOptions(ReceiptCapacity)
     {
@@ -67,6 +70,7 @@ public sealed class CallbackListener : IAsyncDisposable
     public CallbackListener(CallbackListenerOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        _secrets = options.WebhookSecret?.Redactor ?? SecretRedactor.None;
         if (options.Prefixes is null || options.Prefixes.Count == 0)
         {
             throw new HiApiException(HiApiErrorKind.Configuration, "A callback listener needs at least one prefix, e.g. http://+:8080/hooks/hiapi/.");
@@ -373,10 +377,10 @@ public sealed class CallbackListener : IAsyncDisposable
                 signature = CallbackSignatureCheck.Valid;
             }
 
-            var task = CallbackParser.TryParse(body, receivedAt, out var problem);
+            var task = CallbackParser.TryParse(body, receivedAt, _secrets, out var problem);
             if (task is null)
             {
-                Publish(new CallbackReceipt(receivedAt, remote, null, CallbackParser.Malformed(problem!, body).Message) { Signature = signature });
+                Publish(new CallbackReceipt(receivedAt, remote, null, CallbackParser.Malformed(problem!, body, _secrets).Message) { Signature = signature });
                 await AnswerAndCloseAsync(connection, 400, $"not a HiAPI task: {problem}").ConfigureAwait(false);
                 return;
             }
@@ -486,8 +490,12 @@ public sealed class CallbackListener : IAsyncDisposable
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Problems are dropped when nobody reads: a flood of junk must not grow memory without bound.</summary>
-    private void Publish(CallbackReceipt problemReceipt) => _receipts.Writer.TryWrite(problemReceipt);
+    /// <summary>
+    /// Problems are dropped when nobody reads: a flood of junk must not grow memory without bound. A problem may quote
+    /// what the sender sent: the signing key is taken out of every one here.
+    /// </summary>
+    private void Publish(CallbackReceipt problemReceipt) =>
+        _receipts.Writer.TryWrite(problemReceipt with { Problem = _secrets.Redact(problemReceipt.Problem) });
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -24,11 +24,23 @@ public static class CallbackParser
     public static HiApiTask Parse(ReadOnlySpan<byte> utf8Json) => Parse(utf8Json, DateTimeOffset.UtcNow);
 
     internal static HiApiTask Parse(ReadOnlySpan<byte> utf8Json, DateTimeOffset receivedAt) =>
-        TryParse(utf8Json, receivedAt, out var problem) ?? throw Malformed(problem!, utf8Json);
+        TryParse(utf8Json, receivedAt, SecretRedactor.None, out var problem) ?? throw Malformed(problem!, utf8Json, SecretRedactor.None);
 
-    /// <summary>The task, or null with <paramref name="problem"/> saying in a few words what is wrong (no body quote).</summary>
-    internal static HiApiTask? TryParse(ReadOnlySpan<byte> utf8Json, DateTimeOffset receivedAt, out string? problem)
+    /// <summary>
+    /// The task, or null with <paramref name="problem"/> saying in a few words what is wrong (no body quote). The sender
+    /// may know <paramref name="secrets"/> (HiAPI does): the task and the problem come back with every one redacted,
+    /// and a task whose id or URL holds one is a problem.
+    /// </summary>
+    internal static HiApiTask? TryParse(ReadOnlySpan<byte> utf8Json, DateTimeOffset receivedAt, SecretRedactor secrets, out string? problem)
     {
+        var task = TryParse(utf8Json, receivedAt, secrets, out problem, out var refused);
+        problem = refused?.Message ?? secrets.Redact(problem);
+        return task;
+    }
+
+    private static HiApiTask? TryParse(ReadOnlySpan<byte> utf8Json, DateTimeOffset receivedAt, SecretRedactor secrets, out string? problem, out HiApiException? refused)
+    {
+        refused = null;
         if (utf8Json.StartsWith(Utf8Bom))
         {
             utf8Json = utf8Json[Utf8Bom.Length..];
@@ -40,7 +52,17 @@ public static class CallbackParser
             return null;
         }
 
-        var task = TaskJson.ParseTaskBody(utf8Json, fallbackTaskId: null, receivedAt);
+        HiApiTask? task;
+        try
+        {
+            task = TaskJson.ParseTaskBody(utf8Json, fallbackTaskId: null, receivedAt, secrets);
+        }
+        catch (HiApiException secretInside)
+        {
+            refused = secretInside;
+            return null;
+        }
+
         if (task is null)
         {
             problem = DescribeTypeProblem(utf8Json);
@@ -49,9 +71,9 @@ public static class CallbackParser
         return task;
     }
 
-    internal static HiApiException Malformed(string problem, ReadOnlySpan<byte> body) => new(
+    internal static HiApiException Malformed(string problem, ReadOnlySpan<byte> body, SecretRedactor secrets) => new(
         HiApiErrorKind.InvalidResponse,
-        $"The callback body is not a HiAPI task: {problem}. Body: {BodyExcerpt.Quote(body)}.");
+        $"The callback body is not a HiAPI task: {secrets.Redact(problem)}. Body: {BodyExcerpt.Quote(body, secrets)}.");
 
     /// <summary>
     /// Checks the shape with a DOM first, so each kind of bad body gets its own message; the typed parse that

@@ -175,6 +175,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
 
     private void HandleReceipt(CallbackReceipt receipt)
     {
+        receipt = WithoutKey(receipt);
         var from = receipt.RemoteAddress ?? "an unknown address";
         if (receipt.Task is not { } claimed)
         {
@@ -238,6 +239,28 @@ public sealed class CallbackReceiver : IAsyncDisposable
         else if (signedAndAwaited is { } awaited)
         {
             ReportSigned(known, claimed, awaited, from);
+        }
+    }
+
+    /// <summary>
+    /// The receipt without the API key: HiAPI was sent it and a callback may repeat it anywhere (the listener only knows
+    /// the signing key). A claimed task whose id or URL holds it becomes a problem: such a task is never used.
+    /// </summary>
+    private CallbackReceipt WithoutKey(CallbackReceipt receipt)
+    {
+        var secrets = _client.Secrets;
+        if (receipt.Task is not { } claimed)
+        {
+            return receipt with { Problem = secrets.Redact(receipt.Problem) };
+        }
+
+        try
+        {
+            return receipt with { Task = secrets.Redact(claimed) };
+        }
+        catch (HiApiException refused)
+        {
+            return receipt with { Task = null, Problem = $"The callback body is not a HiAPI task: {refused.Message}" };
         }
     }
 
@@ -316,7 +339,10 @@ public sealed class CallbackReceiver : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    error = new HiApiException(HiApiErrorKind.InvalidResponse, $"Task {taskId}: reading its state failed: {ex.Message}", ex)
+                    error = new HiApiException(
+                        HiApiErrorKind.InvalidResponse,
+                        _client.Secrets.Redact($"Task {taskId}: reading its state failed: {ex.Message}"),
+                        _client.Secrets.IsIn(ex.ToString()) ? null : ex)
                     {
                         TaskId = taskId,
                     };

@@ -19,6 +19,7 @@ public sealed class WebhookSecret
     public WebhookSecret(string value)
     {
         _key = Normalize(value, out var problem) ?? throw new ArgumentException($"The webhook signing key {problem}");
+        Redactor = NewRedactor(_key);
     }
 
     /// <summary>
@@ -47,7 +48,11 @@ public sealed class WebhookSecret
             : throw new HiApiException(HiApiErrorKind.Configuration, $"The webhook signing key ({EnvironmentVariable}) {why}");
     }
 
-    private WebhookSecret(byte[] key) => _key = key;
+    private WebhookSecret(byte[] key)
+    {
+        _key = key;
+        Redactor = NewRedactor(key);
+    }
 
     /// <summary>
     /// The key's bytes without the white space around it (a key pasted from a file often ends with a line break that is
@@ -76,6 +81,14 @@ public sealed class WebhookSecret
 
     /// <summary>The HMAC key; for <see cref="CallbackSignature"/> only.</summary>
     internal ReadOnlySpan<byte> Key => _key;
+
+    /// <summary>
+    /// Removes the key from text a callback brought: HiAPI knows it (it signs with it) and a body may repeat it.
+    /// </summary>
+    internal SecretRedactor Redactor { get; }
+
+    private static SecretRedactor NewRedactor(byte[] key) =>
+        new(Encoding.UTF8.GetString(key), "the webhook signing key", "(webhook signing key redacted)");
 
     public override string ToString() => "WebhookSecret(redacted)";
 }

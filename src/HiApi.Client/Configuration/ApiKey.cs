@@ -19,6 +19,7 @@ public sealed class ApiKey
     public ApiKey(string value)
     {
         _value = Normalize(value, out var problem) ?? throw new ArgumentException($"The API key {problem}");
+        Redactor = new SecretRedactor(_value, "the API key", "sk-...redacted");
     }
 
     /// <summary>
@@ -110,72 +111,8 @@ public sealed class ApiKey
     /// <summary>The secret itself; for the <c>Authorization</c> header of API requests only.</summary>
     internal string Reveal() => _value;
 
-    /// <summary>The shortest run of the key's characters that counts as part of the key when found in other text.</summary>
-    internal const int MinimumLeakRun = 8;
-
-    private const string Redacted = "sk-...redacted";
-
-    /// <summary>
-    /// Removes the secret from text that came from elsewhere (a server may echo headers back): the whole key, and any
-    /// run of <see cref="MinimumLeakRun"/> or more of its characters in a row, in any letter case, so that text cut in
-    /// the middle of an echoed key (an excerpt, a proxy's truncated page) or re-cased by it still shows none of it.
-    /// </summary>
-    internal string Redact(string text)
-    {
-        if (string.IsNullOrEmpty(text) || text.Length < Math.Min(MinimumLeakRun, _value.Length))
-        {
-            return text;
-        }
-
-        // Case-insensitive: a page may echo the header lower-cased ("bearer sk-abc..."). Upper-casing maps char to char,
-        // so positions in the upper-cased copy are positions in the text.
-        var run = Math.Min(MinimumLeakRun, _value.Length);
-        bool[]? covered = null;
-        var key = _value.ToUpperInvariant().AsSpan();
-        var folded = text.ToUpperInvariant();
-        for (var i = 0; i + run <= text.Length; i++)
-        {
-            var window = folded.AsSpan(i, run);
-            for (var start = key.IndexOf(window[0]); start >= 0 && start + run <= key.Length; start = NextIndex(key, window[0], start))
-            {
-                if (key.Slice(start, run).SequenceEqual(window))
-                {
-                    covered ??= new bool[text.Length];
-                    covered.AsSpan(i, run).Fill(true);
-                    break;
-                }
-            }
-        }
-
-        if (covered is null)
-        {
-            return text;
-        }
-
-        var result = new System.Text.StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (!covered[i])
-            {
-                result.Append(text[i]);
-            }
-            else if (i == 0 || !covered[i - 1])
-            {
-                result.Append(Redacted);
-            }
-        }
-
-        return result.ToString();
-    }
-
-    /// <summary>Whether the key, or a run of it long enough to count, appears in <paramref name="text"/>.</summary>
-    internal bool IsIn(string text) => !ReferenceEquals(Redact(text), text);
-
-    private static int NextIndex(ReadOnlySpan<char> key, char c, int after)
-    {
-        var next = key[(after + 1)..].IndexOf(c);
-        return next < 0 ? -1 : after + 1 + next;
-    }
+    /// <summary>Removes the key from text that came from elsewhere (a server may echo headers back).</summary>
+    internal SecretRedactor Redactor { get; }
 
     public override string ToString() => "ApiKey(sk-...redacted)";
 }

@@ -20,37 +20,39 @@ internal static partial class ApiErrorReader
     internal const string IdempotencyKeyMismatch = "IDEMPOTENCY_KEY_MISMATCH";
 
     public static HiApiException FromResponse(
-        int statusCode, string? reasonPhrase, byte[] body, TimeSpan? retryAfter, string? taskId, ApiKey? key)
+        int statusCode, string? reasonPhrase, byte[] body, TimeSpan? retryAfter, string? taskId, SecretRedactor? secrets)
     {
-        var reason = string.IsNullOrWhiteSpace(reasonPhrase) ? DescribeStatus(statusCode) : reasonPhrase;
-        if (!TryReadErrorBody(body, out var bodyCode, out var errorCode, out var message))
+        secrets ??= SecretRedactor.None;
+        var reason = string.IsNullOrWhiteSpace(reasonPhrase) ? DescribeStatus(statusCode) : secrets.Redact(reasonPhrase);
+        if (!TryReadErrorBody(body, secrets, out var bodyCode, out var errorCode, out var message))
         {
             return Build(
                 KindOf(statusCode),
-                $"HiAPI answered {statusCode} {reason} with {DescribeNonJson(body, key)}.{AdviceFor(KindOf(statusCode), statusCode)}",
-                statusCode, null, retryAfter, taskId, key);
+                $"HiAPI answered {statusCode} {reason} with {DescribeNonJson(body, secrets)}.{AdviceFor(KindOf(statusCode), statusCode)}",
+                statusCode, null, retryAfter, taskId, secrets);
         }
 
         // A 200 carrying an error envelope: the envelope's code is the real status.
         var effectiveStatus = statusCode is >= 200 and < 300 && bodyCode is >= 400 and < 600 ? bodyCode.Value : statusCode;
         return FromParts(effectiveStatus, effectiveStatus == statusCode ? reason : DescribeStatus(effectiveStatus),
-            errorCode, message, retryAfter, taskId, key);
+            errorCode, message, retryAfter, taskId, secrets);
     }
 
     /// <summary>A success status whose JSON is not the expected envelope (or a 200 with an error <c>code</c>).</summary>
-    public static HiApiException FromEnvelopeCode(int code, string? message, byte[] body, string? taskId, ApiKey? key)
+    public static HiApiException FromEnvelopeCode(int code, string? message, byte[] body, string? taskId, SecretRedactor? secrets)
     {
         if (code is >= 400 and < 600)
         {
-            TryReadErrorBody(body, out _, out var errorCode, out var bodyMessage);
-            return FromParts(code, DescribeStatus(code), errorCode, bodyMessage ?? message, null, taskId, key);
+            secrets ??= SecretRedactor.None;
+            TryReadErrorBody(body, secrets, out _, out var errorCode, out var bodyMessage);
+            return FromParts(code, DescribeStatus(code), errorCode, bodyMessage ?? secrets.Redact(message), null, taskId, secrets);
         }
 
-        return InvalidResponse($"HiAPI answered 200 OK with an unexpected \"code\": {code}{(message is null ? "" : $" ({message})")}.", taskId, key);
+        return InvalidResponse($"HiAPI answered 200 OK with an unexpected \"code\": {code}{(message is null ? "" : $" ({message})")}.", taskId, secrets);
     }
 
-    public static HiApiException InvalidResponse(string message, string? taskId, ApiKey? key) =>
-        Build(HiApiErrorKind.InvalidResponse, message, 200, null, null, taskId, key);
+    public static HiApiException InvalidResponse(string message, string? taskId, SecretRedactor? secrets) =>
+        Build(HiApiErrorKind.InvalidResponse, message, 200, null, null, taskId, secrets);
 
     public static HiApiErrorKind KindOf(int statusCode) => statusCode switch
     {
@@ -85,21 +87,21 @@ internal static partial class ApiErrorReader
     }
 
     /// <summary>
-    /// "a non-JSON body: &lt;title or first 200 characters, tags stripped&gt;", or "an empty body". The key (and any
-    /// 8-character run of it) is removed from the whole text before it is cut, so a cut can never leave half a key.
+    /// "a non-JSON body: &lt;title or first 200 characters, tags stripped&gt;", or "an empty body". The secrets (and
+    /// any 8-character run of one) are removed from the whole text before it is cut, so a cut can never leave half a key.
     /// </summary>
-    public static string DescribeNonJson(byte[] body, ApiKey? key)
+    public static string DescribeNonJson(byte[] body, SecretRedactor? secrets)
     {
         var text = Encoding.UTF8.GetString(body);
-        var excerpt = Excerpt(text, key);
+        var excerpt = Excerpt(text, secrets);
         return excerpt.Length == 0 ? "an empty body" : $"a non-JSON body: {excerpt}";
     }
 
-    internal static string Excerpt(string text, ApiKey? key = null)
+    internal static string Excerpt(string text, SecretRedactor? secrets = null)
     {
-        if (key is not null)
+        if (secrets is not null)
         {
-            text = key.Redact(text);
+            text = secrets.Redact(text);
         }
 
         var title = TitlePattern().Match(text);
@@ -111,17 +113,17 @@ internal static partial class ApiErrorReader
     }
 
     private static HiApiException FromParts(
-        int status, string reason, string? errorCode, string? message, TimeSpan? retryAfter, string? taskId, ApiKey? key)
+        int status, string reason, string? errorCode, string? message, TimeSpan? retryAfter, string? taskId, SecretRedactor? secrets)
     {
         var kind = string.Equals(errorCode, IdempotencyKeyMismatch, StringComparison.Ordinal) ? HiApiErrorKind.IdempotencyConflict : KindOf(status);
         if (kind == HiApiErrorKind.InvalidRequest && !string.IsNullOrEmpty(message))
         {
-            // A 400's message is the server's text, unchanged: scripts match on it.
-            var redacted = key?.Redact(message) ?? message;
+            // A 400's message is the server's text, unchanged (but for a secret it echoed): scripts match on it.
+            var redacted = secrets?.Redact(message) ?? message;
             return new HiApiException(kind, redacted)
             {
                 StatusCode = status,
-                ErrorCode = errorCode,
+                ErrorCode = secrets?.Redact(errorCode) ?? errorCode,
                 FieldErrors = RequestValidator.ParseMessage(redacted),
                 TaskId = taskId,
                 RetryAfter = retryAfter,
@@ -148,7 +150,7 @@ internal static partial class ApiErrorReader
         text.Append('.');
         text.Append(AdviceFor(kind, status));
 
-        return Build(kind, text.ToString(), status, errorCode, retryAfter, taskId, key);
+        return Build(kind, text.ToString(), status, errorCode, retryAfter, taskId, secrets);
     }
 
     /// <summary>What to do about a refusal the API's words alone do not explain; empty for the rest.</summary>
@@ -159,19 +161,33 @@ internal static partial class ApiErrorReader
             " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY), that the key and its account may use this model, and the account's quota.",
         HiApiErrorKind.Unauthorized => " Check the API key (-ApiKey, HIAPI_API_KEY or HIAPI_KEY) and that it may use this model.",
         HiApiErrorKind.InsufficientBalance => " The balance cannot cover the task's up-front estimate (duration x price per second); top up, then submit again.",
-        HiApiErrorKind.IdempotencyConflict => " Each submission needs a key of its own: give another -IdempotencyKey (or IdempotencyKey cell), or leave it out for a new random one.",
+        // Keys are derived from the batch, the request and its occurrence (IdempotencyKeys): another request gets another
+        // key, so a mismatch comes from a key given by hand, reused for a second request.
+        HiApiErrorKind.IdempotencyConflict =>
+            " HiAPI remembers a key for about 24 hours with the request it first came with. A key given with -IdempotencyKey " +
+            "(or an IdempotencyKey cell) must belong to one request: give this one a key of its own, or leave it out and the key " +
+            "is derived from the batch, the request and its occurrence in the input.",
         _ => string.Empty,
     };
 
     private static HiApiException Build(
-        HiApiErrorKind kind, string message, int status, string? errorCode, TimeSpan? retryAfter, string? taskId, ApiKey? key) =>
-        new(kind, key?.Redact(message) ?? message)
+        HiApiErrorKind kind, string message, int status, string? errorCode, TimeSpan? retryAfter, string? taskId, SecretRedactor? secrets) =>
+        new(kind, secrets?.Redact(message) ?? message)
         {
             StatusCode = status,
-            ErrorCode = errorCode,
+            ErrorCode = secrets?.Redact(errorCode) ?? errorCode,
             TaskId = taskId,
             RetryAfter = retryAfter,
         };
+
+    /// <summary>The envelope's parts; its texts (code and message) come back with every secret redacted.</summary>
+    private static bool TryReadErrorBody(byte[] body, SecretRedactor secrets, out int? code, out string? errorCode, out string? message)
+    {
+        var read = TryReadErrorBody(body, out code, out errorCode, out message);
+        errorCode = secrets.Redact(errorCode);
+        message = secrets.Redact(message);
+        return read;
+    }
 
     private static bool TryReadErrorBody(byte[] body, out int? code, out string? errorCode, out string? message)
     {

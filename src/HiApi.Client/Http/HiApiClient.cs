@@ -88,11 +88,18 @@ public sealed class HiApiClient
         _taskUriPrefix = new Uri(BaseUri, "v1/tasks/").AbsoluteUri;
         // No key: only public resources (the price list) can be read; the task endpoints refuse before sending.
         _authorizationText = options.ApiKey is null ? null : new AuthenticationHeaderValue("Bearer", options.ApiKey.Reveal()).ToString();
+        Secrets = options.ApiKey?.Redactor ?? SecretRedactor.None;
         var caller = new string((options.Caller ?? string.Empty).Where(c => c is >= ' ' and <= '~' and not '(' and not ')').ToArray()).Trim();
         _userAgentText = caller.Length == 0 ? UserAgent.ToString() : $"{UserAgent} ({caller})";
     }
 
     public Uri BaseUri { get; }
+
+    /// <summary>
+    /// Removes the key from what the server says: HiAPI (or a proxy) was sent it and may echo it in any answer. Every
+    /// text of an answer passes it before it reaches an error, a log line, a retry event or a task.
+    /// </summary>
+    internal SecretRedactor Secrets { get; }
 
     /// <summary>HTTP attempts made, retries included.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
@@ -147,13 +154,13 @@ public sealed class HiApiClient
             catch (JsonException)
             {
                 throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
-                    $"HiAPI answered {response.StatusCode} to the create request with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}.",
-                    null, _options.ApiKey), idempotencyKey, outcome.FirstUnknownReason);
+                    $"HiAPI answered {response.StatusCode} to the create request with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), Secrets)}.",
+                    null, Secrets), idempotencyKey, outcome.FirstUnknownReason);
             }
 
             if (parsed?.Code is { } code && code != 200)
             {
-                var error = ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Span.ToArray(), null, _options.ApiKey);
+                var error = ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Span.ToArray(), null, Secrets);
                 // An error envelope is the server's answer, judged like the status it names; it proves nothing about an
                 // earlier attempt that may have created the task.
                 var verdict = error.StatusCode is { } status ? RetryRules.ForStatus(status) : RetryRules.ForUnusableAnswer();
@@ -170,7 +177,15 @@ public sealed class HiApiClient
         if (string.IsNullOrWhiteSpace(taskId))
         {
             throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
-                "HiAPI accepted the create request but its answer holds no data.taskId.", null, _options.ApiKey), idempotencyKey, outcome.FirstUnknownReason);
+                "HiAPI accepted the create request but its answer holds no data.taskId.", null, Secrets), idempotencyKey, outcome.FirstUnknownReason);
+        }
+
+        if (Secrets.Find(taskId) is { } secret)
+        {
+            // An id is used as it is (requests, the ledger, file names): one that holds the key cannot be redacted.
+            throw MayHaveBeenCreated(ApiErrorReader.InvalidResponse(
+                $"HiAPI accepted the create request but the data.taskId of its answer holds {secret}: it was not used or recorded.", null, Secrets),
+                idempotencyKey, outcome.FirstUnknownReason);
         }
 
         return new HiApiTask(taskId)
@@ -195,10 +210,10 @@ public sealed class HiApiClient
         var response = await SendAsync(HttpMethod.Get, uri, createBody: null, idempotencyKey: null, taskId: null, RequestSafety.Safe, outcome: null, ct).ConfigureAwait(false);
         try
         {
-            return TaskPageJson.Parse(response.Span, page, size, TimeProvider.GetUtcNow(), out var problem)
+            return TaskPageJson.Parse(response.Span, page, size, TimeProvider.GetUtcNow(), Secrets, out var problem)
                 ?? throw ApiErrorReader.InvalidResponse(problem == "not JSON"
-                    ? $"HiAPI answered the task listing with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}."
-                    : $"HiAPI answered the task listing (page {page}) with {problem}.", null, _options.ApiKey);
+                    ? $"HiAPI answered the task listing with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), Secrets)}."
+                    : $"HiAPI answered the task listing (page {page}) with {problem}.", null, Secrets);
         }
         finally
         {
@@ -249,13 +264,13 @@ public sealed class HiApiClient
             catch (JsonException)
             {
                 throw ApiErrorReader.InvalidResponse(
-                    $"Task {taskId}: HiAPI answered {response.StatusCode} with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), _options.ApiKey)}.",
-                    taskId, _options.ApiKey);
+                    $"Task {taskId}: HiAPI answered {response.StatusCode} with {ApiErrorReader.DescribeNonJson(response.Span.ToArray(), Secrets)}.",
+                    taskId, Secrets);
             }
 
             if (parsed?.Code is { } code && code != 200)
             {
-                throw ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Span.ToArray(), taskId, _options.ApiKey);
+                throw ApiErrorReader.FromEnvelopeCode(code, parsed.Message, response.Span.ToArray(), taskId, Secrets);
             }
         }
         finally
@@ -265,16 +280,16 @@ public sealed class HiApiClient
 
         if (parsed?.Data is null)
         {
-            throw ApiErrorReader.InvalidResponse($"Task {taskId}: HiAPI's answer holds no \"data\".", taskId, _options.ApiKey);
+            throw ApiErrorReader.InvalidResponse($"Task {taskId}: HiAPI's answer holds no \"data\".", taskId, Secrets);
         }
 
         if (!string.IsNullOrWhiteSpace(parsed.Data.TaskId) && !string.Equals(parsed.Data.TaskId, taskId, StringComparison.Ordinal))
         {
             throw ApiErrorReader.InvalidResponse(
-                $"Task {taskId}: HiAPI answered with the state of another task ({parsed.Data.TaskId}).", taskId, _options.ApiKey);
+                $"Task {taskId}: HiAPI answered with the state of another task ({parsed.Data.TaskId}).", taskId, Secrets);
         }
 
-        return TaskJson.ToTask(parsed.Data, taskId, TimeProvider.GetUtcNow());
+        return TaskJson.ToTask(parsed.Data, taskId, TimeProvider.GetUtcNow(), Secrets);
     }
 
     private static ReadOnlyMemoryContent CreateJsonContent(ReadOnlyMemory<byte> body)
@@ -375,8 +390,8 @@ public sealed class HiApiClient
                     _gate.OnSuccess();
                 }
 
-                failure = ApiErrorReader.FromResponse(status, response.ReasonPhrase, bodyBytes, retryAfter, taskId, _options.ApiKey);
-                reason = $"{status} {(string.IsNullOrEmpty(response.ReasonPhrase) ? ApiErrorReader.DescribeStatus(status) : response.ReasonPhrase)}";
+                failure = ApiErrorReader.FromResponse(status, response.ReasonPhrase, bodyBytes, retryAfter, taskId, Secrets);
+                reason = Secrets.Redact($"{status} {(string.IsNullOrEmpty(response.ReasonPhrase) ? ApiErrorReader.DescribeStatus(status) : response.ReasonPhrase)}");
                 verdict = RetryRules.ForStatus(status);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -389,19 +404,20 @@ public sealed class HiApiClient
                 Log($"{method.Method} {uri.AbsolutePath} refused after {ElapsedMilliseconds(started)} ms: {reason}");
                 failure = ApiErrorReader.InvalidResponse(
                     $"{(taskId is null ? "" : $"Task {taskId}: ")}HiAPI's answer to {method.Method} {uri.AbsolutePath} is larger than {tooLarge.Limit} bytes; it was not read.",
-                    taskId, _options.ApiKey);
+                    taskId, Secrets);
                 verdict = RetryRules.ForUnusableAnswer();
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
             {
                 var timedOut = ex is OperationCanceledException;
                 var path = uri.AbsolutePath;
-                reason = timedOut ? $"no answer within {attemptTimeout.TotalSeconds:0.##} s" : ConnectFailure.Describe(ex);
+                // A proxy's words may repeat the key: the reason goes to logs, retry events and the error.
+                reason = Secrets.Redact(timedOut ? $"no answer within {attemptTimeout.TotalSeconds:0.##} s" : ConnectFailure.Describe(ex));
                 Log($"{method.Method} {path} failed after {ElapsedMilliseconds(started)} ms: {reason}");
                 var message = $"{(taskId is null ? "" : $"Task {taskId}: ")}Could not complete {method.Method} {path} at {BaseUri.Host}: {reason}.";
                 // Keep the cause for diagnosis, unless something in it (a proxy's text) repeats the key.
-                var inner = _options.ApiKey?.IsIn(ex.ToString()) == true ? null : ex;
-                failure = new HiApiException(HiApiErrorKind.Network, _options.ApiKey?.Redact(message) ?? message, inner) { TaskId = taskId };
+                var inner = Secrets.IsIn(ex.ToString()) ? null : ex;
+                failure = new HiApiException(HiApiErrorKind.Network, Secrets.Redact(message), inner) { TaskId = taskId };
                 verdict = RetryRules.ForNoAnswer(ex, timedOut);
             }
             finally
@@ -551,7 +567,7 @@ public sealed class HiApiClient
         }
     }
 
-    private void Log(string line) => _options.Log?.Invoke(_options.ApiKey?.Redact(line) ?? line);
+    private void Log(string line) => _options.Log?.Invoke(Secrets.Redact(line));
 
     /// <summary>A 2xx answer's body in a rented buffer; <see cref="Return"/> once parsed.</summary>
     private readonly record struct ApiResponse(int StatusCode, byte[] Buffer, int Length, bool Replayed = false)

@@ -88,7 +88,12 @@ internal static class TaskJson
             input.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 
-    public static HiApiTask ToTask(TaskData data, string fallbackTaskId, DateTimeOffset retrievedAt)
+    /// <summary>
+    /// The task the server's <paramref name="data"/> describes, with every secret it echoed redacted by
+    /// <paramref name="secrets"/>: the one way a server's task becomes a <see cref="HiApiTask"/>.
+    /// </summary>
+    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.InvalidResponse"/>: its id or a URL holds a secret.</exception>
+    public static HiApiTask ToTask(TaskData data, string fallbackTaskId, DateTimeOffset retrievedAt, SecretRedactor secrets)
     {
         var outputs = new List<TaskOutput>();
         foreach (var output in data.Output ?? new List<TaskOutputData?>())
@@ -109,7 +114,7 @@ internal static class TaskJson
             }
         }
 
-        return new HiApiTask(string.IsNullOrWhiteSpace(data.TaskId) ? fallbackTaskId : data.TaskId)
+        return secrets.Redact(new HiApiTask(string.IsNullOrWhiteSpace(data.TaskId) ? fallbackTaskId : data.TaskId)
         {
             Model = data.Model,
             Status = HiApiTask.ParseStatus(data.Status),
@@ -120,14 +125,15 @@ internal static class TaskJson
             CreatedAt = data.Created,
             CompletedAt = data.Completed,
             RetrievedAt = retrievedAt,
-        };
+        }, requestedTaskId: fallbackTaskId);
     }
 
     /// <summary>
     /// A task body from wherever it came: wrapped in the <c>{code, data}</c> envelope (GET, most
-    /// callbacks) or bare (the seed's receiver does <c>body.get("data", body)</c>). Null when it holds no task.
+    /// callbacks) or bare (the seed's receiver does <c>body.get("data", body)</c>). Null when it holds no task; the
+    /// <see cref="HiApiException"/> of <see cref="ToTask"/> when its id or a URL holds a secret.
     /// </summary>
-    public static HiApiTask? ParseTaskBody(ReadOnlySpan<byte> json, string? fallbackTaskId, DateTimeOffset retrievedAt)
+    public static HiApiTask? ParseTaskBody(ReadOnlySpan<byte> json, string? fallbackTaskId, DateTimeOffset retrievedAt, SecretRedactor secrets)
     {
         try
         {
@@ -139,7 +145,7 @@ internal static class TaskJson
             }
 
             var id = string.IsNullOrWhiteSpace(data.TaskId) ? fallbackTaskId : data.TaskId;
-            return string.IsNullOrWhiteSpace(id) ? null : ToTask(data, id!, retrievedAt);
+            return string.IsNullOrWhiteSpace(id) ? null : ToTask(data, id!, retrievedAt, secrets);
         }
         catch (JsonException)
         {

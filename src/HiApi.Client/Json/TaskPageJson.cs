@@ -12,7 +12,8 @@ internal static class TaskPageJson
     /// Null when the answer holds no list of tasks, with <paramref name="problem"/> saying whether it is not JSON at all or
     /// JSON of another shape (the caller's error says which, instead of calling valid JSON "not JSON").
     /// </summary>
-    public static TaskPage? Parse(ReadOnlySpan<byte> json, int page, int size, DateTimeOffset retrievedAt, out string? problem)
+    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.InvalidResponse"/>: a task's id or URL holds a secret.</exception>
+    public static TaskPage? Parse(ReadOnlySpan<byte> json, int page, int size, DateTimeOffset retrievedAt, SecretRedactor secrets, out string? problem)
     {
         problem = null;
         JsonDocument document;
@@ -62,7 +63,7 @@ internal static class TaskPageJson
                 var task = item.Deserialize(HiApiJsonContext.Default.TaskData);
                 if (task is { TaskId: { } id } && !string.IsNullOrWhiteSpace(id))
                 {
-                    tasks.Add(TaskJson.ToTask(task, id, retrievedAt));
+                    tasks.Add(TaskJson.ToTask(task, id, retrievedAt, secrets));
                 }
             }
 

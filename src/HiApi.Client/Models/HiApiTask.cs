@@ -165,6 +165,27 @@ public sealed class HiApiTask
     /// <summary>The same task carrying <paramref name="row"/>: the row of the input that handed it back now.</summary>
     internal HiApiTask WithRow(TaskRow row) => WithSubmission(null, null, null, null, null, row: row);
 
+    /// <summary>The same task with the server's texts replaced (by <see cref="SecretRedactor"/>, which redacts them).</summary>
+    internal HiApiTask WithServerText(string? model, string? statusText, string? storage, IReadOnlyList<TaskOutput> outputs, TaskError? error) => new(TaskId)
+    {
+        Model = model,
+        Status = Status,
+        StatusText = statusText,
+        Outputs = outputs,
+        Error = error,
+        RetrievedAt = RetrievedAt,
+        Storage = storage,
+        CompletedAt = CompletedAt,
+        CreatedAt = CreatedAt,
+        Request = Request,
+        EstimatedCostUsd = EstimatedCostUsd,
+        IdempotencyKey = IdempotencyKey,
+        Batch = Batch,
+        InputNumber = InputNumber,
+        Row = Row,
+        SubmittedAt = SubmittedAt,
+    };
+
     /// <summary>A task known only by its id (for example typed by the user): its state is not known yet.</summary>
     public static HiApiTask FromId(string taskId) => new(taskId?.Trim() ?? string.Empty);
 

@@ -34,18 +34,31 @@ internal static class ErrorRecordFactory
     /// <summary>
     /// Errors the API answered carry its own code (HiApi.INVALID_REQUEST, HiApi.permission_denied, or HiApi.Http502
     /// for a body without one); everything this module concluded itself carries its kind (HiApi.TaskFailed,
-    /// HiApi.OutputExpired, HiApi.FileExists...), whatever HTTP status led to it.
+    /// HiApi.OutputExpired, HiApi.FileExists...), whatever HTTP status led to it. An API code is the server's text: only
+    /// a plain identifier becomes part of the id; any other (a redacted key an API echoed, words, a dotted or spaced
+    /// text that would break `-ErrorId 'HiApi.X,*'` matching) gives way to the kind, and is never quoted in the id.
     /// </summary>
     public static string ErrorId(HiApiException exception) => exception.Kind switch
     {
         HiApiErrorKind.InvalidRequest or HiApiErrorKind.Unauthorized or HiApiErrorKind.InsufficientBalance
             or HiApiErrorKind.RateLimited or HiApiErrorKind.NotFound or HiApiErrorKind.ServerError
-            when !string.IsNullOrEmpty(exception.ErrorCode) => "HiApi." + exception.ErrorCode,
+            when IsPlainIdentifier(exception.ErrorCode) => "HiApi." + exception.ErrorCode,
+        HiApiErrorKind.InvalidRequest or HiApiErrorKind.Unauthorized or HiApiErrorKind.InsufficientBalance
+            or HiApiErrorKind.RateLimited or HiApiErrorKind.NotFound or HiApiErrorKind.ServerError
+            when !string.IsNullOrEmpty(exception.ErrorCode) => "HiApi." + exception.Kind,
         HiApiErrorKind.InvalidRequest or HiApiErrorKind.Unauthorized or HiApiErrorKind.InsufficientBalance
             or HiApiErrorKind.RateLimited or HiApiErrorKind.NotFound or HiApiErrorKind.ServerError
             when exception.StatusCode is int status => "HiApi.Http" + status,
         _ => "HiApi." + exception.Kind,
     };
+
+    /// <summary>Letters, digits and '_', a letter first, at most 64: INVALID_REQUEST, permission_denied.</summary>
+    private static bool IsPlainIdentifier(string? code) =>
+        code is { Length: > 0 and <= MaxErrorCodeLength }
+        && char.IsAsciiLetter(code[0])
+        && code.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    private const int MaxErrorCodeLength = 64;
 
     public static ErrorCategory Category(HiApiErrorKind kind) => kind switch
     {

@@ -138,6 +138,6 @@ public sealed class ApiKeyTests
     {
         var key = new ApiKey("sk-live-0123456789abcdef");
 
-        Assert.Equal("echo: Bearer sk-...redacted", key.Redact("echo: Bearer sk-live-0123456789abcdef"));
+        Assert.Equal("echo: Bearer sk-...redacted", key.Redactor.Redact("echo: Bearer sk-live-0123456789abcdef"));
     }
 }

@@ -41,7 +41,7 @@ public sealed class AsciiSourceTests
         var key = new ApiKey("sk-live-0123456789abcdef");
 
         Assert.Equal("ApiKey(sk-...redacted)", key.ToString());
-        Assert.Equal("echo sk-...redacted", key.Redact("echo sk-live-0123456789abcdef"));
+        Assert.Equal("echo sk-...redacted", key.Redactor.Redact("echo sk-live-0123456789abcdef"));
     }
 
     private static string RepositoryRoot()

@@ -79,9 +79,9 @@ public sealed class HostileServerFlowTests
 
         foreach (var text in errors.SelectMany(e => new[] { e.Message, e.ToString() }).Concat(harness.LogLines))
         {
-            for (var i = 0; i + ApiKey.MinimumLeakRun <= EmulatorHarness.Key.Length; i++)
+            for (var i = 0; i + SecretRedactor.MinimumLeakRun <= EmulatorHarness.Key.Length; i++)
             {
-                Assert.DoesNotContain(EmulatorHarness.Key.Substring(i, ApiKey.MinimumLeakRun), text);
+                Assert.DoesNotContain(EmulatorHarness.Key.Substring(i, SecretRedactor.MinimumLeakRun), text);
             }
         }
     }

@@ -105,6 +105,9 @@ public sealed class IdempotentCreateTests
         Assert.Equal(HiApiErrorKind.IdempotencyConflict, error.Kind);
         Assert.Equal("IDEMPOTENCY_KEY_MISMATCH", error.ErrorCode);
         Assert.False(error.TaskMayHaveBeenCreated);
+        // The advice matches how keys are made: derived from the batch, the request and its occurrence, never random.
+        Assert.Contains("derived from the batch, the request and its occurrence", error.Message);
+        Assert.DoesNotContain("random", error.Message);
     }
 
     [Fact]

@@ -99,10 +99,10 @@ public sealed class KeySecrecyTests
     {
         var key = new ApiKey(Key);
 
-        Assert.Equal("before sk-...redacted after", key.Redact($"before {Key[3..11]} after"));
-        Assert.Equal("x sk-...redacted y sk-...redacted", key.Redact($"x {Key} y {Key[^9..]}"));
-        Assert.Equal($"seven {Key[5..12]} is not a run", key.Redact($"seven {Key[5..12]} is not a run"));
-        Assert.Equal("nothing here", key.Redact("nothing here"));
+        Assert.Equal("before sk-...redacted after", key.Redactor.Redact($"before {Key[3..11]} after"));
+        Assert.Equal("x sk-...redacted y sk-...redacted", key.Redactor.Redact($"x {Key} y {Key[^9..]}"));
+        Assert.Equal($"seven {Key[5..12]} is not a run", key.Redactor.Redact($"seven {Key[5..12]} is not a run"));
+        Assert.Equal("nothing here", key.Redactor.Redact("nothing here"));
     }
 
     [Fact]
@@ -112,16 +112,16 @@ public sealed class KeySecrecyTests
 
         var alternating = string.Concat(Key.Select((c, i) => i % 2 == 0 ? char.ToUpperInvariant(c) : c));
         Assert.NotEqual(Key, alternating);
-        Assert.Equal("authorization: bearer sk-...redacted", key.Redact($"authorization: bearer {alternating}"));
-        Assert.Equal("AUTHORIZATION: BEARER sk-...redacted.", key.Redact($"AUTHORIZATION: BEARER {Key.ToUpperInvariant()[..12]}."));
-        Assert.True(key.IsIn(Key.ToUpperInvariant()[4..]));
+        Assert.Equal("authorization: bearer sk-...redacted", key.Redactor.Redact($"authorization: bearer {alternating}"));
+        Assert.Equal("AUTHORIZATION: BEARER sk-...redacted.", key.Redactor.Redact($"AUTHORIZATION: BEARER {Key.ToUpperInvariant()[..12]}."));
+        Assert.True(key.Redactor.IsIn(Key.ToUpperInvariant()[4..]));
     }
 
     private static void AssertNoRunOfTheKey(string text)
     {
-        for (var i = 0; i + ApiKey.MinimumLeakRun <= Key.Length; i++)
+        for (var i = 0; i + SecretRedactor.MinimumLeakRun <= Key.Length; i++)
         {
-            Assert.DoesNotContain(Key.Substring(i, ApiKey.MinimumLeakRun), text);
+            Assert.DoesNotContain(Key.Substring(i, SecretRedactor.MinimumLeakRun), text);
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class TaskJsonTests
     {
         var body = Encoding.UTF8.GetBytes(ApiJson.Success("tk-1", "https://t.example/v.mp4", 1783131245));
 
-        var task = TaskJson.ParseTaskBody(body, null, Now)!;
+        var task = TaskJson.ParseTaskBody(body, null, Now, SecretRedactor.None)!;
 
         Assert.Equal("tk-1", task.TaskId);
         Assert.Equal(HiApiTaskStatus.Success, task.Status);
@@ -51,7 +51,7 @@ public sealed class TaskJsonTests
     {
         var body = Encoding.UTF8.GetBytes("""{"taskId":"tk-2","status":"fail","error":{"code":"generation_failed","message":"nope"}}""");
 
-        var task = TaskJson.ParseTaskBody(body, null, Now)!;
+        var task = TaskJson.ParseTaskBody(body, null, Now, SecretRedactor.None)!;
 
         Assert.Equal("tk-2", task.TaskId);
         Assert.Equal(HiApiTaskStatus.Fail, task.Status);
@@ -63,12 +63,12 @@ public sealed class TaskJsonTests
     [InlineData("[]")]
     [InlineData("{\"status\":\"success\"}")]
     public void CallbackBody_WithoutATask_IsNull(string raw) =>
-        Assert.Null(TaskJson.ParseTaskBody(Encoding.UTF8.GetBytes(raw), null, Now));
+        Assert.Null(TaskJson.ParseTaskBody(Encoding.UTF8.GetBytes(raw), null, Now, SecretRedactor.None));
 
     [Fact]
     public void NumericErrorCodes_AreKeptAsText()
     {
-        var task = TaskJson.ParseTaskBody(Encoding.UTF8.GetBytes("""{"data":{"taskId":"t","status":"fail","error":{"code":5001,"message":"m"}}}"""), null, Now)!;
+        var task = TaskJson.ParseTaskBody(Encoding.UTF8.GetBytes("""{"data":{"taskId":"t","status":"fail","error":{"code":5001,"message":"m"}}}"""), null, Now, SecretRedactor.None)!;
 
         Assert.Equal("5001", task.Error!.Code);
     }

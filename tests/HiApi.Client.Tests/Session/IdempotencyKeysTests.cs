@@ -60,4 +60,48 @@ public sealed class IdempotencyKeysTests
         Assert.NotEqual(IdempotencyKeys.NewBatchName(now), IdempotencyKeys.NewBatchName(now));
         Assert.Null(IdempotencyKeys.CheckBatchName(IdempotencyKeys.NewBatchName(now)));
     }
+
+    // Pinned bytes and keys. A key is SHA-256 over the body's exact bytes: a change to the serializer (property order,
+    // escaping, a field written when null) changes every key, and every user's re-run of a batch then creates and pays for
+    // each task again instead of getting it back. Changing an expected value below means exactly that: do it only with a
+    // plan for the keys already in users' ledgers.
+
+    [Fact]
+    public void A_text_to_video_request_built_as_the_cmdlet_builds_it_has_these_exact_bytes_and_key()
+    {
+        // As New-HiApiVideoTask builds it: the model from the inputs, then the normalizer (case of enums).
+        var request = RequestNormalizer.Normalize(new VideoRequest
+        {
+            Model = HiApiModels.TextToVideo,
+            Prompt = "a lighthouse at dawn, waves below",
+            AspectRatio = "16:9",
+            Resolution = "720P",
+            Duration = 5,
+        });
+
+        Assert.Equal(
+            """{"model":"happyhorse-1.1/text-to-video","input":{"prompt":"a lighthouse at dawn, waves below","aspect_ratio":"16:9","resolution":"720p","duration":5}}""",
+            request.BodyText);
+        Assert.Equal("hv1.d954c58fccf9733df9edc0ad08ed1aa1f1e6abd0.1", IdempotencyKeys.Derive("storyboard", request, 1));
+    }
+
+    [Fact]
+    public void An_image_to_video_request_built_as_the_cmdlet_builds_it_has_these_exact_bytes_and_key()
+    {
+        var request = RequestNormalizer.Normalize(new VideoRequest
+        {
+            Model = HiApiModels.ImageToVideo,
+            Prompt = "the gull takes off \u00e9t\u00e9 \"quoted\" <b>",
+            ImageUrl = "https://example.com/gull.png?size=large&v=2",
+            Resolution = "1080p",
+            Duration = 3,
+            CallbackUrl = "https://hooks.example.com/hiapi",
+        });
+
+        // The serializer's escaping is part of the bytes: non-ASCII, quotes, '<' and '&' are written as \uXXXX.
+        Assert.Equal(
+            """{"model":"happyhorse-1.1/image-to-video","input":{"image_urls":["https://example.com/gull.png?size=large\u0026v=2"],"prompt":"the gull takes off \u00E9t\u00E9 \u0022quoted\u0022 \u003Cb\u003E","resolution":"1080p","duration":3},"callback":{"url":"https://hooks.example.com/hiapi","when":"final"}}""",
+            request.BodyText);
+        Assert.Equal("hv1.6761b3a072c714ad10023e8e46aff975434dbcd8.1", IdempotencyKeys.Derive("storyboard", request, 1));
+    }
 }
