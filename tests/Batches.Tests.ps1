@@ -177,6 +177,26 @@ Describe 'Case 1: a second take stopped midway, then -Resume' {
         Get-HiApiSubmission -Unresolved | Should -BeNullOrEmpty
     }
 
+    It 'continues its own storyboard when two cut storyboards share a first row, and pays for no row twice' {
+        $storyA = 'Prompt,Duration', 'shared opening,3', 'a harbour at dusk,3', 'a gull lands,3' | ConvertFrom-Csv
+        $storyB = 'Prompt,Duration', 'shared opening,3', 'b forest at dawn,3', 'b owl wakes,3' | ConvertFrom-Csv
+        # Each cut off after two rows (the pipeline stopped downstream): both unfinished, B the later one.
+        $cutA = @($storyA | New-HiApiVideoTask -ThrottleLimit 1 | Select-Object -First 2)
+        $cutB = @($storyB | New-HiApiVideoTask -ThrottleLimit 1 | Select-Object -First 2)
+        $before = (Get-EmulatorTasks).Count
+
+        $output = @($storyA | New-HiApiVideoTask -Resume -Verbose 4>&1)
+        $resumed = @($output | Where-Object { $_ -is [HiApi.Client.HiApiTask] })
+        $verbose = "$($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })"
+
+        $resumed | Should -HaveCount 3
+        @($resumed.Batch | Select-Object -Unique) | Should -Be @($cutA[0].Batch) -Because 'the run continues the storyboard it reads, not the later one that shares its first row'
+        $resumed[0..1].TaskId | Should -Be $cutA.TaskId
+        $cutB[0].Batch | Should -Not -Be $cutA[0].Batch
+        (Get-EmulatorTasks).Count | Should -Be ($before + 1) -Because 'only the row never sent is paid for'
+        $verbose | Should -Match "continuing batch '$([regex]::Escape($cutA[0].Batch))'.*the first 2 inputs"
+    }
+
     It 'refuses to guess when several finished batches hold the rows, names them, and sends nothing' {
         $rows = 'Prompt,Duration', 'finished harbour,3' | ConvertFrom-Csv
         $rows | New-HiApiVideoTask -Batch 'done once' | Out-Null

@@ -30,7 +30,7 @@ public sealed class BatchRun
     /// <summary>Whether the user named the batch.</summary>
     public bool Named { get; }
 
-    /// <summary>For a run <see cref="Resume"/> chose: why this batch (what <c>-Verbose</c> says); null otherwise.</summary>
+    /// <summary>For a run <see cref="ResumeChoice"/> chose: why this batch (what <c>-Verbose</c> says); null otherwise.</summary>
     public string? ResumedBecause { get; private init; }
 
     /// <summary>A run of the batch <paramref name="name"/>, or of a new batch with a name of its own when it is null.</summary>
@@ -51,61 +51,9 @@ public sealed class BatchRun
         return new BatchRun(session, name, named: true);
     }
 
-    /// <summary>
-    /// For <c>-Resume</c>: the run of the one earlier batch this input continues. The candidates are the batches whose
-    /// key for the first input (its request, first occurrence; or its own key) the ledger knows; the latest of them whose
-    /// last run did not finish is resumed, or the only candidate when all have finished. When several finished batches
-    /// hold it, or none does, nothing is resumed: the error names the candidates and says how to pick one
-    /// (<c>-Batch</c>) or how to start a new take (no <c>-Resume</c>).
-    /// </summary>
-    /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.NothingToResume"/>.</exception>
-    public static BatchRun Resume(HiApiSession session, VideoRequest firstRequest, string? firstKey)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(firstRequest);
-        if (session.Ledger is not { } ledger)
-        {
-            throw new HiApiException(HiApiErrorKind.NothingToResume,
-                "-Resume finds the earlier batch in the task ledger, and there is none (-NoLedger or HIAPI_LEDGER=off). " +
-                "Name the batch with -Batch instead: HiAPI then hands back the tasks it created for the same keys (within about 24 hours).");
-        }
-
-        var batches = ledger.GetBatches();
-        IReadOnlyList<LedgerBatch> holding;
-        if (firstKey is not null)
-        {
-            var owner = ledger.FindSubmission(firstKey)?.Batch ?? ledger.FindTaskByKey(firstKey)?.Batch;
-            holding = batches.Where(batch => batch.Name == owner).ToArray();
-        }
-        else
-        {
-            var known = ledger.KnowsKeys(batches.Select(batch => IdempotencyKeys.Derive(batch.Name, firstRequest, 1)).ToArray());
-            holding = batches.Where((_, i) => known[i]).ToArray();
-        }
-
-        // The latest unfinished batch is the run that was cut off; with none, a single finished batch is still exact (its
-        // tasks are handed back, nothing is paid twice). Anything else would be a guess.
-        var chosen = holding.Where(batch => !batch.IsFinished).OrderBy(batch => batch.UpdatedAt).LastOrDefault()
-            ?? (holding.Count == 1 ? holding[0] : null);
-        if (chosen is not null)
-        {
-            var others = holding.Count - 1;
-            return new BatchRun(session, chosen.Name, chosen.Named)
-            {
-                ResumedBecause = chosen.IsFinished
-                    ? "the only batch that holds the first input (it finished: its tasks are handed back)"
-                    : "the latest unfinished batch that holds the first input" + (others > 0 ? $" ({others} other batch{(others == 1 ? "" : "es")} hold{(others == 1 ? "s" : "")} it too)" : ""),
-            };
-        }
-
-        var what = $"the first input ({RequestDescription.Subject(firstRequest)})";
-        throw new HiApiException(HiApiErrorKind.NothingToResume, holding.Count == 0
-            ? $"-Resume found no earlier batch in the task ledger ({ledger.Path}) that holds {what}, so it sent nothing. " +
-              "Run the command without -Resume to submit it (a new take), or name the batch with -Batch."
-            : $"-Resume cannot tell which batch to continue: {Describe(holding)} all hold {what} and are finished, so it sent nothing. " +
-              $"Name the one to continue with -Batch (for example -Batch '{holding[^1].Name}', the latest; its tasks are handed back, nothing is paid twice); " +
-              "for a new take, leave -Resume out.");
-    }
+    /// <summary>The run of the earlier batch <see cref="ResumeChoice"/> chose, with why (what <c>-Verbose</c> says).</summary>
+    internal static BatchRun Resumed(HiApiSession session, LedgerBatch batch, string because) =>
+        new(session, batch.Name, batch.Named) { ResumedBecause = because };
 
     /// <summary>
     /// Gives the next input its identity: its number, its key (the user's, or derived), and what the ledger already knows
@@ -189,7 +137,4 @@ public sealed class BatchRun
             _recorded = true;
         }
     }
-
-    private static string Describe(IReadOnlyList<LedgerBatch> batches) =>
-        string.Join(", ", batches.Select(batch => $"'{batch.Name}'{(batch.StartedAt is { } at ? $" (started {at.ToUniversalTime():yyyy-MM-dd HH:mm} UTC)" : "")}"));
 }

@@ -23,6 +23,8 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private QueueProgress? _progress;
     private BatchRun? _run;
     private bool _refusedToResume;
+    private ResumeChoice? _resumeChoice;
+    private readonly List<AcceptedInput> _held = new();
     private int _inputNumber;
     private int _unresolved;
     private SpendBudget? _budget;
@@ -194,17 +196,34 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
-        if (_refusedToResume || (_run ??= StartRun(request, userKey)) is not { } run)
+        if (_refusedToResume)
         {
             return; // -Resume could not tell which batch: said once, nothing is sent for any input
         }
 
+        var accepted = new AcceptedInput(target ?? request, request, userKey, RowOf(row), InputObject is null ? null : _inputNumber);
+        if (_run is null && Resume.IsPresent && Batch is null)
+        {
+            HoldUntilResumeChooses(accepted);
+            return;
+        }
+
+        Submit(_run ??= StartRun(), accepted);
+    }
+
+    /// <summary>
+    /// Plans, prices, confirms, claims and sends one accepted input in <paramref name="run"/>, or hands back the task its
+    /// key already has.
+    /// </summary>
+    private void Submit(BatchRun run, AcceptedInput accepted)
+    {
+        var (target, request, userKey, taskRow, inputNumber) = accepted;
         PlannedInput input;
         try
         {
             // The row travels with the task, outside the request: an extra column never changes what is sent, nor its key.
             // An input's number is its place in the pipeline, refused inputs included, as errors count them.
-            input = run.Plan(request, userKey, RowOf(row), InputObject is null ? null : _inputNumber, RetryFailed.IsPresent);
+            input = run.Plan(request, userKey, taskRow, inputNumber, RetryFailed.IsPresent);
         }
         catch (HiApiException unreadable)
         {
@@ -254,6 +273,12 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
     protected override void EndProcessing()
     {
+        if (_resumeChoice is not null && _run is null && !_refusedToResume && _held.Count > 0)
+        {
+            // Every input was read and several batches hold them all: choose now (the latest unfinished one).
+            ContinueResumed(() => _resumeChoice.Conclude());
+        }
+
         DrainQueue(_submissions, WriteTask, Submitting.Write);
         Submitting.Complete();
         if (_costs is { } costs)
@@ -332,31 +357,63 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private void WriteTask(object input, HiApiTask task) => WriteObject(task);
 
     /// <summary>
-    /// The run these inputs belong to: -Batch's, the one earlier unfinished batch -Resume finds for the first input, or a new
-    /// batch. When -Resume cannot tell which batch, one error says so and null means nothing is sent for any input.
+    /// -Resume without -Batch: the input is held back, unsent, until <see cref="ResumeChoice"/> knows which earlier batch
+    /// the run continues (the first input may be held by several, two storyboards that share a first row); then every
+    /// held input is submitted in that batch, in order. When it cannot tell, one error says so and nothing is sent for
+    /// any input.
     /// </summary>
-    private BatchRun? StartRun(VideoRequest firstRequest, string? firstKey)
+    private void HoldUntilResumeChooses(AcceptedInput accepted)
+    {
+        _held.Add(accepted);
+        ContinueResumed(() =>
+        {
+            _resumeChoice ??= ResumeChoice.Begin(Session);
+            var chosen = _resumeChoice.Offer(accepted.Request, accepted.UserKey);
+            if (chosen is null && _held.Count == 2)
+            {
+                WriteVerbose($"-Resume: {_resumeChoice.Candidates.Count} batches hold the first input; reading further inputs to tell which one this run continues (nothing is sent meanwhile).");
+            }
+
+            return chosen;
+        });
+    }
+
+    /// <summary>Runs a step of the -Resume choice; once it has chosen, submits the held inputs in the chosen batch.</summary>
+    private void ContinueResumed(Func<BatchRun?> choose)
+    {
+        BatchRun? chosen;
+        try
+        {
+            chosen = choose();
+        }
+        catch (HiApiException nothing) when (nothing.Kind == HiApiErrorKind.NothingToResume)
+        {
+            _refusedToResume = true;
+            WriteHiApiError(nothing, _held[0].Request);
+            _held.Clear();
+            return;
+        }
+
+        if (chosen is null)
+        {
+            return;
+        }
+
+        WriteVerbose($"-Resume: continuing batch '{chosen.Name}', {chosen.ResumedBecause}.");
+        _run = chosen;
+        var held = _held.ToArray();
+        _held.Clear();
+        foreach (var input in held)
+        {
+            Submit(chosen, input);
+        }
+    }
+
+    /// <summary>The run these inputs belong to: -Batch's, or a new batch.</summary>
+    private BatchRun StartRun()
     {
         try
         {
-            if (Resume.IsPresent && Batch is null)
-            {
-                BatchRun resumed;
-                try
-                {
-                    resumed = BatchRun.Resume(Session, firstRequest, firstKey);
-                }
-                catch (HiApiException nothing) when (nothing.Kind == HiApiErrorKind.NothingToResume)
-                {
-                    _refusedToResume = true;
-                    WriteHiApiError(nothing, firstRequest);
-                    return null;
-                }
-
-                WriteVerbose($"-Resume: continuing batch '{resumed.Name}', {resumed.ResumedBecause}.");
-                return resumed;
-            }
-
             var run = BatchRun.Start(Session, Batch);
             if (Resume.IsPresent && Ledger is { } ledger && ledger.GetBatches().All(batch => batch.Name != run.Name))
             {

@@ -154,8 +154,23 @@ public sealed class BatchRunTests : IAsyncLifetime
         Assert.Equal(retried.Select(task => task.TaskId), third.Select(task => task.TaskId));
     }
 
+    /// <summary>What -Resume does with a run's inputs: offers them one by one until the batch is known, or all are read.</summary>
+    private static BatchRun ChooseResumed(HiApiSession session, IEnumerable<VideoRequest> inputs)
+    {
+        var choice = ResumeChoice.Begin(session);
+        foreach (var request in inputs)
+        {
+            if (choice.Offer(request, userKey: null) is { } chosen)
+            {
+                return chosen;
+            }
+        }
+
+        return choice.Conclude();
+    }
+
     [Fact]
-    public async Task Resume_continues_the_latest_unfinished_batch_that_holds_the_first_input()
+    public async Task Resume_continues_the_latest_unfinished_batch_that_holds_the_inputs_not_a_finished_take()
     {
         var inputs = new[] { Shot(1), Shot(2), Shot(3) };
         var session = NewSession();
@@ -163,7 +178,7 @@ public sealed class BatchRunTests : IAsyncLifetime
         await RunAsync(BatchRun.Start(session, null), session, inputs, stopAfter: 1); // take 2, cut after one input
         var takeTwo = session.Ledger!.GetBatches()[1];
 
-        var resumed = BatchRun.Resume(session, Shot(1), firstKey: null);
+        var resumed = ChooseResumed(session, inputs);
         var tasks = await RunAsync(resumed, session, inputs);
 
         Assert.Equal(takeTwo.Name, resumed.Name);
@@ -173,12 +188,48 @@ public sealed class BatchRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resume_of_one_of_two_cut_storyboards_that_share_a_first_row_continues_its_own_batch()
+    {
+        var storyA = new[] { Shot(1), Shot(2), Shot(3), Shot(4) };
+        var storyB = new[] { Shot(1), Shot(12), Shot(13), Shot(14) };
+        var session = NewSession();
+        await RunAsync(BatchRun.Start(session, null), session, storyA, stopAfter: 2); // A cut after two rows
+        await RunAsync(BatchRun.Start(session, null), session, storyB, stopAfter: 2); // B, later, cut after two rows
+        var batchA = session.Ledger!.GetBatches()[0];
+
+        var resumed = ChooseResumed(session, storyA);
+        var tasks = await RunAsync(resumed, session, storyA);
+
+        Assert.Equal(batchA.Name, resumed.Name);
+        Assert.Contains("the first 2 inputs", resumed.ResumedBecause);
+        Assert.Equal(6, _emulator.Server.Tasks.Count); // 2 + 2 before, then A's rows 3 and 4: nothing paid twice
+        Assert.All(tasks, task => Assert.Equal(batchA.Name, task.Batch));
+    }
+
+    [Fact]
+    public async Task Resume_chooses_when_no_candidate_holds_an_input_the_latest_unfinished_of_those_that_held_all_before()
+    {
+        var session = NewSession();
+        await RunAsync(BatchRun.Start(session, null), session, [Shot(1), Shot(2)], stopAfter: 1);
+        await RunAsync(BatchRun.Start(session, null), session, [Shot(1), Shot(3)], stopAfter: 1);
+        var later = session.Ledger!.GetBatches()[1];
+
+        var choice = ResumeChoice.Begin(session);
+        Assert.Null(choice.Offer(Shot(1), userKey: null));
+        Assert.Equal(2, choice.Candidates.Count);
+        var chosen = choice.Offer(Shot(2), userKey: null);
+
+        Assert.Equal(later.Name, chosen?.Name);
+        Assert.Contains("1 other batch holds them too", chosen!.ResumedBecause);
+    }
+
+    [Fact]
     public async Task Resume_continues_the_only_batch_that_holds_the_input_even_when_it_finished()
     {
         var session = NewSession();
         var first = await RunAsync(BatchRun.Start(session, "finished once"), session, [Shot(1)]);
 
-        var resumed = BatchRun.Resume(session, Shot(1), firstKey: null);
+        var resumed = ChooseResumed(session, [Shot(1)]);
         var again = await RunAsync(resumed, session, [Shot(1)]);
 
         Assert.Equal("finished once", resumed.Name);
@@ -187,23 +238,27 @@ public sealed class BatchRunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Resume_sends_nothing_when_several_finished_batches_hold_the_input_and_names_them()
+    public async Task Resume_tells_finished_takes_apart_by_their_later_inputs_and_never_advises_one_that_lacks_them()
     {
         var session = NewSession();
-        await RunAsync(BatchRun.Start(session, "take one"), session, [Shot(1)]);
-        await RunAsync(BatchRun.Start(session, "take two"), session, [Shot(1)]);
+        await RunAsync(BatchRun.Start(session, "take one"), session, [Shot(1), Shot(2)]);
+        await RunAsync(BatchRun.Start(session, "take two"), session, [Shot(1), Shot(3)]);
+        await RunAsync(BatchRun.Start(session, "take three"), session, [Shot(1), Shot(3)]);
 
-        var error = Assert.Throws<HiApiException>(() => BatchRun.Resume(session, Shot(1), firstKey: null));
+        Assert.Equal("take one", ChooseResumed(session, [Shot(1), Shot(2)]).Name);
+        var error = Assert.Throws<HiApiException>(() => ChooseResumed(session, [Shot(1), Shot(3)]));
 
         Assert.Equal(HiApiErrorKind.NothingToResume, error.Kind);
-        Assert.Contains("'take one'", error.Message);
-        Assert.Contains("-Batch 'take two'", error.Message);
+        Assert.Contains("'take two'", error.Message);
+        Assert.Contains("-Batch 'take three'", error.Message);
+        Assert.DoesNotContain("take one", error.Message);
+        Assert.Contains("the first 2 inputs", error.Message);
     }
 
     [Fact]
     public void Resume_sends_nothing_when_no_batch_holds_the_input()
     {
-        var error = Assert.Throws<HiApiException>(() => BatchRun.Resume(NewSession(), Shot(9), firstKey: null));
+        var error = Assert.Throws<HiApiException>(() => ChooseResumed(NewSession(), [Shot(9)]));
 
         Assert.Equal(HiApiErrorKind.NothingToResume, error.Kind);
         Assert.Contains("no earlier batch", error.Message);
