@@ -16,6 +16,12 @@ public sealed class CallbackReceiver : IAsyncDisposable
     /// <summary>Verification GETs at once: many callbacks landing together must not look like a flood to the API.</summary>
     private const int MaxConcurrentVerifications = 8;
 
+    /// <summary>How often the ids of callbacks kept for <see cref="CallbackReceiverOptions.UnknownCallbackGrace"/> are looked up again.</summary>
+    private static readonly TimeSpan EarlyRecheck = TimeSpan.FromSeconds(1);
+
+    /// <summary>Early callbacks kept at most: a flood of forged ids must not grow memory without bound.</summary>
+    private const int MaxEarly = 1024;
+
     private readonly HiApiClient _client;
     private readonly CallbackListener _listener;
     private readonly Func<string, HiApiTask?> _lookupKnownTask;
@@ -26,6 +32,8 @@ public sealed class CallbackReceiver : IAsyncDisposable
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Verification> _verifying = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (CallbackReceipt Receipt, DateTimeOffset At)> _early = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<long, Task> _verifications = new();
     private readonly SemaphoreSlim _verificationSlots = new(MaxConcurrentVerifications, MaxConcurrentVerifications);
     private readonly CancellationTokenSource _stopping = new();
@@ -58,6 +66,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
         _listener = listener ?? throw new ArgumentNullException(nameof(listener));
         _lookupKnownTask = lookupKnownTask ?? throw new ArgumentNullException(nameof(lookupKnownTask));
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = timeProvider ?? TimeProvider.System;
         _sweeper = new TaskWaiter(
             client,
             new WaitOptions
@@ -89,6 +98,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
     public void Await(HiApiTask task)
     {
         ArgumentNullException.ThrowIfNull(task);
+        (CallbackReceipt Receipt, DateTimeOffset At) early;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -98,9 +108,14 @@ public sealed class CallbackReceiver : IAsyncDisposable
             }
 
             _pending.Add(task.TaskId);
+            _early.Remove(task.TaskId, out early);
         }
 
         _sweeper.Add(task);
+        if (early.Receipt is { } receipt)
+        {
+            HandleReceipt(receipt); // its callback came before the task did
+        }
     }
 
     /// <summary>Starts the listener (if it is not yet) and begins handling callbacks and sweeps. A second call does nothing.</summary>
@@ -158,9 +173,36 @@ public sealed class CallbackReceiver : IAsyncDisposable
     {
         try
         {
-            await foreach (var receipt in _listener.Receipts.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            var reader = _listener.Receipts;
+            Task<bool>? ready = null;
+            while (true)
             {
-                HandleReceipt(receipt);
+                ready ??= reader.WaitToReadAsync(_stopping.Token).AsTask();
+                if (HasEarly())
+                {
+                    await Task.WhenAny(ready, Task.Delay(EarlyRecheck, _time, _stopping.Token)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ready.ConfigureAwait(false);
+                }
+
+                _stopping.Token.ThrowIfCancellationRequested();
+                if (ready.IsCompleted)
+                {
+                    if (!await ready.ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    ready = null;
+                    while (reader.TryRead(out var receipt))
+                    {
+                        HandleReceipt(receipt);
+                    }
+                }
+
+                RecheckEarly();
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -170,6 +212,112 @@ public sealed class CallbackReceiver : IAsyncDisposable
         {
             // A bug here must not leave a reader waiting forever.
             _events.Writer.TryComplete(ex);
+        }
+    }
+
+    private bool HasEarly()
+    {
+        lock (_gate)
+        {
+            return _early.Count > 0;
+        }
+    }
+
+    /// <summary>
+    /// Keeps the callback of an id not known yet, unless its task was awaited meanwhile (then returns it). Past
+    /// <see cref="MaxEarly"/>, the oldest kept callback is reported as unknown and dropped.
+    /// </summary>
+    private HiApiTask? KeepUnlessAwaited(string taskId, CallbackReceipt receipt)
+    {
+        (string Id, CallbackReceipt Receipt)? dropped = null;
+        lock (_gate)
+        {
+            if (_awaited.TryGetValue(taskId, out var awaited))
+            {
+                return awaited;
+            }
+
+            // A signed callback is HiAPI's word: an unsigned one for the same id never replaces it.
+            if (!(_early.TryGetValue(taskId, out var kept) && kept.Receipt.Signature == CallbackSignatureCheck.Valid && receipt.Signature != CallbackSignatureCheck.Valid))
+            {
+                _early[taskId] = (receipt, kept.Receipt is null ? _time.GetUtcNow() : kept.At);
+            }
+
+            if (_early.Count > MaxEarly)
+            {
+                var oldest = _early.MinBy(entry => entry.Value.At);
+                _early.Remove(oldest.Key);
+                dropped = (oldest.Key, oldest.Value.Receipt);
+            }
+        }
+
+        if (dropped is { } old)
+        {
+            Emit(Ignored(old.Id, null, Unknown(old.Receipt, old.Id)));
+        }
+
+        return null;
+    }
+
+    /// <summary>Looks the kept callbacks' ids up again: a known one is handled, one kept past the grace is reported.</summary>
+    private void RecheckEarly()
+    {
+        KeyValuePair<string, (CallbackReceipt Receipt, DateTimeOffset At)>[] kept;
+        lock (_gate)
+        {
+            kept = _early.ToArray();
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var (taskId, (receipt, at)) in kept)
+        {
+            var known = FindKnown(taskId, out var problem);
+            var expired = known is null && (problem is not null || now - at >= _options.UnknownCallbackGrace);
+            if (known is null && !expired)
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                if (!_early.Remove(taskId))
+                {
+                    continue; // awaited meanwhile: Await handled it
+                }
+            }
+
+            if (known is not null)
+            {
+                HandleReceipt(receipt);
+            }
+            else
+            {
+                Emit(Ignored(taskId, null, problem ?? Unknown(receipt, taskId)));
+            }
+        }
+    }
+
+    private string Unknown(CallbackReceipt receipt, string taskId, bool stopping = false) =>
+        $"Callback from {receipt.RemoteAddress ?? "an unknown address"} for task {taskId}: not in the ledger: a forged or foreign callback; nothing was fetched" +
+        (stopping ? " (it was kept in case its task was still on its way, until the listening ended)."
+            : _options.UnknownCallbackGrace > TimeSpan.Zero ? $" (it was kept {_options.UnknownCallbackGrace.TotalSeconds:0} s in case its task was still on its way)." : ".");
+
+    /// <summary>
+    /// Reports every callback still kept for an unknown id (an <see cref="CallbackEventKind.Ignored"/> event each), for a
+    /// caller about to stop listening: none is dropped in silence.
+    /// </summary>
+    public void ReportKeptCallbacks()
+    {
+        KeyValuePair<string, (CallbackReceipt Receipt, DateTimeOffset At)>[] kept;
+        lock (_gate)
+        {
+            kept = _early.ToArray();
+            _early.Clear();
+        }
+
+        foreach (var (taskId, (receipt, _)) in kept)
+        {
+            Emit(Ignored(taskId, null, Unknown(receipt, taskId, stopping: true)));
         }
     }
 
@@ -187,10 +335,18 @@ public sealed class CallbackReceiver : IAsyncDisposable
 
         var taskId = claimed.TaskId;
         var known = FindKnown(taskId, out var lookupProblem);
+        if (known is null && lookupProblem is null && _options.UnknownCallbackGrace > TimeSpan.Zero)
+        {
+            known = KeepUnlessAwaited(taskId, receipt);
+            if (known is null)
+            {
+                return; // kept: handled when its task is awaited or in the ledger, reported if it never is
+            }
+        }
+
         if (known is null)
         {
-            Emit(Ignored(taskId, null, lookupProblem ??
-                $"Callback from {from} for task {taskId}: not in the ledger: a forged or foreign callback; nothing was fetched."));
+            Emit(Ignored(taskId, null, lookupProblem ?? Unknown(receipt, taskId)));
             return;
         }
 

@@ -6,6 +6,7 @@ public sealed class CallbackReceiverOptions
     private readonly TimeSpan _sweepAfter = TimeSpan.FromMinutes(10);
     private readonly TimeSpan _sweepInterval = TimeSpan.FromMinutes(1);
     private readonly TimeSpan _taskTimeout = TimeSpan.FromHours(2);
+    private readonly TimeSpan _unknownCallbackGrace = TimeSpan.FromMinutes(2);
 
     /// <summary>An awaited task with no callback this long after its submission is polled (seed 003: 10 minutes).</summary>
     public TimeSpan SweepAfter
@@ -26,5 +27,16 @@ public sealed class CallbackReceiverOptions
     {
         get => _taskTimeout;
         init => _taskTimeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(TaskTimeout), "Must be positive.");
+    }
+
+    /// <summary>
+    /// How long a callback for an id not yet known is kept: a callback can come before the answer to its create (a task
+    /// that finishes at once, a create answered slowly), so it is handled once its task is awaited or in the ledger, and
+    /// reported as forged or foreign only after this. Zero reports it at once.
+    /// </summary>
+    public TimeSpan UnknownCallbackGrace
+    {
+        get => _unknownCallbackGrace;
+        init => _unknownCallbackGrace = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(UnknownCallbackGrace), "Must not be negative.");
     }
 }

@@ -140,6 +140,7 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
                 var wait = Deadline is { } deadline ? Min(deadline - DateTimeOffset.UtcNow, CheckInterval) : CheckInterval;
                 if (wait <= TimeSpan.Zero)
                 {
+                    ReportKeptCallbacks();
                     ReportUnfinished();
                     return;
                 }
@@ -150,12 +151,27 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
                     Emit(next);
                 }
             }
+
+            ReportKeptCallbacks();
         }
         finally
         {
             if (_progressShown)
             {
                 WriteProgress(new ProgressRecord(ProgressActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+    }
+
+    /// <summary>Callbacks kept for an id not (yet) known are reported as the listening ends, not dropped in silence.</summary>
+    private void ReportKeptCallbacks()
+    {
+        _receiver!.ReportKeptCallbacks();
+        while (_receiver.TryRead(out var callbackEvent) && callbackEvent is not null)
+        {
+            if (callbackEvent.Kind == CallbackEventKind.Ignored)
+            {
+                Emit(callbackEvent); // a task's event past the end (-Count reached, time out) is left, as before
             }
         }
     }

@@ -9,7 +9,7 @@ public sealed class CallbackReceiverTests
     private const string AttackerUrl = "https://attacker.example/evil.mp4";
 
     /// <summary>Long enough that the sweeper never runs in a test about the callback path.</summary>
-    private static readonly CallbackReceiverOptions NoSweep = new() { SweepAfter = TimeSpan.FromMinutes(5), SweepInterval = TimeSpan.FromMinutes(1) };
+    private static readonly CallbackReceiverOptions NoSweep = new() { SweepAfter = TimeSpan.FromMinutes(5), SweepInterval = TimeSpan.FromMinutes(1), UnknownCallbackGrace = TimeSpan.Zero };
 
     /// <summary>
     /// Tests that hand the receiver a task by <c>Await</c> (no ledger lookup) give the emulator a second in the queue,
@@ -122,6 +122,54 @@ public sealed class CallbackReceiverTests
         Assert.Null(ignored.Task);
         Assert.Contains("not in the ledger: a forged or foreign callback; nothing was fetched", ignored.Note);
         Assert.Equal(new[] { "tk-hiapi-FORGED00000000000000000000" }, lookups);
+        Assert.Empty(harness.Server.Requests);
+    }
+
+    [Fact]
+    public async Task A_callback_that_comes_before_its_task_is_known_is_kept_and_handled_once_the_task_is_awaited()
+    {
+        // A task that finishes at once can call back before the answer to its create reaches the caller.
+        await using var harness = await EmulatorHarness.StartAsync();
+        await using var endpoint = CallbackEndpoint.Create(start: false);
+        var client = harness.Client();
+        var lookups = new ConcurrentQueue<string>();
+        var options = new CallbackReceiverOptions { SweepAfter = TimeSpan.FromMinutes(5) };
+        await using var receiver = new CallbackReceiver(client, endpoint.Listener, id =>
+        {
+            lookups.Enqueue(id);
+            return null;
+        }, options);
+        receiver.Start();
+        var task = await client.CreateTaskAsync(Request("a wave that is done at once", callback: null));
+        await Eventually.TrueAsync(() => harness.Server.Tasks.Single().Status == "success", "the task finished on the server");
+
+        using var answer = await endpoint.PostAsync(ForgedSuccess(task.TaskId));
+        await Eventually.TrueAsync(() => lookups.Count >= 2, "the kept callback's id was looked up again");
+        Assert.False(receiver.TryRead(out var tooEarly) && tooEarly is not null, "nothing is reported while the callback is kept");
+        receiver.Await(task);
+        var handled = (await ReadEventsAsync(receiver, e => e.Count == 1)).Single();
+
+        Assert.Equal(CallbackEventKind.Succeeded, handled.Kind);
+        Assert.Equal(task.TaskId, handled.TaskId);
+        Assert.DoesNotContain("attacker", handled.Task!.VideoUrl); // an unsigned callback is still only a hint: read again
+        Assert.Single(await harness.RecordedAsync("get", 1));
+    }
+
+    [Fact]
+    public async Task A_callback_for_an_id_that_never_becomes_known_is_reported_after_the_grace_and_nothing_is_fetched()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        await using var endpoint = CallbackEndpoint.Create(start: false);
+        var options = new CallbackReceiverOptions { SweepAfter = TimeSpan.FromMinutes(5), UnknownCallbackGrace = TimeSpan.FromSeconds(1) };
+        await using var receiver = new CallbackReceiver(harness.Client(), endpoint.Listener, _ => null, options);
+        receiver.Start();
+
+        using var answer = await endpoint.PostAsync(ForgedSuccess("tk-hiapi-FORGED00000000000000000001"));
+        var ignored = (await ReadEventsAsync(receiver, e => e.Count == 1)).Single();
+
+        Assert.Equal(CallbackEventKind.Ignored, ignored.Kind);
+        Assert.Null(ignored.Task);
+        Assert.Contains("not in the ledger: a forged or foreign callback; nothing was fetched (it was kept 1 s", ignored.Note);
         Assert.Empty(harness.Server.Requests);
     }
 

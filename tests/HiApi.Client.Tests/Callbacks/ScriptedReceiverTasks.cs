@@ -4,7 +4,7 @@ namespace HiApi.Client.Tests;
 public static class ScriptedReceiverTasks
 {
     /// <summary>Long enough that the sweeper never runs in a test about the callback path.</summary>
-    public static readonly CallbackReceiverOptions NoSweep = new() { SweepAfter = TimeSpan.FromMinutes(5) };
+    public static readonly CallbackReceiverOptions NoSweep = new() { SweepAfter = TimeSpan.FromMinutes(5), UnknownCallbackGrace = TimeSpan.Zero };
 
     public static HiApiTask Submitted(string id) => new(id)
     {
