@@ -508,30 +508,8 @@ public sealed class TaskLedger
     /// </summary>
     public void RecordRow(string taskId, TaskRow row)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         ArgumentNullException.ThrowIfNull(row);
-        using var deliverWarnings = new WarningDelivery(this);
-        LedgerWrite? written = null;
-        lock (gate)
-        {
-            if (!Directory.Exists(FolderPath))
-            {
-                return;
-            }
-
-            using (AcquireLock(createFolder: false))
-            {
-                if (RefreshLocked().Find(taskId) is not { } current || row.SameAs(current.Row))
-                {
-                    return;
-                }
-
-                var now = Now;
-                written = AppendLocked(new LedgerRecord { TaskId = taskId, Row = row.ToStored(), UpdatedAt = now }, now, required: false);
-            }
-        }
-
-        MakeDurable(written);
+        RecordTaskEvent(taskId, (entry, now) => row.SameAs(entry.Row) ? null : new LedgerRecord { TaskId = taskId, Row = row.ToStored(), UpdatedAt = now }, required: false);
     }
 
     /// <summary>
@@ -549,8 +527,11 @@ public sealed class TaskLedger
     public LedgerEntry? RecordLost(string taskId)
         => RecordTaskEvent(taskId, (entry, now) => entry.LostAt is not null ? null : new LedgerRecord { TaskId = taskId, LostAt = now, UpdatedAt = now });
 
-    /// <summary>Appends the event <paramref name="change"/> makes of the task's current state (null: nothing to write).</summary>
-    private LedgerEntry? RecordTaskEvent(string taskId, Func<LedgerEntry, DateTimeOffset, LedgerRecord?> change)
+    /// <summary>
+    /// Appends the event <paramref name="change"/> makes of the task's current state (null: nothing to write). A write that
+    /// is not <paramref name="required"/> is left out of a ledger from a newer version (see <c>AppendLocked</c>).
+    /// </summary>
+    private LedgerEntry? RecordTaskEvent(string taskId, Func<LedgerEntry, DateTimeOffset, LedgerRecord?> change, bool required = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         using var deliverWarnings = new WarningDelivery(this);
@@ -569,7 +550,7 @@ public sealed class TaskLedger
                 var now = Now;
                 if (current is not null && change(current, now) is { } record)
                 {
-                    written = AppendLocked(record, now, required: true);
+                    written = AppendLocked(record, now, required);
                 }
             }
         }
