@@ -304,8 +304,8 @@ public sealed class HiApiClient
         message: error.Message + $" The request may have reached HiAPI{(firstUnknownReason is null ? "" : $" (an attempt ended with {firstUnknownReason})")}, so a task may have been created" +
             (idempotencyKey is null
                 ? " (and charged): check your tasks before submitting again."
-                // What settles it (the same key sent again) is the caller's to say: it knows how its user re-sends.
-                : " (and charged)."),
+                // The key is a fact of what happened; how to send it again is the caller's to say (it knows how its user re-sends).
+                : $" (and charged) under Idempotency-Key {idempotencyKey}."),
         taskMayHaveBeenCreated: true);
 
     /// <summary>

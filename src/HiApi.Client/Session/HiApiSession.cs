@@ -506,7 +506,7 @@ public sealed class HiApiSession
     /// ledger) is the cmdlet's recommended action, not repeated here.
     /// </summary>
     internal static string SettleAdvice(PlannedSubmission planned) =>
-        $"It stays unresolved in the task ledger (batch '{planned.Batch}'): sent again with its key, HiAPI returns that task, or creates it once.";
+        $"It stays unresolved in the task ledger (batch '{planned.Batch}').";
 
     private static HiApiException TooOldToResend(LedgerSubmission submission, DateTimeOffset submitted) => new(
         HiApiErrorKind.Timeout,

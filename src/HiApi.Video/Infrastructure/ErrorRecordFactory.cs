@@ -100,7 +100,8 @@ internal static class ErrorRecordFactory
         if (exception.TaskMayHaveBeenCreated)
         {
             // What to do only: the message says what happened, and that the key settles it.
-            return "Run the same command again (the same -Batch, or -Resume), or Get-HiApiSubmission -Unresolved | New-HiApiVideoTask.";
+            return "Run the same command again (the same -Batch, or -Resume), or Get-HiApiSubmission -Unresolved | New-HiApiVideoTask: " +
+                "its key returns that task, or creates it once.";
         }
 
         return exception.Kind switch
