@@ -136,8 +136,104 @@ Describe 'Running the same command with the same -Batch again' {
         finally { Stop-Transcript | Out-Null }
 
         $output | Should -BeNullOrEmpty
-        (Get-Content $transcript -Raw) | Should -BeLike "*What if:*Hand back the task batch 'what if' created*nothing is sent*$($task.TaskId)*"
+        (Get-Content $transcript -Raw) -replace '\s+', ' ' | Should -BeLike "*What if:*Hand back the task created ????-??-?? ??:?? UTC in batch 'what if' for input 1: nothing is sent*$($task.TaskId)*"
         @(Invoke-HiApiEmulatorControl $emulator 'requests') | Should -HaveCount 0
+    }
+
+    It 'names the batch the ledger holds the task in, not this run''s, and its time in UTC' {
+        $task = New-HiApiVideoTask 'batch of its own' -Duration 3 -Batch 'first take' -IdempotencyKey 'hand-back-own-batch'
+        Clear-EmulatorRequests
+
+        $verbose = New-HiApiVideoTask 'batch of its own' -Duration 3 -Batch 'second take' -IdempotencyKey 'hand-back-own-batch' -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+
+        $created = $task.SubmittedAt.ToUniversalTime().ToString('yyyy-MM-dd HH:mm', [cultureinfo]::InvariantCulture)
+        "$verbose" | Should -BeLike "*Hand back the task created $created UTC in batch 'first take' for input 1*"
+        "$verbose" | Should -Not -BeLike "*batch 'second take' created*"
+        Get-EmulatorRequests 'create' | Should -HaveCount 0
+    }
+}
+
+Describe 'An account-wide refusal stops the rest of the pipeline, and every error names its input' {
+    BeforeEach {
+        Use-FreshLedger
+        Clear-EmulatorRequests
+    }
+    AfterEach {
+        Set-Faults @{}
+        Set-Emulator @{ busyAfterCreateCount = 0 }
+    }
+
+    It 'sends no more rows after a wrong key (401), says once how many were not sent, and -Resume then sends each row once' {
+        $rows = 1..12 | ForEach-Object { [pscustomobject]@{ Prompt = "wrong key row $_ of a long storyboard"; Duration = 3 } }
+        $wrongKey = ConvertTo-SecureString 'sk-test-wrong-key' -AsPlainText -Force
+
+        $output = $rows | New-HiApiVideoTask -ApiKey $wrongKey -ThrottleLimit 2 -ErrorVariable refused -ErrorAction SilentlyContinue -WarningVariable told -WarningAction SilentlyContinue
+
+        $output | Should -BeNullOrEmpty
+        (Get-EmulatorRequests 'create').Count | Should -BeLessOrEqual 2 -Because 'only the rows in flight when the key was refused were sent'
+        $refused | Should -HaveCount 1 -Because 'one error for the key, not one per row'
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.permission_denied,*'
+        "$($refused[0])" | Should -Match "^Input [12] \('wrong key row [12] of a long sto\.\.\.'\): HiAPI answered 401"
+        $told | Should -HaveCount 1
+        "$told" | Should -Match 'HiAPI refused input [12] with 401 \(key, for happyhorse-1\.1/text-to-video\): 1[01] more inputs were not sent, and nothing was paid for them'
+        "$told" | Should -Match 'run the same command again with -Resume'
+        Get-HiApiSubmission -Unresolved | Should -BeNullOrEmpty -Because 'a 401 proves no task was created: the refused rows are closed, not unknown'
+
+        $before = (Get-EmulatorTasks).Count
+        $resumed = $rows | New-HiApiVideoTask -Resume
+
+        $resumed | Should -HaveCount 12
+        (Get-EmulatorTasks).Count | Should -Be ($before + 12)
+        ($resumed.TaskId | Select-Object -Unique) | Should -HaveCount 12
+    }
+
+    It 'stops only the model the key may not use (401): rows of the other model are still sent' {
+        $rows = @(
+            [pscustomobject]@{ ImageUrl = 'https://example.com/a.jpg'; Prompt = 'image row one'; Duration = 3 }
+            [pscustomobject]@{ Prompt = 'text row two'; Duration = 3 }
+            [pscustomobject]@{ ImageUrl = 'https://example.com/b.jpg'; Prompt = 'image row three'; Duration = 3 }
+            [pscustomobject]@{ Prompt = 'text row four'; Duration = 3 }
+        )
+
+        $output = $rows | New-HiApiVideoTask -ApiKey (ConvertTo-SecureString 'sk-test-text-only' -AsPlainText -Force) -ThrottleLimit 1 -ErrorVariable refused -ErrorAction SilentlyContinue -WarningVariable told -WarningAction SilentlyContinue
+
+        $output.Prompt | Should -Be 'text row two', 'text row four'
+        $refused | Should -HaveCount 1
+        "$($refused[0])" | Should -BeLike "Input 1 ('image row one'): HiAPI answered 401*"
+        "$told" | Should -Match 'refused input 1 with 401 \(key, for happyhorse-1\.1/image-to-video\): 1 more input was not sent'
+        Get-EmulatorRequests 'create' | Should -HaveCount 3
+    }
+
+    It 'stops every row after a 402: the balance is the account''s, and the error names its input' {
+        $rows = 'Prompt,Duration', 'too long for the balance,6', 'would fit,3', 'would fit too,3' | ConvertFrom-Csv
+
+        $output = $rows | New-HiApiVideoTask -ApiKey (ConvertTo-SecureString 'sk-test-low-balance' -AsPlainText -Force) -ThrottleLimit 1 -ErrorVariable refused -ErrorAction SilentlyContinue -WarningVariable told -WarningAction SilentlyContinue
+
+        $output | Should -BeNullOrEmpty
+        $refused | Should -HaveCount 1
+        $refused[0].Exception.StatusCode | Should -Be 402
+        "$($refused[0])" | Should -BeLike "Input 1 ('too long for the balance'): HiAPI answered 402*"
+        "$told" | Should -Match '2 more inputs were not sent, and nothing was paid for them\. To send them, top up'
+        Get-EmulatorRequests 'create' | Should -HaveCount 1
+    }
+
+    It 'names the input of a lost answer, and says what happened in the message and what to do in the recommendation, each once' {
+        Set-Emulator @{ busyAfterCreateCount = 100 }
+        Set-Faults @{ faultCreate = $true; dropConnectionRate = 1 }
+        $rows = 'Prompt,Duration', 'a harbour at dawn with gulls over the water and boats,3' | ConvertFrom-Csv
+
+        $rows | New-HiApiVideoTask -Batch 'lost named' -ErrorVariable lost -ErrorAction SilentlyContinue | Out-Null
+
+        $lost | Should -HaveCount 1
+        $lost[0].Exception.TaskMayHaveBeenCreated | Should -BeTrue
+        $message = $lost[0].ErrorDetails.Message
+        $action = $lost[0].ErrorDetails.RecommendedAction
+        $message | Should -BeLike "Input 1 ('a harbour at dawn with gulls ...'): *may have been created*batch 'lost named'*"
+        $message | Should -Not -Match 'Get-HiApiSubmission|-Resume' -Because 'what to do is the recommendation''s'
+        $action | Should -Match 'Get-HiApiSubmission -Unresolved \| New-HiApiVideoTask'
+        $action | Should -Not -Match 'Idempotency-Key|batch ''' -Because 'what happened is the message''s'
+        $message.Length + $action.Length | Should -BeLessOrEqual 600 -Because 'about 9 lines at 80 columns, not 14 (it was 880 characters)'
     }
 }
 

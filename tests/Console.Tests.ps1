@@ -383,7 +383,7 @@ Describe 'Item 8: small things a careful user notices' {
 
     It 'says "a value of type", not "A Int32", and that a task failed, not "is fail"' {
         Get-HiApiTask -Task 3 -ErrorVariable notTask -ErrorAction SilentlyContinue
-        "$($notTask[0])" | Should -Match "^A value of type Int32 \('3'\) is not a task"
+        "$($notTask[0])" | Should -Match "^Input 1: a value of type Int32 \('3'\) is not a task"
         $queued = New-HiApiVideoTask 'this one fails too [[fail]]' -Duration 3
         $queued | Wait-HiApiTask -PollIntervalSeconds 0.2 -ErrorAction SilentlyContinue | Out-Null
         $queued | Save-HiApiVideo -Path (Join-Path $TestDrive 'failed') -ErrorVariable notReady -ErrorAction SilentlyContinue

@@ -67,6 +67,69 @@ Describe 'Bad input is refused before any request' {
     }
 }
 
+Describe 'A prompt that is a file path' {
+    BeforeEach { Clear-EmulatorRequests }
+
+    It 'refuses <Prompt> before any request, names the input, and says how to read the file' -ForEach @(
+        @{ Prompt = '/tmp/sb.csv'; Advice = 'Import-Csv /tmp/sb.csv | New-HiApiVideoTask' }
+        @{ Prompt = 'C:\clips\storyboard.csv'; Advice = 'Import-Csv C:\clips\storyboard.csv | New-HiApiVideoTask' }
+        @{ Prompt = './rows.csv'; Advice = 'Import-Csv ./rows.csv | New-HiApiVideoTask' }
+        @{ Prompt = '"C:\My Clips\shots.json"'; Advice = "Get-Content 'C:\My Clips\shots.json' -Raw | ConvertFrom-Json | New-HiApiVideoTask" }
+    ) {
+        $output = 'a harbour at dawn', $Prompt | New-HiApiVideoTask -Duration 3 -WhatIf -ErrorVariable refused -ErrorAction SilentlyContinue 6>$null
+
+        $output | Should -BeNullOrEmpty
+        $refused | Should -HaveCount 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.PromptLooksLikePath,*'
+        "$($refused[0])" | Should -BeLike "Input 2: the prompt '$($Prompt.Trim())' looks like a file path*nothing was sent*$Advice*-AllowPathLikePrompt*"
+        @(Get-EmulatorRequests | Where-Object kind -EQ 'create') | Should -HaveCount 0
+    }
+
+    It 'refuses a prompt naming an existing file, resolved against the PowerShell location, and sends it with -AllowPathLikePrompt' {
+        $folder = Join-Path $TestDrive 'shots'
+        New-Item -ItemType Directory $folder | Out-Null
+        Set-Content (Join-Path $folder 'notes.md') 'not a storyboard'
+        Push-Location $folder
+        try {
+            [IO.Directory]::GetCurrentDirectory() | Should -Not -Be $folder -Because 'the process directory is not the PowerShell location'
+            New-HiApiVideoTask 'notes.md' -Duration 3 -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $sent = New-HiApiVideoTask 'notes.md' -Duration 3 -AllowPathLikePrompt
+        }
+        finally { Pop-Location }
+
+        "$($refused[0])" | Should -BeLike "The prompt 'notes.md' looks like a file path*Get-Content notes.md | New-HiApiVideoTask*"
+        $sent.Prompt | Should -Be 'notes.md'
+        @(Get-EmulatorRequests | Where-Object kind -EQ 'create') | Should -HaveCount 1
+    }
+
+    It 'keeps a description that mentions a file name' {
+        $task = New-HiApiVideoTask 'a close-up of a screen showing report.csv in a dark office' -Duration 3
+        $task.Prompt | Should -Be 'a close-up of a screen showing report.csv in a dark office'
+    }
+}
+
+Describe 'An input whose TaskId is empty' {
+    BeforeEach { Clear-EmulatorRequests }
+
+    It '<Command> says which input has an empty TaskId and sends nothing' -ForEach @(
+        @{ Command = 'Get-HiApiTask' }
+        @{ Command = 'Wait-HiApiTask' }
+        @{ Command = 'Save-HiApiVideo' }
+    ) {
+        $inputs = [pscustomobject]@{ TaskId = $null }, @{ TaskId = '' }
+        $parameters = @{ ErrorVariable = 'failed'; ErrorAction = 'SilentlyContinue' }
+        if ($Command -eq 'Save-HiApiVideo') { $parameters.Path = $TestDrive }
+
+        $inputs | & $Command @parameters | Out-Null
+
+        $failed | Should -HaveCount 2
+        "$($failed[0])" | Should -Be 'Input 1: its TaskId is empty, so it names no task. Nothing was sent for it.'
+        "$($failed[1])" | Should -Be 'Input 2: its TaskId is empty, so it names no task. Nothing was sent for it.'
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'HiApi.InvalidTaskInput,*'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+}
+
 Describe 'Keys and base URIs' {
     BeforeEach { Clear-EmulatorRequests }
 
@@ -187,7 +250,7 @@ Describe 'Text that can leave the console' {
         @($everything | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -BeGreaterOrEqual 3
         @($everything | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count | Should -BeGreaterOrEqual 1
         "$texts" | Should -Match 'duration x price'
-        "$texts" | Should -Match ([regex]::Escape("Input 1 ('$($long.Substring(0, 37))...')"))
+        "$texts" | Should -Match ([regex]::Escape("Input 1 ('$($long.Substring(0, 29))...')"))
         foreach ($text in $texts | Where-Object { $_ }) {
             $text | Should -Match '^[\x00-\x7F]*$' -Because "'$text' leaves the console"
         }

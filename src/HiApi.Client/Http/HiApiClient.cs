@@ -299,12 +299,13 @@ public sealed class HiApiClient
         return content;
     }
 
-    /// <summary>A create whose outcome is unknown: the message says why and what settles it, with or without a key.</summary>
+    /// <summary>A create whose outcome is unknown: the message says why; without a key, also what to do (nothing can settle it).</summary>
     private static HiApiException MayHaveBeenCreated(HiApiException error, string? idempotencyKey, string? firstUnknownReason) => error.With(
         message: error.Message + $" The request may have reached HiAPI{(firstUnknownReason is null ? "" : $" (an attempt ended with {firstUnknownReason})")}, so a task may have been created" +
             (idempotencyKey is null
                 ? " (and charged): check your tasks before submitting again."
-                : $"; sending the same request again with Idempotency-Key {idempotencyKey} returns that task instead of paying twice."),
+                // The key is a fact of what happened; how to send it again is the caller's to say (it knows how its user re-sends).
+                : $" (and charged) under Idempotency-Key {idempotencyKey}."),
         taskMayHaveBeenCreated: true);
 
     /// <summary>

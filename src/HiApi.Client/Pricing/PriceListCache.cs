@@ -40,7 +40,7 @@ public sealed class PriceListCache
         if (!refresh && _entries.TryGetValue(key, out var kept) && _time.GetUtcNow() - kept.StoredAt < Lifetime)
         {
             client.Log?.Invoke(
-                $"Price list from this session's cache (read {kept.List.RetrievedAt.ToLocalTime().ToString("T", CultureInfo.CurrentCulture)}, " +
+                $"Price list from this session's cache (read {UtcText.TimeOfDay(kept.List.RetrievedAt)}, " +
                 $"kept up to {Describe(Lifetime)}; -Refresh reads it again).");
             return kept.List;
         }

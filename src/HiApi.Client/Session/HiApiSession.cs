@@ -501,10 +501,12 @@ public sealed class HiApiSession
         return task;
     }
 
-    /// <summary>What settles an unanswered submission: the same batch again, or the submission piped back from the ledger.</summary>
+    /// <summary>
+    /// Where an unanswered submission is left: what settles it (the same batch again, or the submission piped back from the
+    /// ledger) is the cmdlet's recommended action, not repeated here.
+    /// </summary>
     internal static string SettleAdvice(PlannedSubmission planned) =>
-        $"The submission stays in the task ledger as unresolved: run the same command again with -Batch '{planned.Batch}' (or -Resume), " +
-        "or run Get-HiApiSubmission -Unresolved | New-HiApiVideoTask, to send it again with the same key: HiAPI then returns the task it created, or creates it exactly once.";
+        $"It stays unresolved in the task ledger (batch '{planned.Batch}').";
 
     private static HiApiException TooOldToResend(LedgerSubmission submission, DateTimeOffset submitted) => new(
         HiApiErrorKind.Timeout,

@@ -96,7 +96,7 @@ public sealed class GetHiApiPriceCommand : HiApiCommandBase
         try
         {
             _priceList = Run(token => PriceListCache.Shared.GetAsync(client, Refresh.IsPresent, token));
-            WriteVerbose($"{client.PriceListUri}: {_priceList.RowCount} row(s), {_priceList.Models.Count} understood, read {_priceList.RetrievedAt.ToLocalTime():T}.");
+            WriteVerbose($"{client.PriceListUri}: {_priceList.RowCount} row(s), {_priceList.Models.Count} understood, read {UtcText.TimeOfDay(_priceList.RetrievedAt)}.");
             return _priceList;
         }
         catch (HiApiException unreadable)

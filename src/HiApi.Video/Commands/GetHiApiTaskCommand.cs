@@ -15,6 +15,9 @@ namespace HiApi.Video.Commands;
 [OutputType(typeof(HiApiTask))]
 public sealed class GetHiApiTaskCommand : HiApiCommandBase
 {
+    /// <summary>The place of the current input among all this command was given (typed and piped), as errors name it.</summary>
+    private int _inputNumber;
+
     private const string LedgerSet = "Ledger";
     private const string ByTaskSet = "ByTask";
     private const string PendingSet = "Pending";
@@ -84,7 +87,7 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
 
         foreach (var input in Task)
         {
-            if (TaskInput.Resolve(input, out var problem) is not { } task)
+            if (TaskInput.Resolve(input, ++_inputNumber, out var problem) is not { } task)
             {
                 WriteError(ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
                 continue;
@@ -232,7 +235,7 @@ public sealed class GetHiApiTaskCommand : HiApiCommandBase
 
             if (found.Count == 0)
             {
-                HostNote.Write(this, $"0 tasks were missing from the ledger: it already knew every task HiAPI lists as created since {since.ToLocalTime():g}.");
+                HostNote.Write(this, $"0 tasks were missing from the ledger: it already knew every task HiAPI lists as created since {UtcText.Minutes(since)}.");
             }
         }
         catch (HiApiException failure)

@@ -172,7 +172,7 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
                     write(done.Item, done.Result!);
                     break;
                 case HiApiException failure:
-                    WriteHiApiError(failure, ErrorTargetOf(done.Item));
+                    WriteFailure(failure, done.Item);
                     break;
                 case OperationCanceledException when Runner.IsStopping:
                     break;
@@ -183,6 +183,9 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
             }
         }
     }
+
+    /// <summary>Writes the error that ended a piece of queued work; a cmdlet may name its input, or fold repeats.</summary>
+    protected virtual void WriteFailure(HiApiException failure, object? item) => WriteHiApiError(failure, ErrorTargetOf(item));
 
     protected void WriteHiApiError(HiApiException exception, object? target = null)
         => WriteError(ErrorRecordFactory.Create(exception, target));
@@ -263,7 +266,7 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
         return new HiApiClientOptions { BaseUri = mock.Server.BaseUri, ApiKey = mock.ApiKey, Log = Runner.QueueVerbose, Caller = MyInvocation.MyCommand?.Name };
     }
 
-    private static object? ErrorTargetOf(object? item) => item is IErrorTarget job ? job.ErrorTarget : item;
+    protected static object? ErrorTargetOf(object? item) => item is IErrorTarget job ? job.ErrorTarget : item;
 
     /// <summary>PowerShell disposes cmdlets at the end of the pipeline, also after Ctrl+C or an error.</summary>
     protected virtual void ReleaseResources()

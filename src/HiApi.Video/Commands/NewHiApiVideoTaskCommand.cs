@@ -32,6 +32,12 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private bool _whatIf;
     private bool _warnedAboutPrices;
 
+    /// <summary>A refusal of the key or the account: the inputs after it that it covers are not sent.</summary>
+    private readonly AccountRefusal _refusal = new();
+
+    /// <summary>Refusals of inputs in flight that repeat an account-wide one: counted in its summary, not written again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<HiApiException, bool> _folded = new();
+
     /// <summary>What to film (text-to-video), or the motion to give the still (image-to-video).</summary>
     [Parameter(Position = 0)]
     [Alias("Text")]
@@ -128,6 +134,14 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 16;
 
+    /// <summary>
+    /// Send a prompt that looks like a file path as it is. Without it, a prompt that names an existing file, or is a lone
+    /// path ending .csv, .tsv, .json, .txt or .xlsx, is refused before anything is sent: it usually means "read this
+    /// storyboard" (Import-Csv file.csv | New-HiApiVideoTask), and would otherwise be one paid video of a file name.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowPathLikePrompt { get; set; }
+
     protected override void BeginProcessing()
     {
         _whatIf = LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"))
@@ -146,12 +160,17 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     protected override void ProcessRecord()
     {
         var target = (object?)InputObject ?? Prompt;
+        if (InputObject is not null)
+        {
+            _inputNumber++;
+        }
+
         if (InputObject?.BaseObject is FileSystemInfo file)
         {
             // A FileInfo would bind as its path and become a paid text-to-video prompt.
             WriteError(ErrorRecordFactory.Create(
                 new ArgumentException(
-                    $"'{file.FullName}' is a local file. HiAPI takes a still image only as an https URL (image_urls): upload the image " +
+                    $"{InputName.Of(_inputNumber, null)}: '{file.FullName}' is a local file. HiAPI takes a still image only as an https URL (image_urls): upload the image " +
                     "where HiAPI can fetch it and pass -ImageUrl https://..., or pipe objects with an ImageUrl property. Nothing was sent."),
                 "LocalFileNotSupported",
                 ErrorCategory.InvalidArgument,
@@ -159,16 +178,11 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             return;
         }
 
-        if (InputObject is not null)
-        {
-            _inputNumber++;
-        }
-
         if (InputObject?.BaseObject is string piped && Prompt is not null)
         {
             // `'a','b' | New-HiApiVideoTask -Prompt x` would pay for two tasks of x: a piped string has no other meaning.
             WriteError(ErrorRecordFactory.Create(
-                new ArgumentException($"Input {_inputNumber}: the piped text '{Shorten(piped)}' and -Prompt '{Shorten(Prompt)}' both give the prompt. " +
+                new ArgumentException($"{InputName.Of(_inputNumber, null)}: the piped text '{Shorten(piped)}' and -Prompt '{Shorten(Prompt)}' both give the prompt. " +
                     "Pipe the prompts, or type -Prompt, not both. Nothing was sent."),
                 "PromptGivenTwice",
                 ErrorCategory.InvalidArgument,
@@ -194,6 +208,21 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         {
             WriteError(NameTheInput(ErrorRecordFactory.Create(invalid, target ?? request), request));
             return;
+        }
+
+        if (!AllowPathLikePrompt && PathLikePrompt.Check(request.Prompt, ResolvePromptPath) is { } looksLikePath)
+        {
+            WriteError(ErrorRecordFactory.Create(
+                new ArgumentException(InputObject is null ? char.ToUpperInvariant(looksLikePath[0]) + looksLikePath[1..] : $"{InputName.Of(_inputNumber, null)}: {looksLikePath}"),
+                "PromptLooksLikePath",
+                ErrorCategory.InvalidArgument,
+                target));
+            return;
+        }
+
+        if (NotSentAfterRefusal(request.Model))
+        {
+            return; // the key or account was refused: counted, said once at the end
         }
 
         if (_refusedToResume)
@@ -248,6 +277,12 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         // before a byte of it is sent, and a run cut off leaves no claimed input that was never about to be sent.
         var queue = _submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit);
         WaitForRoom(queue, WriteTask, Submitting.Write);
+        if (NotSentAfterRefusal(request.Model))
+        {
+            RefundUnlessWhatIf(cost); // refused while this input waited for room: not sent, not paid for
+            return;
+        }
+
         SubmissionClaim? claim;
         try
         {
@@ -268,7 +303,8 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
         var session = OnlineSession;
         Submitting.Start();
-        StartQueued(queue, target ?? request, token => Submitting.Track(Accounted(session.SendAsync(input.Submission, claim, token), cost)), WriteTask, Submitting.Write);
+        var job = new SubmissionJob(target ?? request, NameOf(request), input.Submission.InputNumber, request.Model);
+        StartQueued(queue, job, token => Submitting.Track(Accounted(session.SendAsync(input.Submission, claim, token), cost, job)), WriteTask, Submitting.Write);
     }
 
     protected override void EndProcessing()
@@ -294,9 +330,14 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             }
         }
 
-        if (_run is { } run && _unresolved == 0)
+        if (_run is { } refusedRun && _refusal.Summary(refusedRun.Name, refusedRun.Named) is { } notSent)
         {
-            // Every input was read and nothing sent is left unanswered: -Resume will not pick this batch again.
+            WriteWarning(notSent);
+        }
+
+        if (_run is { } run && _unresolved == 0 && !_refusal.LeftInputsUnsent)
+        {
+            // Every input was read and sent, and nothing sent is left unanswered: -Resume will not pick this batch again.
             try
             {
                 run.Finish();
@@ -481,7 +522,9 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         {
             case SubmissionClaimKind.Created:
                 var task = input.Known.Task!.ToTask();
-                var when = task.SubmittedAt is { } at ? $" on {at.ToLocalTime():g}" : string.Empty;
+                // The task's own batch, as the ledger recorded it: a key given by hand may hold a task of another batch.
+                var batch = input.Known.Task!.Batch ?? submission.Batch;
+                var when = task.SubmittedAt is { } at ? $" {UtcText.Minutes(at)}" : string.Empty;
                 if (task.Status == HiApiTaskStatus.Fail)
                 {
                     // Never a silent no-op: the input has no video, and sending it again is a new paid task.
@@ -491,7 +534,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
                 }
 
                 // ShouldProcess says it once (-Verbose, -WhatIf): nothing is paid, so nothing more is asked.
-                if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task batch '{submission.Batch}' created{when} for input {submission.InputNumber}: nothing is sent, not paid for again"))
+                if (ShouldProcess($"{task.TaskId} ({task.Status})", $"Hand back the task created{when} in batch '{batch}' for input {submission.InputNumber}: nothing is sent, not paid for again"))
                 {
                     WriteObject(Session.HandBack(input.Known.Task!, submission));
                 }
@@ -559,13 +602,18 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         {
             WriteError(ErrorRecordFactory.Create(
                 new ArgumentException(
-                    $"Input {_inputNumber}: {string.Join(", ", typed)} cannot change a submission piped back from the ledger: it is sent again exactly as " +
+                    $"{InputName.Of(_inputNumber, null)}: {string.Join(", ", typed)} cannot change a submission piped back from the ledger: it is sent again exactly as " +
                     $"first sent ({RequestDescription.Subject(earlier.Request)}, batch '{earlier.Batch}'), because its Idempotency-Key goes with those bytes. " +
                     "Nothing was sent. Pipe it without them to settle it; for a different request, submit a new one."),
                 "SettleCannotChangeRequest",
                 ErrorCategory.InvalidArgument,
                 earlier));
             return;
+        }
+
+        if (NotSentAfterRefusal(earlier.Request.Model))
+        {
+            return; // the key or account was refused: counted, said once at the end
         }
 
         var cost = Price(new PlannedInput(earlier.Planned, Known: null, Attempt: 1));
@@ -584,8 +632,9 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
 
         var session = OnlineSession;
         Submitting.Start();
-        StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), earlier,
-            token => Submitting.Track(Accounted(session.SettleAsync(earlier, token), cost)), WriteTask, Submitting.Write);
+        var job = new SubmissionJob(earlier, InputName.Of(_inputNumber, earlier.Request.Prompt), _inputNumber, earlier.Request.Model);
+        StartQueued(_submissions ??= new BoundedWorkQueue<object, HiApiTask>(ThrottleLimit), job,
+            token => Submitting.Track(Accounted(session.SettleAsync(earlier, token), cost, job)), WriteTask, Submitting.Write);
     }
 
     /// <summary>
@@ -602,21 +651,69 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     /// submission HiAPI provably refused back out of the budget's total (it cost nothing). An unknown outcome is never
     /// refunded: it may have been paid for.
     /// </summary>
-    private async Task<HiApiTask> Accounted(Task<HiApiTask> sending, BudgetDecision? cost)
+    private async Task<HiApiTask> Accounted(Task<HiApiTask> sending, BudgetDecision? cost, SubmissionJob job)
     {
         try
         {
             return await sending.ConfigureAwait(false);
         }
-        catch (HiApiException unknown) when (unknown.TaskMayHaveBeenCreated)
+        catch (HiApiException failed)
         {
-            Interlocked.Increment(ref _unresolved);
+            // Here, as soon as it comes back: the next input must not be sent once the key or account was refused.
+            if (_refusal.Observe(failed, job.Model, job.InputNumber) == RefusalReport.Folded)
+            {
+                _folded[failed] = true;
+            }
+
+            if (failed.TaskMayHaveBeenCreated)
+            {
+                Interlocked.Increment(ref _unresolved); // an unknown outcome is never refunded: it may have been paid for
+            }
+            else if (cost is not null)
+            {
+                _costs!.Refund(cost);
+            }
+
             throw;
         }
-        catch (HiApiException) when (cost is not null)
+    }
+
+    /// <summary>
+    /// Whether an input of <paramref name="model"/> is held back because HiAPI refused the key or the account for an
+    /// earlier one (<see cref="AccountRefusal"/>): counted, and said once at the end, not once per input.
+    /// </summary>
+    private bool NotSentAfterRefusal(string model)
+    {
+        if (_refusal.Stopping(model) is null)
         {
-            _costs!.Refund(cost);
-            throw;
+            return false;
+        }
+
+        _refusal.NotSent();
+        return true;
+    }
+
+    /// <summary>Names the input of a submission that failed, or leaves it to the summary when it repeats an account-wide refusal.</summary>
+    protected override void WriteFailure(HiApiException failure, object? item)
+    {
+        if (_folded.TryRemove(failure, out _))
+        {
+            return;
+        }
+
+        WriteError(InputName.Prefix(ErrorRecordFactory.Create(failure, ErrorTargetOf(item)), (item as SubmissionJob)?.Name));
+    }
+
+    /// <summary>A prompt as a path, against the PowerShell location (not the process's directory); null when it cannot be one.</summary>
+    private string? ResolvePromptPath(string text)
+    {
+        try
+        {
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(text);
+        }
+        catch (Exception notAPath) when (notAPath is not PipelineStoppedException)
+        {
+            return null;
         }
     }
 
@@ -660,21 +757,11 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
     }
 
-    /// <summary>Which piped input a validation error is about (the row's number and prompt), ahead of the API's words.</summary>
-    private ErrorRecord NameTheInput(ErrorRecord record, VideoRequest request)
-    {
-        if (InputObject is null)
-        {
-            return record;
-        }
+    /// <summary>Which piped input an error is about (the row's number and prompt), ahead of its own words.</summary>
+    private ErrorRecord NameTheInput(ErrorRecord record, VideoRequest request) => InputName.Prefix(record, NameOf(request));
 
-        var which = request.Prompt is { } prompt ? $"Input {_inputNumber} ('{Shorten(prompt)}')" : $"Input {_inputNumber}";
-        record.ErrorDetails = new ErrorDetails($"{which}: {record.ErrorDetails?.Message ?? record.Exception.Message}")
-        {
-            RecommendedAction = record.ErrorDetails?.RecommendedAction,
-        };
-        return record;
-    }
+    /// <summary>How errors name the current input; null for a prompt typed on the command line, the command's only input.</summary>
+    private string? NameOf(VideoRequest request) => InputObject is null ? null : InputName.Of(_inputNumber, request.Prompt);
 
-    private static string Shorten(string text) => TextPreview.Shorten(text, 40);
+    private static string Shorten(string text) => InputName.Shorten(text);
 }

@@ -16,6 +16,9 @@ namespace HiApi.Video.Commands;
 [OutputType(typeof(HiApiTask))]
 public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
 {
+    /// <summary>The place of the current input among all this command was given (typed and piped), as errors name it.</summary>
+    private int _inputNumber;
+
     private const int ProgressActivityId = 4713;
     private const string Activity = "Receiving HiAPI callbacks";
     private static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(500);
@@ -116,7 +119,7 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
     {
         foreach (var input in Task)
         {
-            if (TaskInput.Resolve(input, out var problem) is not { } task)
+            if (TaskInput.Resolve(input, ++_inputNumber, out var problem) is not { } task)
             {
                 WriteError(Infrastructure.ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
                 continue;

@@ -14,6 +14,9 @@ namespace HiApi.Video.Commands;
 [Cmdlet(VerbsCommon.Remove, "HiApiTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 public sealed class RemoveHiApiTaskCommand : HiApiCommandBase
 {
+    /// <summary>The place of the current input among all this command was given (typed and piped), as errors name it.</summary>
+    private int _inputNumber;
+
     private int _stillRunning;
 
     /// <summary>Tasks to forget: task objects, task ids, or objects with a TaskId property.</summary>
@@ -39,6 +42,7 @@ public sealed class RemoveHiApiTaskCommand : HiApiCommandBase
     {
         foreach (var input in Task)
         {
+            _inputNumber++;
             if (input?.BaseObject is LedgerSubmission { TaskId: null } submission)
             {
                 WriteError(submission.IsUnresolved
@@ -49,7 +53,7 @@ public sealed class RemoveHiApiTaskCommand : HiApiCommandBase
                 continue;
             }
 
-            if (TaskInput.Resolve(input, out var problem) is not { } task)
+            if (TaskInput.Resolve(input, _inputNumber, out var problem) is not { } task)
             {
                 WriteError(ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
                 continue;
@@ -97,7 +101,7 @@ public sealed class RemoveHiApiTaskCommand : HiApiCommandBase
 
         if (known.IsForgotten)
         {
-            WriteWarning($"Task {taskId} was already forgotten (on {known.ForgottenAt!.Value.ToLocalTime():g}); nothing was changed.");
+            WriteWarning($"Task {taskId} was already forgotten (on {UtcText.Minutes(known.ForgottenAt!.Value)}); nothing was changed.");
             return;
         }
 

@@ -15,6 +15,9 @@ namespace HiApi.Video.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class SaveHiApiVideoCommand : HiApiCommandBase
 {
+    /// <summary>The place of the current input among all this command was given (typed and piped), as errors name it.</summary>
+    private int _inputNumber;
+
     private const int ProgressActivityId = 4712;
     private const string Activity = "Saving HiAPI videos";
 
@@ -135,7 +138,7 @@ public sealed class SaveHiApiVideoCommand : HiApiCommandBase
     {
         foreach (var input in inputs)
         {
-            if (TaskInput.Resolve(input, out var problem) is not { } task)
+            if (TaskInput.Resolve(input, ++_inputNumber, out var problem) is not { } task)
             {
                 WriteError(ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
                 continue;

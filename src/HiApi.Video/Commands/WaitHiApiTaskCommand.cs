@@ -14,6 +14,9 @@ namespace HiApi.Video.Commands;
 [OutputType(typeof(HiApiTask))]
 public sealed class WaitHiApiTaskCommand : HiApiCommandBase
 {
+    /// <summary>The place of the current input among all this command was given (typed and piped), as errors name it.</summary>
+    private int _inputNumber;
+
     private const int ProgressActivityId = 4711;
     private const string Activity = "Waiting for HiAPI tasks";
 
@@ -56,7 +59,7 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
 
         foreach (var input in Task)
         {
-            if (TaskInput.Resolve(input, out var problem) is not { } task)
+            if (TaskInput.Resolve(input, ++_inputNumber, out var problem) is not { } task)
             {
                 WriteError(ErrorRecordFactory.Create(new ArgumentException(problem), "InvalidTaskInput", ErrorCategory.InvalidArgument, input));
                 continue;

@@ -99,8 +99,9 @@ internal static class ErrorRecordFactory
     {
         if (exception.TaskMayHaveBeenCreated)
         {
-            return "Run the same command again with the same -Batch (or -Resume), or Get-HiApiSubmission -Unresolved | New-HiApiVideoTask: " +
-                "the submission is sent again with the same idempotency key, which returns the task if HiAPI created it, or creates it exactly once.";
+            // What to do only: the message says what happened, and that the key settles it.
+            return "Run the same command again (the same -Batch, or -Resume), or Get-HiApiSubmission -Unresolved | New-HiApiVideoTask: " +
+                "its key returns that task, or creates it once.";
         }
 
         return exception.Kind switch

@@ -13,8 +13,24 @@ internal static class TaskInput
 {
     private static readonly string[] IdPropertyNames = ["TaskId", "Id", "task_id"];
 
-    /// <summary>The task, or a task known only by id; null with <paramref name="problem"/> when the input is neither.</summary>
-    public static HiApiTask? Resolve(object? input, out string? problem)
+    /// <summary>
+    /// The task, or a task known only by id; null with <paramref name="problem"/> when the input is neither. The problem
+    /// names the input (<see cref="InputName"/>) by <paramref name="inputNumber"/>, its place among the command's inputs.
+    /// </summary>
+    public static HiApiTask? Resolve(object? input, int inputNumber, out string? problem)
+    {
+        var task = Resolve(input, out problem);
+        if (problem is not null)
+        {
+            // "Input 2: a value of type ...": an ordinary first word goes lower case after the name; "HiAPI" or an id stays.
+            var sentence = problem.Length > 1 && (char.IsLower(problem[1]) || problem[1] == ' ') ? char.ToLowerInvariant(problem[0]) + problem[1..] : problem;
+            problem = $"{InputName.Of(inputNumber, null)}: {sentence}";
+        }
+
+        return task;
+    }
+
+    private static HiApiTask? Resolve(object? input, out string? problem)
     {
         problem = null;
         var value = input is PSObject wrapped ? wrapped.BaseObject : input;
@@ -25,12 +41,19 @@ internal static class TaskInput
             case string text:
                 return FromId(text, out problem);
             case null:
-                problem = "A task or task id is required; got nothing.";
+                problem = "A task or task id is required; got nothing. Nothing was sent for it.";
                 return null;
         }
 
-        if (FindIdProperty(input!) is { } id)
+        if (FindIdProperty(input!, out var name) is { } id)
         {
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                // [pscustomobject]@{ TaskId = $null }: a column left blank, a property never filled in.
+                problem = $"its {name} is empty, so it names no task. Nothing was sent for it.";
+                return null;
+            }
+
             return FromId(id, out problem);
         }
 
@@ -58,31 +81,55 @@ internal static class TaskInput
             || (trimmed.Length >= 2 && trimmed[1] == ':' && char.IsAsciiLetter(trimmed[0]));
     }
 
-    private static string? FindIdProperty(object input)
+    /// <summary>
+    /// The first non-blank of the input's TaskId, Id, task_id properties; empty (with the first such <paramref name="name"/>)
+    /// when it has them but all are blank; null when it has none.
+    /// </summary>
+    private static string? FindIdProperty(object input, out string? name)
+    {
+        name = null;
+        string? blank = null;
+        foreach (var (idName, value) in IdProperties(input))
+        {
+            var text = value is null ? null : PSObject.AsPSObject(value).BaseObject?.ToString();
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                name = idName;
+                return text;
+            }
+
+            blank ??= idName;
+        }
+
+        name = blank;
+        return blank is null ? null : string.Empty;
+    }
+
+    private static IEnumerable<(string Name, object? Value)> IdProperties(object input)
     {
         if ((input is PSObject wrapped ? wrapped.BaseObject : input) is IDictionary dictionary)
         {
-            foreach (var name in IdPropertyNames)
+            foreach (var idName in IdPropertyNames)
             {
                 foreach (DictionaryEntry entry in dictionary)
                 {
-                    if (string.Equals(entry.Key?.ToString(), name, StringComparison.OrdinalIgnoreCase) && entry.Value is not null)
+                    if (string.Equals(entry.Key?.ToString(), idName, StringComparison.OrdinalIgnoreCase))
                     {
-                        return PSObject.AsPSObject(entry.Value).BaseObject?.ToString();
+                        yield return (entry.Key!.ToString()!, entry.Value);
                     }
                 }
             }
+
+            yield break;
         }
 
         var psObject = PSObject.AsPSObject(input);
-        foreach (var name in IdPropertyNames)
+        foreach (var idName in IdPropertyNames)
         {
-            if (psObject.Properties[name]?.Value is { } value)
+            if (psObject.Properties[idName] is { } property)
             {
-                return PSObject.AsPSObject(value).BaseObject?.ToString();
+                yield return (property.Name, property.Value);
             }
         }
-
-        return null;
     }
 }
