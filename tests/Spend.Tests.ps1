@@ -319,6 +319,31 @@ spend three: the keeper turns and waves,https://example.com/keeper.jpg,5,1080p,
         Get-EmulatorRequests | Should -HaveCount 0
     }
 
+    It 'reads -MaxCostUsd given as text by the variable''s rule: <Text> is refused before anything is sent' -TestCases @(
+        @{ Text = '0,05' }      # PowerShell alone reads it as 5 dollars: 100 times the budget meant
+        @{ Text = '1,000.00' }
+        @{ Text = '$0.05' }
+        @{ Text = '0.05 USD' }
+        @{ Text = ' ' }
+    ) {
+        { $mixed | New-HiApiVideoTask -MaxCostUsd $Text -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,*' -ExpectedMessage "*write digits with '.' as the decimal point*"
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'takes -MaxCostUsd ''0.05'' as text and 0.05 as a number alike, and refuses 0,05 unquoted (two numbers)' {
+        $mixed | New-HiApiVideoTask -MaxCostUsd '0.05' -ErrorAction SilentlyContinue | Should -HaveCount 1
+        { $mixed | New-HiApiVideoTask -MaxCostUsd 0,05 -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*2 values were given, not one number: a comma separates values in PowerShell*'
+    }
+
+    It 'refuses a HIAPI_MAX_COST_USD of white space only, never reading it as no budget' {
+        $env:HIAPI_MAX_COST_USD = '   '
+        { $mixed | New-HiApiVideoTask -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HiApi.Configuration*' -ExpectedMessage '*HIAPI_MAX_COST_USD is set but holds only white space*'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
     It 'fails closed: with a budget and a price list that cannot be read, nothing is sent' {
         Set-Emulator @{ pricingStatus = 400 }
 
