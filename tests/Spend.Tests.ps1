@@ -191,11 +191,26 @@ Describe 'Test-HiApiConnection' {
         $down.Key.Status | Should -Be 'Passed'
     }
 
+    It 'does not pass off model access as checked: a key that may use only text-to-video passes, and the report says so' {
+        $report = Test-HiApiConnection -ApiKey (ConvertTo-Secure 'sk-test-text-only')
+
+        $report.Key.Status | Should -Be 'Passed'
+        "$($report.Key)" | Should -Be 'Passed: accepted by GET /v1/tasks (free); models not checked'
+        $report.ModelAccess.Status | Should -Be 'NotChecked'
+        "$($report.ModelAccess)" | Should -BeLike 'Not checked: no zero-cost way to tell which models a key may use;*(401 permission_denied)*'
+        $report.Checks.Name | Should -Not -Contain 'Model access' -Because 'it is never checked, so it is not counted in Passed'
+        ($report | Out-String -Width 80) | Should -Match 'ModelAccess : Not checked: no zero-cost way'
+        (Get-EmulatorRequests).method | Should -Not -Contain 'POST'
+        # What the report warns of: the same key is refused for image-to-video, and nothing is paid.
+        { New-HiApiVideoTask 'x' -ImageUrl 'https://example.com/a.jpg' -Duration 3 -ApiKey (ConvertTo-Secure 'sk-test-text-only') -NoLedger -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*permission_denied*'
+    }
+
     It 'fits an 80-column console' {
         $lines = (Test-HiApiConnection | Out-String -Width 80) -split '\r?\n' | Where-Object { $_ }
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines | Should -Contain "Models    : $textToVideo Passed: `$0.01/s; 1080p: `$0.015/s"
-        $lines | Should -Contain 'Passed    : True'
+        $lines | Should -Contain "Models      : $textToVideo Passed: `$0.01/s; 1080p: `$0.015/s"
+        $lines | Should -Contain 'Passed      : True'
     }
 }
 
