@@ -235,6 +235,38 @@ Describe 'Every cmdlet that takes a task takes an object, an id, positionally an
     }
 }
 
+Describe 'A number given as text is read one way, in every culture' {
+    BeforeAll {
+        # Every parameter that takes money, a size or fractional seconds: PowerShell alone reads '0,5' as 5.
+        $script:fractional = foreach ($command in Get-Command -Module HiApi.Video -CommandType Cmdlet) {
+            foreach ($parameter in $command.Parameters.Values) {
+                $type = [Nullable]::GetUnderlyingType($parameter.ParameterType) ?? $parameter.ParameterType
+                if ($type -in [decimal], [double], [single], [long]) { [pscustomobject]@{ Command = $command.Name; Parameter = $parameter } }
+            }
+        }
+    }
+
+    It 'finds the parameters to check' {
+        $fractional.Count | Should -BeGreaterOrEqual 9
+        "$($fractional | ForEach-Object { "$($_.Command) -$($_.Parameter.Name)" })" | Should -BeLike '*New-HiApiVideoTask -MaxCostUsd*'
+    }
+
+    It 'gives every one of them the one rule: ''0,5'' is refused at binding, before the command runs' {
+        foreach ($each in $fractional) {
+            $each.Parameter.Attributes.TypeId.Name | Should -Contain 'PlainNumberAttribute' -Because "$($each.Command) -$($each.Parameter.Name)"
+            $arguments = @{ $each.Parameter.Name = '0,5' }
+            { & $each.Command @arguments -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ParameterArgumentTransformationError,*' -Because "$($each.Command) -$($each.Parameter.Name) '0,5'"
+        }
+    }
+
+    It 'reads ''0.5'' as text as the number it is' {
+        $seen = Wait-HiApiTask -Task 'tk-hiapi-NOTHING' -PollIntervalSeconds '0.5' -TimeoutSeconds 1 -ErrorAction SilentlyContinue -ErrorVariable failed
+        $failed | Should -Not -BeNullOrEmpty -Because 'the task does not exist: what matters is that -PollIntervalSeconds bound'
+        $failed[0].FullyQualifiedErrorId | Should -Not -BeLike 'ParameterArgument*'
+    }
+}
+
 Describe 'The key' {
     It 'may be given as a plain string as well as a SecureString' {
         $saved = $env:HIAPI_API_KEY

@@ -48,10 +48,13 @@ Describe 'The task table in an 80-column console' {
         $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty
     }
 
-    It 'prints the headers across, one line each, and one line per task' {
-        $lines[0] | Should -Match '^TaskId\s+Status\s+Dur\s+Details$'
-        $lines[1] | Should -Match '^-+\s+-+\s+-+\s+-+$'
-        $lines.Count | Should -Be (2 + $tasks.Count) -Because 'no header printed vertically, no task wrapped over lines'
+    It 'prints the headers across, one line each, and one line per task, under the batch it belongs to' {
+        # Each New-HiApiVideoTask above is a run of its own, so each task heads a group: Batch, headers, dashes, the task.
+        $groups = $tasks.Count
+        @($lines -match '^\s+Batch: run-') | Should -HaveCount $groups
+        @($lines -match '^TaskId\s+Status\s+Dur\s+Details$') | Should -HaveCount $groups
+        @($lines -match '^-+\s+-+\s+-+\s+-+$') | Should -HaveCount $groups
+        $lines.Count | Should -Be (3 * $groups + $tasks.Count) -Because 'no header printed vertically, no task wrapped over lines'
     }
 
     It 'shows the whole task id, the status, the duration and the start of the prompt of <Name>' -ForEach @(
@@ -84,7 +87,8 @@ Describe 'The task table in a 120-column console' {
 
     It 'has no line longer than 120 characters and one line per task' {
         $wide | Where-Object Length -GT 120 | Should -BeNullOrEmpty
-        $wide.Count | Should -Be (2 + $tasks.Count)
+        $wide.Count | Should -Be (3 * $tasks.Count + $tasks.Count) -Because 'each task is a run of its own, under its batch'
+
     }
 
     It 'gives the prompt the extra width' {
@@ -97,6 +101,29 @@ Describe 'The task table in a 120-column console' {
 
     It 'shows why a task failed after its prompt' {
         @(Get-Row $wide $failed)[0] | Should -Match "$([regex]::Escape($failed.Prompt)) \| $([regex]::Escape($failed.Error.Message.Substring(0, 10)))"
+    }
+}
+
+Describe 'The batch, how runs are told apart, is whole at 80 columns' {
+    BeforeAll {
+        $script:longBatch = 'acme spring campaign 2026 - storyboard v3 (approved by the client on friday)'
+        $script:again = 'a lighthouse at dawn', 'gulls over the pier' | New-HiApiVideoTask -Duration 3 -Batch $longBatch
+        $script:sibling = 'a lighthouse at dawn', 'gulls over the pier' | New-HiApiVideoTask -Duration 3 -Batch ($longBatch -replace 'v3', 'v4')
+    }
+
+    It '<Command> heads each batch''s rows with its whole name, once' -ForEach @(
+        @{ Command = 'Get-HiApiTask' }
+        @{ Command = 'Get-HiApiSubmission' }
+    ) {
+        $shown = Format-Console (& $Command | Where-Object Batch -Like 'acme spring*') -Width 80
+        $shown | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+        # A name longer than the console is wrapped by it, whole: compared without the white space the wrap moves.
+        $compact = ($shown -join '') -replace '\s'
+        foreach ($name in $longBatch, ($longBatch -replace 'v3', 'v4')) {
+            ([regex]::Matches($compact, [regex]::Escape("Batch:$($name -replace '\s')"))).Count | Should -Be 1 -Because $name
+        }
+        @($shown -match '^\s+Batch: acme spring campaign 2026') | Should -HaveCount 2
+        foreach ($task in @($again) + @($sibling)) { @($shown -match "^(\s+\d+ created\s+)?$($task.TaskId)") | Should -HaveCount 1 }
     }
 }
 

@@ -191,11 +191,26 @@ Describe 'Test-HiApiConnection' {
         $down.Key.Status | Should -Be 'Passed'
     }
 
+    It 'does not pass off model access as checked: a key that may use only text-to-video passes, and the report says so' {
+        $report = Test-HiApiConnection -ApiKey (ConvertTo-Secure 'sk-test-text-only')
+
+        $report.Key.Status | Should -Be 'Passed'
+        "$($report.Key)" | Should -Be 'Passed: accepted by GET /v1/tasks (free); models not checked'
+        $report.ModelAccess.Status | Should -Be 'NotChecked'
+        "$($report.ModelAccess)" | Should -BeLike 'Not checked: no zero-cost way to tell which models a key may use;*(401 permission_denied)*'
+        $report.Checks.Name | Should -Not -Contain 'Model access' -Because 'it is never checked, so it is not counted in Passed'
+        ($report | Out-String -Width 80) | Should -Match 'ModelAccess : Not checked: no zero-cost way'
+        (Get-EmulatorRequests).method | Should -Not -Contain 'POST'
+        # What the report warns of: the same key is refused for image-to-video, and nothing is paid.
+        { New-HiApiVideoTask 'x' -ImageUrl 'https://example.com/a.jpg' -Duration 3 -ApiKey (ConvertTo-Secure 'sk-test-text-only') -NoLedger -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*permission_denied*'
+    }
+
     It 'fits an 80-column console' {
         $lines = (Test-HiApiConnection | Out-String -Width 80) -split '\r?\n' | Where-Object { $_ }
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines | Should -Contain "Models    : $textToVideo Passed: `$0.01/s; 1080p: `$0.015/s"
-        $lines | Should -Contain 'Passed    : True'
+        $lines | Should -Contain "Models      : $textToVideo Passed: `$0.01/s; 1080p: `$0.015/s"
+        $lines | Should -Contain 'Passed      : True'
     }
 }
 
@@ -316,6 +331,31 @@ spend three: the keeper turns and waves,https://example.com/keeper.jpg,5,1080p,
         Clear-EmulatorRequests
         $env:HIAPI_MAX_COST_USD = 'five dollars'
         { $mixed | New-HiApiVideoTask -ErrorAction Stop } | Should -Throw -ErrorId 'HiApi.Configuration*'
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'reads -MaxCostUsd given as text by the variable''s rule: <Text> is refused before anything is sent' -TestCases @(
+        @{ Text = '0,05' }      # PowerShell alone reads it as 5 dollars: 100 times the budget meant
+        @{ Text = '1,000.00' }
+        @{ Text = '$0.05' }
+        @{ Text = '0.05 USD' }
+        @{ Text = ' ' }
+    ) {
+        { $mixed | New-HiApiVideoTask -MaxCostUsd $Text -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,*' -ExpectedMessage "*write digits with '.' as the decimal point*"
+        Get-EmulatorRequests | Should -HaveCount 0
+    }
+
+    It 'takes -MaxCostUsd ''0.05'' as text and 0.05 as a number alike, and refuses 0,05 unquoted (two numbers)' {
+        $mixed | New-HiApiVideoTask -MaxCostUsd '0.05' -ErrorAction SilentlyContinue | Should -HaveCount 1
+        { $mixed | New-HiApiVideoTask -MaxCostUsd 0,05 -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*2 values were given, not one number: a comma separates values in PowerShell*'
+    }
+
+    It 'refuses a HIAPI_MAX_COST_USD of white space only, never reading it as no budget' {
+        $env:HIAPI_MAX_COST_USD = '   '
+        { $mixed | New-HiApiVideoTask -ErrorAction Stop } |
+            Should -Throw -ErrorId 'HiApi.Configuration*' -ExpectedMessage '*HIAPI_MAX_COST_USD is set but holds only white space*'
         Get-EmulatorRequests | Should -HaveCount 0
     }
 

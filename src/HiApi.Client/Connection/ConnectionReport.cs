@@ -30,10 +30,19 @@ public sealed class ConnectionReport
     /// <summary>One check per model this module submits to: priced by a row it understands.</summary>
     public IReadOnlyList<ConnectionCheck> Models { get; }
 
+    /// <summary>
+    /// Whether the key may use each model: always <see cref="CheckStatus.NotChecked"/>, since only a paid create can tell.
+    /// Not among <see cref="Checks"/> and not part of <see cref="Passed"/>: it says what the other checks do not prove.
+    /// </summary>
+    public ConnectionCheck ModelAccess { get; internal init; } = null!;
+
     /// <summary>Every check, in that order.</summary>
     public IReadOnlyList<ConnectionCheck> Checks => [Api, Key, PriceList, .. Models];
 
-    /// <summary>True only when every check passed: a key that was not checked is not a pass.</summary>
+    /// <summary>
+    /// True only when every check that can be made without spending passed: a key that was not checked is not a pass.
+    /// It does not prove that the key may use a model (<see cref="ModelAccess"/>).
+    /// </summary>
     public bool Passed => Checks.All(check => check.Status == CheckStatus.Passed);
 
     /// <summary>How long the checks took.</summary>

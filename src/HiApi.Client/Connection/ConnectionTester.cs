@@ -44,7 +44,8 @@ public static class ConnectionTester
             ? new ConnectionCheck("Key", CheckStatus.NotChecked, "no key was given (-ApiKey, HIAPI_API_KEY or HIAPI_KEY)")
             : keyError switch
             {
-                null => new ConnectionCheck("Key", CheckStatus.Passed, "accepted (GET /v1/tasks?page=1&size=1 creates nothing)"),
+                null => new ConnectionCheck("Key", CheckStatus.Passed,
+                    "accepted by GET /v1/tasks (free); models not checked"),
                 { Kind: HiApiErrorKind.Unauthorized } => new ConnectionCheck("Key", CheckStatus.Failed, keyError.Message),
                 { Kind: HiApiErrorKind.Configuration } => new ConnectionCheck("Key", CheckStatus.Failed, keyError.Message),
                 _ => new ConnectionCheck("Key", CheckStatus.Unknown, $"could not be checked: {keyError.Message}"),
@@ -62,8 +63,18 @@ public static class ConnectionTester
             .ToList()
             .AsReadOnly();
 
-        return new ConnectionReport(prices.BaseUri, api, key, list, models, Stopwatch.GetElapsedTime(started));
+        return new ConnectionReport(prices.BaseUri, api, key, list, models, Stopwatch.GetElapsedTime(started)) { ModelAccess = ModelAccess };
     }
+
+    /// <summary>
+    /// What no zero-cost request can tell: HiAPI has no model list and no permission endpoint, and only a create says
+    /// whether a key may use a model (401 permission_denied, nothing created). Said, never passed off as checked.
+    /// </summary>
+    private static readonly ConnectionCheck ModelAccess = new(
+        "Model access",
+        CheckStatus.NotChecked,
+        "no zero-cost way to tell which models a key may use; one it may not use is refused at submission " +
+        "(401 permission_denied), and nothing is created or paid for.");
 
     /// <summary>An answer came, and it was not a server failure: the API is up, whatever it thought of the request.</summary>
     private static bool Answered(HiApiException? error) =>

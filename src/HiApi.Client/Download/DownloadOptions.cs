@@ -44,4 +44,20 @@ public sealed class DownloadOptions
         get => _rateWindow;
         init => _rateWindow = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(RateWindow), "Must be positive.");
     }
+
+    /// <summary>
+    /// These options with <see cref="Force"/>: for replacing the task's own damaged save, which is not another file in
+    /// the way. The sidecar keeps the caller's rule (it is written with the options given, not these).
+    /// </summary>
+    internal DownloadOptions WithForce() => new()
+    {
+        Force = true,
+        Sidecar = Sidecar,
+        Progress = Progress,
+        Log = Log,
+        RetryPolicy = RetryPolicy,
+        StallTimeout = StallTimeout,
+        MinimumBytesPerSecond = MinimumBytesPerSecond,
+        RateWindow = RateWindow,
+    };
 }

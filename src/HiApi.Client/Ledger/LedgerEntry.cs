@@ -66,6 +66,9 @@ public sealed class LedgerEntry
     /// <summary>Length in bytes of the saved file, so a later run can tell whether it is still intact.</summary>
     public long? SavedLength { get; init; }
 
+    /// <summary>SHA-256 (lowercase hex) of the saved file, to tell a damaged save from an intact one; null in older ledgers.</summary>
+    public string? SavedSha256 { get; init; }
+
     /// <summary>When the video was saved.</summary>
     public DateTimeOffset? SavedAt { get; init; }
 
@@ -77,7 +80,7 @@ public sealed class LedgerEntry
     {
         get => _savedFiles is { Count: > 0 } files
             ? files
-            : SavedPath is { } path && SavedLength is { } length ? [new SavedFile(path, length)] : Array.Empty<SavedFile>();
+            : SavedPath is { } path && SavedLength is { } length ? [new SavedFile(path, length, SavedSha256)] : Array.Empty<SavedFile>();
         init => _savedFiles = value;
     }
 

@@ -350,6 +350,7 @@ internal static class LedgerFile
         {
             record.SavedPath = null;
             record.SavedLength = null;
+            record.SavedSha256 = null;
             record.SavedAt = null;
             dropped = true;
         }
@@ -359,9 +360,21 @@ internal static class LedgerFile
             record.SavedAt = null;
         }
 
+        if (record.SavedSha256 is { } hash && !SavedFileHash.IsWellFormed(hash))
+        {
+            record.SavedSha256 = null; // a hash that cannot be one proves nothing: the save is checked as an older one
+        }
+
         if (record.SavedFiles is { } files)
         {
             dropped |= files.RemoveAll(file => file is null || !IsUsableSave(file.Path, file.Length)) > 0;
+            for (var i = 0; i < files.Count; i++)
+            {
+                if (files[i].Sha256 is { } fileHash && !SavedFileHash.IsWellFormed(fileHash))
+                {
+                    files[i] = files[i] with { Sha256 = null };
+                }
+            }
             if (files.Count == 0)
             {
                 record.SavedFiles = null;

@@ -60,6 +60,10 @@ internal sealed class LedgerRecord
     public string? ErrorMessage { get; set; }
     public string? SavedPath { get; set; }
     public long? SavedLength { get; set; }
+
+    /// <summary>SHA-256 (lowercase hex) of the file at <see cref="SavedPath"/> when it was saved; absent in older lines.</summary>
+    public string? SavedSha256 { get; set; }
+
     public DateTimeOffset? SavedAt { get; set; }
 
     /// <summary>
@@ -144,6 +148,7 @@ internal sealed class LedgerRecord
         ErrorMessage = entry.ErrorMessage,
         SavedPath = entry.SavedPath,
         SavedLength = entry.SavedLength,
+        SavedSha256 = entry.SavedSha256,
         SavedAt = entry.SavedAt,
         SavedFiles = entry.SavedFiles.Count > 1 ? entry.SavedFiles.ToList() : null,
         // A line with a status and no seenAt was seen when it was written (its updatedAt): said only when it differs.
@@ -257,6 +262,8 @@ internal sealed class LedgerRecord
             ErrorMessage = ErrorMessage ?? current?.ErrorMessage,
             SavedPath = SavedPath ?? current?.SavedPath,
             SavedLength = SavedLength ?? current?.SavedLength,
+            // A save event without a hash (an older version's) must not inherit the hash of an earlier save.
+            SavedSha256 = SavedPath is not null ? SavedSha256 : current?.SavedSha256,
             SavedAt = SavedAt ?? current?.SavedAt,
             SavedFiles = FoldSavedFiles(current?.SavedFiles),
             SeenAt = SeenAt ?? (Status is not null ? UpdatedAt : null) ?? current?.SeenAt,
@@ -283,7 +290,7 @@ internal sealed class LedgerRecord
 
         if (SavedPath is { } path && SavedLength is { } length)
         {
-            Add(files, new SavedFile(path, length));
+            Add(files, new SavedFile(path, length, SavedSha256));
         }
 
         return files;

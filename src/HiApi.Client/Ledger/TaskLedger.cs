@@ -469,9 +469,10 @@ public sealed class TaskLedger
 
     /// <summary>
     /// Records that a task's video was downloaded to <paramref name="savedPath"/> (stored as a full path) with
-    /// <paramref name="length"/> bytes, which takes the task off the pending list. Ignored for unknown task ids.
+    /// <paramref name="length"/> bytes and, when given, its SHA-256 (<paramref name="sha256"/>, lowercase hex), which takes
+    /// the task off the pending list. Ignored for unknown task ids.
     /// </summary>
-    public void RecordSaved(string taskId, string savedPath, long length)
+    public void RecordSaved(string taskId, string savedPath, long length, string? sha256 = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(taskId);
         ArgumentException.ThrowIfNullOrWhiteSpace(savedPath);
@@ -494,7 +495,7 @@ public sealed class TaskLedger
                 }
 
                 var now = Now;
-                written = AppendLocked(new LedgerRecord { TaskId = taskId, SavedPath = fullPath, SavedLength = length, SavedAt = now, UpdatedAt = now }, now, required: false);
+                written = AppendLocked(new LedgerRecord { TaskId = taskId, SavedPath = fullPath, SavedLength = length, SavedSha256 = sha256, SavedAt = now, UpdatedAt = now }, now, required: false);
             }
         }
 

@@ -71,8 +71,8 @@ public sealed class SpendBudget
 
     /// <summary>
     /// The budget of the run: <paramref name="maxCostUsd"/> (a parameter), else <c>HIAPI_MAX_COST_USD</c>, else none.
-    /// A variable that is not an amount ("abc", "-1", "1,5") is a <see cref="HiApiErrorKind.Configuration"/> error, never
-    /// read as "no budget".
+    /// A variable that is not an amount (<see cref="PlainNumber"/>: "abc", "-1", "1,5") or holds only white space is a
+    /// <see cref="HiApiErrorKind.Configuration"/> error, never read as "no budget"; an empty one is unset.
     /// </summary>
     public static SpendBudget Resolve(decimal? maxCostUsd, Func<string, string?>? getEnvironmentVariable = null)
     {
@@ -84,16 +84,25 @@ public sealed class SpendBudget
         }
 
         var text = (getEnvironmentVariable ?? Environment.GetEnvironmentVariable)(EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(text))
+        if (string.IsNullOrEmpty(text))
         {
-            return new SpendBudget(null);
+            return new SpendBudget(null); // unset (on Windows, setting a variable to '' removes it: the same everywhere)
         }
 
-        return decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var fromEnvironment)
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            // Set, but to nothing readable: a budget someone meant to set must not silently become "no budget".
+            throw new HiApiException(
+                HiApiErrorKind.Configuration,
+                $"{EnvironmentVariable} is set but holds only white space: set it to an amount in USD such as 2.50, or remove it " +
+                $"(Remove-Item Env:{EnvironmentVariable}) to run without a budget. Nothing was sent.");
+        }
+
+        return PlainNumber.TryParse(text, out var fromEnvironment)
             ? new SpendBudget(fromEnvironment)
             : throw new HiApiException(
                 HiApiErrorKind.Configuration,
-                $"{EnvironmentVariable} is '{TextPreview.Shorten(text, 43)}', not an amount in USD such as 2.50 (digits and a decimal point).");
+                $"{EnvironmentVariable} is '{TextPreview.Shorten(text, 43)}', not an amount in USD: write {PlainNumber.Rule}. Nothing was sent.");
     }
 
     /// <summary>Decides whether the input with <paramref name="estimate"/> may be sent, and counts it if so.</summary>

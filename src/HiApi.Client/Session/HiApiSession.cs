@@ -370,31 +370,43 @@ public sealed class HiApiSession
     }
 
     /// <summary>
-    /// Downloads the task's video to <paramref name="targetFile"/> and records it once it is saved and verified as a
-    /// whole MP4; a file this ledger already saved there, still intact (same length, same structure check), is not
-    /// downloaded again unless <see cref="DownloadOptions.Force"/>. A verified video that could not be put in place
+    /// Downloads the task's video to <paramref name="targetFile"/> and records it, with its length and SHA-256, once it is
+    /// saved and verified as a whole MP4. A file this ledger already saved there, still intact (same length and hash; a
+    /// save an older version recorded without a hash: same length and a whole MP4), is not downloaded again unless
+    /// <see cref="DownloadOptions.Force"/>; one damaged since (cut short, changed in place) is the task's own, so it is
+    /// downloaded again and replaced the way a first save goes in place, with a warning that says what was wrong. A file
+    /// the ledger never saved there stays refused. A verified video that could not be put in place
     /// (see <see cref="HiApiException.KeptFile"/>) is recorded where it was kept, so it is never lost, and the same
     /// save run again moves that copy into place instead of downloading (even once the URL has expired).
     /// </summary>
     public async Task<SaveResult> SaveAsync(HiApiTask task, string targetFile, DownloadOptions options, CancellationToken ct = default)
     {
-        if (!options.Force && FindIntactSave(task.TaskId, targetFile) is { } existing)
+        var placing = options;
+        if (!options.Force && FindOwnSave(task.TaskId, targetFile) is { } own)
         {
-            return await WithSidecarAsync(task, new SaveResult(existing, AlreadySaved: true), options, ct).ConfigureAwait(false);
+            if (own.Damage is null)
+            {
+                return await WithSidecarAsync(task, new SaveResult(own.File, AlreadySaved: true), options, ct).ConfigureAwait(false);
+            }
+
+            _warn?.Invoke(
+                $"{task.TaskId}: '{own.File.FullName}' is this task's own earlier save, damaged since: {own.Damage}. It is downloaded again, " +
+                "and the new copy replaces it only once it is whole and verified.");
+            placing = options.WithForce(); // the task's own file is not "another file" in the way
         }
 
         FileInfo file;
         try
         {
             file = !options.Force && FindKeptCopy(task.TaskId, targetFile) is { } kept
-                ? await Downloader.PlaceKeptAsync(task, kept.FullName, targetFile, options, ct).ConfigureAwait(false)
-                : await Downloader.DownloadAsync(task, targetFile, options, ct).ConfigureAwait(false);
+                ? await Downloader.PlaceKeptAsync(task, kept.FullName, targetFile, placing, ct).ConfigureAwait(false)
+                : await Downloader.DownloadAsync(task, targetFile, placing, ct).ConfigureAwait(false);
         }
         catch (HiApiException notInPlace) when (notInPlace.KeptFile is { } keptFile && File.Exists(keptFile))
         {
             TryLedger(ledger =>
             {
-                ledger.RecordSaved(task.TaskId, keptFile, new FileInfo(keptFile).Length);
+                ledger.RecordSaved(task.TaskId, keptFile, new FileInfo(keptFile).Length, HashOrNull(keptFile));
                 return true;
             });
             throw;
@@ -402,10 +414,23 @@ public sealed class HiApiSession
 
         TryLedger(ledger =>
         {
-            ledger.RecordSaved(task.TaskId, file.FullName, file.Length);
+            ledger.RecordSaved(task.TaskId, file.FullName, file.Length, HashOrNull(file.FullName));
             return true;
         });
         return await WithSidecarAsync(task, new SaveResult(file, AlreadySaved: false), options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The saved file's SHA-256; null when it cannot be read back now (the save is then checked as an older one's).</summary>
+    private static string? HashOrNull(string path)
+    {
+        try
+        {
+            return SavedFileHash.Of(path);
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The saved video with its sidecar written beside it, when asked for; a sidecar that fails does not unsave the video.</summary>
@@ -537,29 +562,67 @@ public sealed class HiApiSession
         }
     }
 
-    /// <summary>The file this ledger saved the task's video to at <paramref name="targetFile"/>, if it is still intact.</summary>
-    private FileInfo? FindIntactSave(string taskId, string targetFile)
+    /// <summary>
+    /// The file this ledger saved the task's video to at <paramref name="targetFile"/>, when it is still there, with what is
+    /// wrong with it now (null: intact). Null when the ledger never saved the task there, or the file is gone.
+    /// </summary>
+    private (FileInfo File, string? Damage)? FindOwnSave(string taskId, string targetFile)
     {
         var target = Path.GetFullPath(targetFile);
-        return FindIntact(taskId, path => FolderNaming.SameFile(path, target));
-    }
-
-    /// <summary>A copy of the task's video kept beside <paramref name="targetFile"/> when it could not go in place, if still intact.</summary>
-    private FileInfo? FindKeptCopy(string taskId, string targetFile) =>
-        FindIntact(taskId, path => VerifiedVideoPlacement.IsKeptCopyOf(path, targetFile));
-
-    /// <summary>The last place the ledger saved the task's video that <paramref name="matches"/> and still holds it (same length, whole).</summary>
-    private FileInfo? FindIntact(string taskId, Func<string, bool> matches)
-    {
-        var entry = TryLedger(ledger => ledger.Find(taskId));
-        var saved = entry?.SavedFiles.LastOrDefault(file => matches(Path.GetFullPath(file.Path)));
-        if (saved is null)
+        if (FindSaved(taskId, path => FolderNaming.SameFile(path, target)) is not { } saved)
         {
             return null;
         }
 
         var existing = new FileInfo(saved.Path);
-        return existing.Exists && existing.Length == saved.Length && IsWholeVideo(existing.FullName) ? existing : null;
+        return existing.Exists ? (existing, DamageOf(existing, saved)) : null;
+    }
+
+    /// <summary>A copy of the task's video kept beside <paramref name="targetFile"/> when it could not go in place, if still intact.</summary>
+    private FileInfo? FindKeptCopy(string taskId, string targetFile)
+    {
+        if (FindSaved(taskId, path => VerifiedVideoPlacement.IsKeptCopyOf(path, targetFile)) is not { } saved)
+        {
+            return null;
+        }
+
+        var kept = new FileInfo(saved.Path);
+        return kept.Exists && DamageOf(kept, saved) is null ? kept : null;
+    }
+
+    /// <summary>The last place the ledger saved the task's video that <paramref name="matches"/>.</summary>
+    private SavedFile? FindSaved(string taskId, Func<string, bool> matches)
+    {
+        var entry = TryLedger(ledger => ledger.Find(taskId));
+        return entry?.SavedFiles.LastOrDefault(file => matches(Path.GetFullPath(file.Path)));
+    }
+
+    /// <summary>
+    /// What is wrong with <paramref name="existing"/> compared with the save the ledger recorded, in words; null when it
+    /// is intact: the same length and SHA-256, or (a save recorded without a hash) the same length and a whole MP4.
+    /// </summary>
+    private static string? DamageOf(FileInfo existing, SavedFile saved)
+    {
+        if (existing.Length != saved.Length)
+        {
+            return $"it has {existing.Length} bytes, not the {saved.Length} it was saved with";
+        }
+
+        if (saved.Sha256 is not { } recorded)
+        {
+            return IsWholeVideo(existing.FullName) ? null : "it has its saved length but is no longer a whole MP4";
+        }
+
+        try
+        {
+            return string.Equals(SavedFileHash.Of(existing.FullName), recorded, StringComparison.Ordinal)
+                ? null
+                : "it has its saved length, but its content changed (its SHA-256 is not the one recorded when it was saved)";
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+        {
+            return $"it cannot be read back to check it ({IoMessage.Of(unreadable)})";
+        }
     }
 
     /// <summary>The same structure check a download passes before it is renamed into place.</summary>

@@ -34,6 +34,7 @@ public sealed class ConvertFromHiApiCallbackCommand : HiApiCommandBase
     /// <summary>Refuse bodies larger than this; a task is a few hundred bytes.</summary>
     [Parameter]
     [ValidateRange(1024, 64 * 1024 * 1024)]
+    [PlainNumber(Whole = true)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The webhook signing key set in the HiAPI console. Defaults to $env:HIAPI_WEBHOOK_SECRET.</summary>

@@ -127,6 +127,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     /// the batch cost nothing and do not count. Default: $env:HIAPI_MAX_COST_USD, else no budget.
     /// </summary>
     [Parameter]
+    [PlainNumber]
     public decimal? MaxCostUsd { get; set; }
 
     /// <summary>How many submissions may be in flight at once (each is one round trip to the API).</summary>

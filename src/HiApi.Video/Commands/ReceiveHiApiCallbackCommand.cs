@@ -61,16 +61,19 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
     /// <summary>Poll an expected task whose callback has not come this long after its submission (seed 003: 10 minutes).</summary>
     [Parameter]
     [ValidateRange(0.1, 86400.0)]
+    [PlainNumber]
     public double SweepAfterSeconds { get; set; } = 600;
 
     /// <summary>After the first sweep, poll this often until the task is final.</summary>
     [Parameter]
     [ValidateRange(0.1, 86400.0)]
+    [PlainNumber]
     public double SweepIntervalSeconds { get; set; } = 60;
 
     /// <summary>Bodies larger than this are refused with 413; a task is a few hundred bytes.</summary>
     [Parameter]
     [ValidateRange(1024, 64 * 1024 * 1024)]
+    [PlainNumber(Whole = true)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The webhook signing key set in the HiAPI console. Defaults to $env:HIAPI_WEBHOOK_SECRET.</summary>

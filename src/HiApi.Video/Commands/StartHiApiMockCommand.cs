@@ -19,6 +19,7 @@ public sealed class StartHiApiMockCommand : PSCmdlet
     /// <summary>Seconds from creation to success (a quarter queued, a half handling, a quarter archiving); 0, the default, finishes a task at once.</summary>
     [Parameter]
     [ValidateRange(0.0, 3600.0)]
+    [PlainNumber]
     public double RenderSeconds { get; set; }
 
     /// <summary>Prompts whose task fails (generation_failed), as wildcard patterns matched like -like.</summary>
@@ -34,11 +35,13 @@ public sealed class StartHiApiMockCommand : PSCmdlet
     /// <summary>USD the stand-in's key may spend; a create it cannot cover is 402. Unlimited when left out.</summary>
     [Parameter]
     [ValidateRange(0.0, 1000000.0)]
+    [PlainNumber]
     public decimal BalanceUsd { get; set; }
 
     /// <summary>USD per generated second: the balance's price and the price list's.</summary>
     [Parameter]
     [ValidateRange(0.0, 1000.0)]
+    [PlainNumber]
     public decimal PricePerSecondUsd { get; set; } = 0.01m;
 
     /// <summary>The body GET /api/pricing serves, as JSON text.</summary>

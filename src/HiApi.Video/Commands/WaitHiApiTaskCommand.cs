@@ -41,6 +41,7 @@ public sealed class WaitHiApiTaskCommand : HiApiCommandBase
     /// <summary>Seconds between two status reads of one task (0.1 while Start-HiApiMock runs, unless given).</summary>
     [Parameter]
     [ValidateRange(0.1, 3600.0)]
+    [PlainNumber]
     public double PollIntervalSeconds { get; set; } = 5;
 
     protected override void ProcessRecord()

@@ -359,6 +359,39 @@ public sealed class TaskLedgerTests : IDisposable
             NewLedger().Find("tk-a")!.SavedFiles);
     }
 
+    [Fact]
+    public void A_saved_files_hash_is_kept_also_after_compaction_and_never_lent_to_a_later_save_without_one()
+    {
+        var ledger = NewLedger();
+        ledger.RecordSubmitted(Submission("tk-h"));
+        ledger.RecordStatus("tk-h", "success", "https://temp.hiapi.ai/h.mp4", Start.AddDays(1), null, null);
+        var hash = new string('a', 64);
+
+        ledger.RecordSaved("tk-h", "/clips/tk-h.mp4", 100, hash);
+        Assert.Equal([new SavedFile("/clips/tk-h.mp4", 100, hash)], NewLedger().Find("tk-h")!.SavedFiles);
+        ledger.Compact(Start);
+        Assert.Equal([new SavedFile("/clips/tk-h.mp4", 100, hash)], NewLedger().Find("tk-h")!.SavedFiles);
+
+        // An older version's save event (no hash) replaces the place: the earlier hash does not describe it.
+        ledger.RecordSaved("tk-h", "/clips/tk-h.mp4", 90);
+        Assert.Equal([new SavedFile("/clips/tk-h.mp4", 90)], NewLedger().Find("tk-h")!.SavedFiles);
+        ledger.RecordSaved("tk-h", "/clips/other.mp4", 100, hash);
+        ledger.Compact(Start);
+        Assert.Equal(
+            [new SavedFile("/clips/tk-h.mp4", 90), new SavedFile("/clips/other.mp4", 100, hash)],
+            NewLedger().Find("tk-h")!.SavedFiles);
+    }
+
+    [Fact]
+    public void A_saved_hash_that_cannot_be_one_is_dropped_and_the_save_kept()
+    {
+        File.WriteAllText(folder.LedgerPath,
+            """{"taskId":"tk-x","status":"success","updatedAt":"2026-01-01T00:00:00+00:00"}""" + "\n" +
+            """{"taskId":"tk-x","savedPath":"/clips/x.mp4","savedLength":5,"savedSha256":"NOT-A-HASH","updatedAt":"2026-01-01T00:00:00+00:00"}""" + "\n");
+
+        Assert.Equal([new SavedFile("/clips/x.mp4", 5)], NewLedger().Find("tk-x")!.SavedFiles);
+    }
+
     private TaskLedger NewLedger() => new(folder.LedgerPath, new LedgerOptions { TimeProvider = clock });
 
     private static LedgerEntry Submission(string taskId, string? idempotencyKey = null) => new()

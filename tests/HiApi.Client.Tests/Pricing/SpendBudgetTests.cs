@@ -124,11 +124,20 @@ public sealed class SpendBudgetTests
 
     [Theory]
     [InlineData(null)]
-    [InlineData("")]
-    [InlineData("   ")]
+    [InlineData("")] // what Windows makes of a variable set to '': unset
     public void No_parameter_and_no_variable_is_no_budget(string? environment)
     {
         Assert.Null(SpendBudget.Resolve(null, _ => environment).MaxUsd);
+    }
+
+    [Theory]
+    [InlineData("   ")]
+    [InlineData("\t")]
+    public void A_variable_of_white_space_only_is_a_configuration_error_never_no_budget(string environment)
+    {
+        var error = Assert.Throws<HiApiException>(() => SpendBudget.Resolve(null, _ => environment));
+        Assert.Equal(HiApiErrorKind.Configuration, error.Kind);
+        Assert.StartsWith("HIAPI_MAX_COST_USD is set but holds only white space", error.Message);
     }
 
     [Theory]
@@ -137,6 +146,9 @@ public sealed class SpendBudgetTests
     [InlineData("1,5")]
     [InlineData("1e2")]
     [InlineData("$2")]
+    [InlineData("1,000")]
+    [InlineData("0.05 USD")]
+    [InlineData("\u0661")] // an Arabic-Indic one: digits are ASCII only
     public void A_variable_that_is_not_an_amount_is_a_configuration_error_never_no_budget(string environment)
     {
         var error = Assert.Throws<HiApiException>(() => SpendBudget.Resolve(null, _ => environment));

@@ -116,22 +116,92 @@ public sealed class HiApiSessionTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("cut short")]
     [InlineData("rewritten")]
-    [InlineData("moov size")] // same length, still starts with ftyp: only the structure check can tell
-    public async Task A_saved_file_that_changed_is_not_taken_for_the_video(string damage)
+    [InlineData("moov size")] // same length, still starts with ftyp: the structure check tells
+    [InlineData("a media byte")] // same length, same structure: only the recorded hash tells
+    public async Task The_tasks_own_save_damaged_since_is_downloaded_again_with_a_warning_that_says_what_was_wrong(string damage)
     {
-        var session = NewSession();
+        var warnings = new List<string>();
+        var session = new HiApiSession(_emulator.Client(), new TaskLedger(_ledgerPath), warn: warnings.Add);
         var done = await WaitForSuccessAsync(session, await session.SubmitAsync(new VideoRequest { Prompt = damage }));
         var target = Path.Combine(_emulator.Directory, "damaged.mp4");
         await session.SaveAsync(done, target, _emulator.Download());
-        await using (var file = new FileStream(target, damage == "rewritten" ? FileMode.Create : FileMode.Open, FileAccess.Write))
+        var video = await File.ReadAllBytesAsync(target);
+        Assert.Equal(SavedFileHash.Of(target), Assert.Single(new TaskLedger(_ledgerPath).Find(done.TaskId)!.SavedFiles).Sha256);
+        var downloads = (await _emulator.RecordedAsync("download", 1)).Count;
+        Damage(target, damage);
+        if (damage == "a media byte")
         {
-            file.Position = damage == "rewritten" ? 0 : 32;
-            file.Write(damage == "rewritten" ? "not a video any more"u8 : [0x7F, 0xFF, 0xFF, 0xF0]);
+            Assert.Equal(Mp4Verdict.Whole, Mp4Structure.Check(target).Verdict); // what the length and structure alone would pass
         }
 
-        var failure = await Assert.ThrowsAsync<HiApiException>(() => session.SaveAsync(done, target, _emulator.Download()));
-        Assert.Equal(HiApiErrorKind.FileExists, failure.Kind);
+        var again = await session.SaveAsync(done, target, _emulator.Download());
+
+        Assert.False(again.AlreadySaved);
+        Assert.Equal(video, await File.ReadAllBytesAsync(target));
+        await _emulator.RecordedAsync("download", downloads + 1);
+        var warning = Assert.Single(warnings);
+        Assert.Contains($"'{target}' is this task's own earlier save, damaged since", warning);
+        Assert.Contains(damage is "cut short" or "rewritten" ? $"not the {video.Length} it was saved with" : "SHA-256", warning);
+        Assert.True((await session.SaveAsync(done, target, _emulator.Download())).AlreadySaved); // and now intact again
+    }
+
+    [Fact]
+    public async Task A_save_recorded_without_a_hash_is_still_skipped_when_intact_and_downloaded_again_when_cut_short()
+    {
+        var session = NewSession();
+        var done = await WaitForSuccessAsync(session, await session.SubmitAsync(new VideoRequest { Prompt = "older ledger" }));
+        var target = Path.Combine(_emulator.Directory, "older.mp4");
+        await session.SaveAsync(done, target, _emulator.Download());
+        // What an older version wrote: the place and the length, no hash.
+        new TaskLedger(_ledgerPath).RecordSaved(done.TaskId, target, new FileInfo(target).Length);
+        Assert.Null(Assert.Single(new TaskLedger(_ledgerPath).Find(done.TaskId)!.SavedFiles).Sha256);
+
+        Assert.True((await session.SaveAsync(done, target, _emulator.Download())).AlreadySaved);
+        Damage(target, "cut short");
+        Assert.False((await session.SaveAsync(done, target, _emulator.Download())).AlreadySaved);
+        Assert.Equal(Mp4Verdict.Whole, Mp4Structure.Check(target).Verdict);
+    }
+
+    [Fact]
+    public async Task A_file_the_task_never_saved_there_is_still_refused()
+    {
+        var session = NewSession();
+        var done = await WaitForSuccessAsync(session, await session.SubmitAsync(new VideoRequest { Prompt = "not ours" }));
+        await session.SaveAsync(done, Path.Combine(_emulator.Directory, "ours.mp4"), _emulator.Download());
+        var theirs = Path.Combine(_emulator.Directory, "theirs.mp4");
+        await File.WriteAllTextAsync(theirs, "the user's own file");
+
+        var refused = await Assert.ThrowsAsync<HiApiException>(() => session.SaveAsync(done, theirs, _emulator.Download()));
+
+        Assert.Equal(HiApiErrorKind.FileExists, refused.Kind);
+        Assert.Equal("the user's own file", await File.ReadAllTextAsync(theirs));
+    }
+
+    private static void Damage(string path, string damage)
+    {
+        var length = new FileInfo(path).Length;
+        using var file = new FileStream(path, damage == "rewritten" ? FileMode.Create : FileMode.Open, FileAccess.ReadWrite);
+        switch (damage)
+        {
+            case "cut short":
+                file.SetLength(length / 2);
+                break;
+            case "rewritten":
+                file.Write("not a video any more"u8);
+                break;
+            case "moov size":
+                file.Position = 32;
+                file.Write([0x7F, 0xFF, 0xFF, 0xF0]);
+                break;
+            default: // the last byte, inside the last box's payload: no box header changes
+                file.Position = length - 1;
+                var last = (byte)file.ReadByte();
+                file.Position = length - 1;
+                file.WriteByte((byte)(last ^ 0xFF));
+                break;
+        }
     }
 
     [Fact]
