@@ -53,7 +53,8 @@ public sealed class CreateAmbiguityTests(ITestOutputHelper output)
 
         // Five POSTs, one key, one task: every retry after the first was answered (and lost) as a replay.
         Assert.True(error.TaskMayHaveBeenCreated);
-        Assert.Contains("Get-HiApiSubmission -Unresolved | New-HiApiVideoTask", error.Message);
+        // The client says what happened and where it stays; how to re-send it is the cmdlet's recommendation.
+        Assert.Contains("It stays unresolved in the task ledger", error.Message);
         await AssertPostsRecordedAsync(emu, 5);
         var keys = emu.Requests.Where(r => r.Kind == "create").Select(r => r.IdempotencyKey).Distinct().ToList();
         Assert.NotNull(Assert.Single(keys));
