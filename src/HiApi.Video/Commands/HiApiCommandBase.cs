@@ -145,6 +145,13 @@ public abstract class HiApiCommandBase : PSCmdlet, IDisposable
             Run(queue.WaitForCompletionAsync, onTick);
             WriteFinished(queue, write);
         }
+
+        // Ctrl+C cancels the work in flight, and its end can free the room before the wait sees the stop: the next
+        // input must not start then (a submission claimed after Ctrl+C would be recorded as sent, and unanswered).
+        if (Runner.IsStopping)
+        {
+            throw new PipelineStoppedException();
+        }
     }
 
     /// <summary>Waits for everything in <paramref name="queue"/>, writing each result as it finishes.</summary>
