@@ -290,7 +290,33 @@ Describe 'Case 1: a second take stopped midway, then -Resume' {
         $resumed[0..1].TaskId | Should -Be $cutA.TaskId
         $cutB[0].Batch | Should -Not -Be $cutA[0].Batch
         (Get-EmulatorTasks).Count | Should -Be ($before + 1) -Because 'only the row never sent is paid for'
-        $verbose | Should -Match "continuing batch '$([regex]::Escape($cutA[0].Batch))'.*the first 2 inputs"
+        $verbose | Should -Match "continuing batch '$([regex]::Escape($cutA[0].Batch))'.*holds 2 of the 2 inputs read"
+    }
+
+    It 'warns, before anything is sent, when it sets aside a finished batch that also holds the first input' {
+        $storyA = 'Prompt,Duration', 'aside opening,3', 'aside harbour,3' | ConvertFrom-Csv
+        $storyB = 'Prompt,Duration', 'aside opening,3', 'aside forest,3' | ConvertFrom-Csv
+        $storyA | New-HiApiVideoTask -Batch 'aside a' | Out-Null
+        @($storyB | New-HiApiVideoTask -ThrottleLimit 1 | Select-Object -First 1) | Out-Null # B cut after its first row
+        Clear-EmulatorRequests
+
+        $storyA | New-HiApiVideoTask -Resume -WhatIf -WarningVariable warned 3>$null | Out-Null
+
+        "$warned" | Should -Match "the finished batch 'aside a' also holds the first input.*-Batch 'aside a'"
+        Get-EmulatorRequests 'create' | Should -HaveCount 0
+    }
+
+    It 'names each held-back input by its own number when it is submitted later' {
+        $cut = { param($second) @('Prompt,Duration', 'naming opening,3', "$second,3" | ConvertFrom-Csv | New-HiApiVideoTask -ThrottleLimit 1 | Select-Object -First 1) | Out-Null }
+        & $cut 'naming fox'
+        & $cut 'naming owl'   # two cut runs hold the first row alike: every input is held until the end
+        $rows = 'Prompt,Duration', 'naming opening,3', 'naming two,3', 'naming three,3' | ConvertFrom-Csv
+
+        $rows | New-HiApiVideoTask -Resume -MaxCostUsd 0.001 -ErrorVariable refused -ErrorAction SilentlyContinue | Out-Null
+
+        $refused | Should -HaveCount 2
+        "$($refused[0])" | Should -Match "^Input 2 \('naming two'\)"
+        "$($refused[1])" | Should -Match "^Input 3 \('naming three'\)"
     }
 
     It 'refuses to guess when several finished batches hold the rows, names them, and sends nothing' {

@@ -19,8 +19,11 @@ public sealed class CallbackReceiver : IAsyncDisposable
     /// <summary>How often the ids of callbacks kept for <see cref="CallbackReceiverOptions.UnknownCallbackGrace"/> are looked up again.</summary>
     private static readonly TimeSpan EarlyRecheck = TimeSpan.FromSeconds(1);
 
-    /// <summary>Early callbacks kept at most: a flood of forged ids must not grow memory without bound.</summary>
-    private const int MaxEarly = 1024;
+    /// <summary>
+    /// Early callbacks kept at most: a flood of forged ids must not grow memory, nor the ledger lookups of each recheck,
+    /// without bound. An unsigned one is kept as its task id and claimed status only (its body is never used anyway).
+    /// </summary>
+    private const int MaxEarly = 256;
 
     private readonly HiApiClient _client;
     private readonly CallbackListener _listener;
@@ -175,12 +178,15 @@ public sealed class CallbackReceiver : IAsyncDisposable
         {
             var reader = _listener.Receipts;
             Task<bool>? ready = null;
+            Task? recheck = null;
             while (true)
             {
                 ready ??= reader.WaitToReadAsync(_stopping.Token).AsTask();
                 if (HasEarly())
                 {
-                    await Task.WhenAny(ready, Task.Delay(EarlyRecheck, _time, _stopping.Token)).ConfigureAwait(false);
+                    // One timer across passes: the kept ids are looked up once per EarlyRecheck, however many receipts come.
+                    recheck ??= Task.Delay(EarlyRecheck, _time, _stopping.Token);
+                    await Task.WhenAny(ready, recheck).ConfigureAwait(false);
                 }
                 else
                 {
@@ -202,7 +208,11 @@ public sealed class CallbackReceiver : IAsyncDisposable
                     }
                 }
 
-                RecheckEarly();
+                if (recheck is { IsCompleted: true })
+                {
+                    recheck = null;
+                    RecheckEarly();
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -237,10 +247,14 @@ public sealed class CallbackReceiver : IAsyncDisposable
                 return awaited;
             }
 
-            // A signed callback is HiAPI's word: an unsigned one for the same id never replaces it.
-            if (!(_early.TryGetValue(taskId, out var kept) && kept.Receipt.Signature == CallbackSignatureCheck.Valid && receipt.Signature != CallbackSignatureCheck.Valid))
+            // A signed callback is HiAPI's word: an unsigned one for the same id never replaces it, nor a signed one that
+            // is not final a signed final one.
+            var hasKept = _early.TryGetValue(taskId, out var kept);
+            var keepOld = hasKept && kept.Receipt.Signature == CallbackSignatureCheck.Valid
+                && (receipt.Signature != CallbackSignatureCheck.Valid || (kept.Receipt.Task!.IsTerminal && !receipt.Task!.IsTerminal));
+            if (!keepOld)
             {
-                _early[taskId] = (receipt, kept.Receipt is null ? _time.GetUtcNow() : kept.At);
+                _early[taskId] = (receipt.Signature == CallbackSignatureCheck.Valid ? receipt : Slim(receipt), hasKept ? kept.At : _time.GetUtcNow());
             }
 
             if (_early.Count > MaxEarly)
@@ -253,11 +267,16 @@ public sealed class CallbackReceiver : IAsyncDisposable
 
         if (dropped is { } old)
         {
-            Emit(Ignored(old.Id, null, Unknown(old.Receipt, old.Id)));
+            Emit(Ignored(old.Id, null, $"Callback from {old.Receipt.RemoteAddress ?? "an unknown address"} for task {old.Id}: not in the ledger, and " +
+                $"dropped to make room ({MaxEarly} callbacks of unknown tasks were kept at once: a flood?); nothing was fetched."));
         }
 
         return null;
     }
+
+    /// <summary>An unsigned callback as it is kept: its task id and claimed status, which is all that is ever used of it.</summary>
+    private static CallbackReceipt Slim(CallbackReceipt receipt) =>
+        receipt with { Task = new HiApiTask(receipt.Task!.TaskId) { Status = receipt.Task.Status }, Problem = null };
 
     /// <summary>Looks the kept callbacks' ids up again: a known one is handled, one kept past the grace is reported.</summary>
     private void RecheckEarly()
@@ -299,7 +318,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
 
     private string Unknown(CallbackReceipt receipt, string taskId, bool stopping = false) =>
         $"Callback from {receipt.RemoteAddress ?? "an unknown address"} for task {taskId}: not in the ledger: a forged or foreign callback; nothing was fetched" +
-        (stopping ? " (it was kept in case its task was still on its way, until the listening ended)."
+        (stopping ? " (it was kept in case its task was still on its way; the listening ended first)."
             : _options.UnknownCallbackGrace > TimeSpan.Zero ? $" (it was kept {_options.UnknownCallbackGrace.TotalSeconds:0} s in case its task was still on its way)." : ".");
 
     /// <summary>

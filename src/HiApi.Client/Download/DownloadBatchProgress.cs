@@ -1,22 +1,29 @@
-using System.Diagnostics;
-
 namespace HiApi.Client;
 
 /// <summary>
 /// One progress picture for many downloads at once: files done of files known, bytes received of bytes announced, the
-/// overall rate, and the seconds left at that rate. Each download reports through the handle <see cref="Start"/> gives it
+/// overall rate, and the seconds left at that rate. The rate counts only the time some download was running: in
+/// <c>Wait-HiApiTask | Save-HiApiVideo</c> the videos arrive as renders finish, and the minutes spent waiting for them
+/// are not download time (counted, they made a 21 s download look like 575 s left). Each download reports through the handle <see cref="Start"/> gives it
 /// from any thread; the cmdlet takes a <see cref="Snapshot"/> on its pipeline thread at each tick.
 /// </summary>
 public sealed class DownloadBatchProgress
 {
     private readonly object _gate = new();
     private readonly Dictionary<int, (long Received, long? Total)> _active = new();
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly TimeProvider _time;
+    private TimeSpan _activeBefore;        // time some download ran, up to the last moment none did
+    private DateTimeOffset? _activeSince;  // when the current stretch of running downloads began
     private int _filesKnown;
     private int _filesDone;
     private long _bytesDone;
     private long _totalDone;
     private int _nextId;
+
+    public DownloadBatchProgress(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <summary>A download is about to start: it counts in "file N of M" and reports through the handle.</summary>
     public Tracker Start()
@@ -24,6 +31,7 @@ public sealed class DownloadBatchProgress
         lock (_gate)
         {
             _filesKnown++;
+            _activeSince ??= _time.GetUtcNow();
             _active[++_nextId] = (0, null);
             return new Tracker(this, _nextId);
         }
@@ -49,7 +57,7 @@ public sealed class DownloadBatchProgress
                 }
             }
 
-            var elapsed = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+            var elapsed = (_activeBefore + (_activeSince is { } since ? _time.GetUtcNow() - since : TimeSpan.Zero)).TotalSeconds;
             var rate = elapsed > 0.5 ? received / elapsed : 0;
             int? secondsLeft = totalKnown && rate > 0 && total >= received ? (int)Math.Ceiling((total - received) / rate) : null;
             var percent = totalKnown && total > 0 ? (int)Math.Min(100, received * 100 / total) : (_filesKnown > 0 ? _filesDone * 100 / _filesKnown : 0);
@@ -77,6 +85,11 @@ public sealed class DownloadBatchProgress
                 _filesDone++;
                 _bytesDone += bytes;
                 _totalDone += bytes;
+                if (_active.Count == 0 && _activeSince is { } since)
+                {
+                    _activeBefore += _time.GetUtcNow() - since;
+                    _activeSince = null;
+                }
             }
         }
     }

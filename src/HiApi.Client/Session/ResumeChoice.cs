@@ -4,11 +4,12 @@ namespace HiApi.Client;
 /// How <c>-Resume</c> finds the one earlier batch a run continues, from the run's own inputs, before anything is sent.
 /// The candidates are the batches that hold the first input (its request, first occurrence; or its own key); unfinished
 /// ones first, since a run that was cut off is what -Resume is for; finished ones only when no unfinished batch holds it.
-/// Each further input narrows them to those that hold it too: two storyboards that share a first row part at the first
-/// row they do not share, so the run never continues a batch that lacks its inputs. When no candidate holds an input,
-/// the candidates held every input so far alike: the latest unfinished one is the run that was cut off (the issue's
-/// rule); several finished ones cannot be told apart, and nothing is sent. Reading inputs costs nothing, so the caller
-/// holds them back (sends none) until <see cref="Offer"/> or <see cref="Conclude"/> has chosen.
+/// Each further input that some candidate holds narrows them to those that hold it too: two storyboards that share a
+/// first row part at the first row they do not share. An input none of them holds (never sent: declined at -Confirm,
+/// or past where the runs were cut) tells them nothing and is passed over. When the input ends with several left, they
+/// hold the same inputs: the latest unfinished one is the run that was cut off (issue 15's rule); several finished ones
+/// cannot be told apart, and nothing is sent. Reading inputs costs nothing, so the caller holds them back (sends none)
+/// until <see cref="Offer"/> or <see cref="Conclude"/> has chosen.
 /// </summary>
 public sealed class ResumeChoice
 {
@@ -17,6 +18,7 @@ public sealed class ResumeChoice
     private readonly Dictionary<string, int> _occurrences = new(StringComparer.Ordinal);
     private List<LedgerBatch>? _candidates;
     private int _inputs;
+    private int _telling; // inputs some candidate held: the ones the choice was made on
 
     private ResumeChoice(HiApiSession session, TaskLedger ledger)
     {
@@ -26,6 +28,12 @@ public sealed class ResumeChoice
 
     /// <summary>The batches still in the running (empty before the first input).</summary>
     public IReadOnlyList<LedgerBatch> Candidates => _candidates ?? [];
+
+    /// <summary>
+    /// Finished batches that also hold the first input, set aside because an unfinished one does: if the run is one of
+    /// them, its rows would be paid again in the unfinished batch, so the caller says so.
+    /// </summary>
+    public IReadOnlyList<string> FinishedAlsoHolding { get; private set; } = [];
 
     /// <summary>A choice over the session's ledger.</summary>
     /// <exception cref="HiApiException">Kind <see cref="HiApiErrorKind.NothingToResume"/>: there is no ledger.</exception>
@@ -63,25 +71,31 @@ public sealed class ResumeChoice
                     "Run the command without -Resume to submit it (a new take), or name the batch with -Batch.");
             }
 
+            _telling = 1;
             var unfinished = batches.Where(batch => !batch.IsFinished).ToList();
+            if (unfinished.Count > 0)
+            {
+                FinishedAlsoHolding = batches.Where(batch => batch.IsFinished).Select(batch => batch.Name).ToArray();
+            }
+
             _candidates = unfinished.Count > 0 ? unfinished : batches.ToList();
             return _candidates.Count == 1 ? Chosen(_candidates[0], alone: true) : null;
         }
 
         var holders = Holding(_candidates, request, userKey, occurrence);
+        if (holders.Count == 0)
+        {
+            return null; // held by none: never sent in any of them, so it tells them nothing
+        }
+
+        _telling++;
         if (holders.Count == _candidates.Count)
         {
             return null;
         }
 
-        if (holders.Count > 0)
-        {
-            _candidates = holders.ToList();
-            return _candidates.Count == 1 ? Chosen(_candidates[0], alone: true) : null;
-        }
-
-        _inputs--; // this input is held by none: the candidates are told apart by the inputs before it
-        return Conclude();
+        _candidates = holders.ToList();
+        return _candidates.Count == 1 ? Chosen(_candidates[0], alone: true) : null;
     }
 
     /// <summary>
@@ -123,7 +137,7 @@ public sealed class ResumeChoice
         return BatchRun.Resumed(_session, batch, because);
     }
 
-    private string Inputs() => _inputs == 1 ? "the first input" : $"the first {_inputs} inputs";
+    private string Inputs() => _telling == 1 ? "the first input" : $"{_telling} of the {_inputs} inputs read";
 
     /// <summary>The batches among <paramref name="batches"/> whose ledger knows this input's key (one read).</summary>
     private List<LedgerBatch> Holding(IReadOnlyList<LedgerBatch> batches, VideoRequest request, string? userKey, int occurrence)

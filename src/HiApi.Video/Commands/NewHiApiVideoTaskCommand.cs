@@ -25,6 +25,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private bool _refusedToResume;
     private ResumeChoice? _resumeChoice;
     private readonly List<AcceptedInput> _held = new();
+    private AcceptedInput? _submitting;
     private int _inputNumber;
     private int _unresolved;
     private SpendBudget? _budget;
@@ -105,9 +106,9 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     public string? Batch { get; set; }
 
     /// <summary>
-    /// Continue the one earlier batch that holds these inputs: the latest unfinished batch (cut off by Ctrl+C, a crash or
-    /// an error) whose first input is this one. It says which (-Verbose). When no unfinished batch holds the first input,
-    /// nothing is sent and the error names the batches that do. With -Batch, that batch is the one continued.
+    /// Continue the one earlier batch that holds these inputs (see <see cref="ResumeChoice"/>): unfinished batches first,
+    /// told apart by the inputs each holds; inputs are held back, unsent, until it is known. It says which (-Verbose).
+    /// When it cannot tell, nothing is sent and the error names the candidates. With -Batch, that batch is the one continued.
     /// </summary>
     [Parameter]
     public SwitchParameter Resume { get; set; }
@@ -246,6 +247,19 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     /// key already has.
     /// </summary>
     private void Submit(BatchRun run, AcceptedInput accepted)
+    {
+        _submitting = accepted;
+        try
+        {
+            SubmitCurrent(run, accepted);
+        }
+        finally
+        {
+            _submitting = null;
+        }
+    }
+
+    private void SubmitCurrent(BatchRun run, AcceptedInput accepted)
     {
         var (target, request, userKey, taskRow, inputNumber) = accepted;
         PlannedInput input;
@@ -413,7 +427,7 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
             var chosen = _resumeChoice.Offer(accepted.Request, accepted.UserKey);
             if (chosen is null && _held.Count == 2)
             {
-                WriteVerbose($"-Resume: {_resumeChoice.Candidates.Count} batches hold the first input; reading further inputs to tell which one this run continues (nothing is sent meanwhile).");
+                WriteVerbose($"-Resume: {_resumeChoice.Candidates.Count} batches hold the inputs read so far; reading further inputs to tell which one this run continues (nothing is sent meanwhile).");
             }
 
             return chosen;
@@ -442,6 +456,15 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
         }
 
         WriteVerbose($"-Resume: continuing batch '{chosen.Name}', {chosen.ResumedBecause}.");
+        if (_resumeChoice?.FinishedAlsoHolding is { Count: > 0 } finished)
+        {
+            // An unfinished batch wins (a cut-off run is what -Resume is for), but a finished one also holds the first input:
+            // if this run is that storyboard, its rows would be paid again in the other batch. Say so before anything is sent.
+            WriteWarning($"-Resume continues the unfinished batch '{chosen.Name}'; the finished batch{(finished.Count == 1 ? "" : "es")} " +
+                $"{string.Join(", ", finished.Select(name => $"'{name}'"))} also hold{(finished.Count == 1 ? "s" : "")} the first input. " +
+                $"If this run is {(finished.Count == 1 ? "that one" : "one of those")}, stop now (Ctrl+C) and run it with -Batch '{finished[^1]}' instead: its tasks are handed back, nothing is paid twice.");
+        }
+
         _run = chosen;
         var held = _held.ToArray();
         _held.Clear();
@@ -762,7 +785,12 @@ public sealed class NewHiApiVideoTaskCommand : HiApiCommandBase
     private ErrorRecord NameTheInput(ErrorRecord record, VideoRequest request) => InputName.Prefix(record, NameOf(request));
 
     /// <summary>How errors name the current input; null for a prompt typed on the command line, the command's only input.</summary>
-    private string? NameOf(VideoRequest request) => InputObject is null ? null : InputName.Of(_inputNumber, request.Prompt);
+    private string? NameOf(VideoRequest request)
+    {
+        // An input -Resume held back is submitted while a later one is current: it keeps its own number.
+        var number = _submitting is { } held ? held.InputNumber : InputObject is null ? null : _inputNumber;
+        return number is { } n ? InputName.Of(n, request.Prompt) : null;
+    }
 
     private static string Shorten(string text) => InputName.Shorten(text);
 }

@@ -175,9 +175,9 @@ public sealed class ReceiveHiApiCallbackCommand : HiApiCommandBase
         _receiver!.ReportKeptCallbacks();
         while (_receiver.TryRead(out var callbackEvent) && callbackEvent is not null)
         {
-            if (callbackEvent.Kind == CallbackEventKind.Ignored)
+            if (callbackEvent.Kind == CallbackEventKind.Ignored || !IsDone())
             {
-                Emit(callbackEvent); // a task's event past the end (-Count reached, time out) is left, as before
+                Emit(callbackEvent); // past -Count, a task's event is left for a later run, as before
             }
         }
     }

@@ -201,13 +201,13 @@ public sealed class BatchRunTests : IAsyncLifetime
         var tasks = await RunAsync(resumed, session, storyA);
 
         Assert.Equal(batchA.Name, resumed.Name);
-        Assert.Contains("the first 2 inputs", resumed.ResumedBecause);
+        Assert.Contains("2 of the 2 inputs read", resumed.ResumedBecause);
         Assert.Equal(6, _emulator.Server.Tasks.Count); // 2 + 2 before, then A's rows 3 and 4: nothing paid twice
         Assert.All(tasks, task => Assert.Equal(batchA.Name, task.Batch));
     }
 
     [Fact]
-    public async Task Resume_chooses_when_no_candidate_holds_an_input_the_latest_unfinished_of_those_that_held_all_before()
+    public async Task Resume_passes_over_inputs_no_candidate_holds_and_at_the_end_takes_the_latest_unfinished_of_a_tie()
     {
         var session = NewSession();
         await RunAsync(BatchRun.Start(session, null), session, [Shot(1), Shot(2)], stopAfter: 1);
@@ -216,11 +216,43 @@ public sealed class BatchRunTests : IAsyncLifetime
 
         var choice = ResumeChoice.Begin(session);
         Assert.Null(choice.Offer(Shot(1), userKey: null));
+        Assert.Null(choice.Offer(Shot(2), userKey: null)); // held by neither: it tells them nothing
         Assert.Equal(2, choice.Candidates.Count);
-        var chosen = choice.Offer(Shot(2), userKey: null);
+        var chosen = choice.Conclude();
 
-        Assert.Equal(later.Name, chosen?.Name);
-        Assert.Contains("1 other batch holds them too", chosen!.ResumedBecause);
+        Assert.Equal(later.Name, chosen.Name);
+        Assert.Contains("1 other batch holds them too", chosen.ResumedBecause);
+    }
+
+    [Fact]
+    public async Task Resume_is_not_misled_by_a_row_that_was_never_sent_in_its_own_batch()
+    {
+        // Run A sent rows 1 and 3 (row 2 declined at -Confirm) and was cut; a later run B shares row 1 and was cut after it.
+        var session = NewSession();
+        await RunAsync(BatchRun.Start(session, null), session, [Shot(1), Shot(3), Shot(4)], stopAfter: 2);
+        await RunAsync(BatchRun.Start(session, null), session, [Shot(1), Shot(12)], stopAfter: 1);
+        var batchA = session.Ledger!.GetBatches()[0];
+
+        var resumed = ChooseResumed(session, [Shot(1), Shot(2), Shot(3), Shot(4)]);
+        var tasks = await RunAsync(resumed, session, [Shot(1), Shot(2), Shot(3), Shot(4)]);
+
+        Assert.Equal(batchA.Name, resumed.Name);
+        Assert.Equal(5, _emulator.Server.Tasks.Count); // 2 + 1 before, then rows 2 and 4 of A: row 3 not paid twice
+        Assert.All(tasks, task => Assert.Equal(batchA.Name, task.Batch));
+    }
+
+    [Fact]
+    public async Task Resume_names_the_finished_batches_it_set_aside_for_an_unfinished_one()
+    {
+        var session = NewSession();
+        await RunAsync(BatchRun.Start(session, "storyboard a"), session, [Shot(1), Shot(2)]);
+        await RunAsync(BatchRun.Start(session, "storyboard b"), session, [Shot(1), Shot(12)], stopAfter: 1);
+
+        var choice = ResumeChoice.Begin(session);
+        var chosen = choice.Offer(Shot(1), userKey: null);
+
+        Assert.Equal("storyboard b", chosen?.Name);
+        Assert.Equal(["storyboard a"], choice.FinishedAlsoHolding);
     }
 
     [Fact]
@@ -252,7 +284,7 @@ public sealed class BatchRunTests : IAsyncLifetime
         Assert.Contains("'take two'", error.Message);
         Assert.Contains("-Batch 'take three'", error.Message);
         Assert.DoesNotContain("take one", error.Message);
-        Assert.Contains("the first 2 inputs", error.Message);
+        Assert.Contains("2 of the 2 inputs read", error.Message);
     }
 
     [Fact]
